@@ -1,0 +1,241 @@
+//! The syntax tree of one rule file, as written (before name resolution).
+//!
+//! Every node carries a byte [`Span`]. Parentheses leave no node: `(a)` and
+//! `a` parse to equal formulas (compare with [`Formula::same`]).
+
+use crate::source::Span;
+
+/// An identifier with its span.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Ident {
+    /// The identifier text.
+    pub name: String,
+    /// Where it was written.
+    pub span: Span,
+}
+
+/// A string literal: its unescaped value and the span of the whole literal
+/// (quotes included).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Str {
+    /// The value with escapes resolved.
+    pub value: String,
+    /// Span of the literal including its quotes.
+    pub span: Span,
+}
+
+/// A parsed file: its items in source order.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct File {
+    /// Top-level items, in source order.
+    pub items: Vec<Item>,
+}
+
+/// A top-level item.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Item {
+    /// `include "path"`.
+    Include {
+        /// The path as written.
+        path: Str,
+        /// The whole item.
+        span: Span,
+    },
+    /// `party ID ["label"] [{ statements }]`.
+    Party {
+        /// The party's identifier.
+        name: Ident,
+        /// Its optional label.
+        label: Option<Str>,
+        /// Statements of the block (empty when there is no block).
+        statements: Vec<Statement>,
+        /// The header line (keyword to label, or to the opening brace).
+        span: Span,
+    },
+    /// `topic ID ["label"]`.
+    Topic {
+        /// The topic's identifier.
+        name: Ident,
+        /// Its optional label.
+        label: Option<Str>,
+        /// The whole item.
+        span: Span,
+    },
+    /// `assume [LABEL:] FORMULA ["quote"]`.
+    Assume {
+        /// Optional statement label.
+        label: Option<Ident>,
+        /// The assumed formula.
+        formula: Formula,
+        /// Optional quote.
+        quote: Option<Str>,
+        /// The whole item.
+        span: Span,
+    },
+    /// `scenario ID ["label"] { FORMULA, … }`.
+    Scenario {
+        /// The scenario's identifier.
+        name: Ident,
+        /// Its optional label.
+        label: Option<Str>,
+        /// The formulas assumed together.
+        formulas: Vec<Formula>,
+        /// The header (keyword to label).
+        span: Span,
+    },
+    /// `expect …`.
+    Expect(Expect),
+}
+
+/// A statement inside a party block.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Statement {
+    /// Optional `label:` prefix.
+    pub label: Option<Ident>,
+    /// What the statement says.
+    pub stance: Stance,
+    /// Optional trailing quote (the party's words or the source).
+    pub quote: Option<Str>,
+    /// The whole statement, label to quote.
+    pub span: Span,
+    /// The statement without label and quote (keyword to end of formula).
+    pub body_span: Span,
+}
+
+/// The kinds of statement and their operands.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Stance {
+    /// `requires F [when C]`: hard.
+    Requires {
+        /// The required formula.
+        formula: Formula,
+        /// The optional condition.
+        when: Option<Formula>,
+    },
+    /// `rejects F [when C]`: hard.
+    Rejects {
+        /// The rejected formula.
+        formula: Formula,
+        /// The optional condition.
+        when: Option<Formula>,
+    },
+    /// `prefers F [when C]`: soft.
+    Prefers {
+        /// The preferred formula.
+        formula: Formula,
+        /// The optional condition.
+        when: Option<Formula>,
+    },
+    /// `avoids F [when C]`: soft.
+    Avoids {
+        /// The avoided formula.
+        formula: Formula,
+        /// The optional condition.
+        when: Option<Formula>,
+    },
+    /// `claims F`: a belief binding only its party.
+    Claims {
+        /// The claimed formula.
+        formula: Formula,
+    },
+    /// `no A without B`: hard, `A -> B`.
+    NoWithout {
+        /// `A`.
+        antecedent: Formula,
+        /// `B`.
+        consequent: Formula,
+    },
+    /// `duty Q: X`: hard, `X -> X@Q`.
+    Duty {
+        /// The party whose job it is (`Q`).
+        bearer: Ident,
+        /// The topic (`X`).
+        topic: Ident,
+    },
+}
+
+/// A formula with its span.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Formula {
+    /// The node.
+    pub kind: FormulaKind,
+    /// The source range (for a parenthesised formula, the inner formula).
+    pub span: Span,
+}
+
+/// Formula nodes. `and`/`or` are n-ary (flattened chains).
+#[derive(Clone, Debug, PartialEq)]
+pub enum FormulaKind {
+    /// `TOPIC` or `TOPIC@PARTY`.
+    Atom {
+        /// The topic.
+        topic: Ident,
+        /// The party after `@`, if any.
+        party: Option<Ident>,
+    },
+    /// `not F`.
+    Not(Box<Formula>),
+    /// `F and G and …` (two or more operands).
+    And(Vec<Formula>),
+    /// `F or G or …` (two or more operands).
+    Or(Vec<Formula>),
+    /// `F -> G`.
+    Implies(Box<Formula>, Box<Formula>),
+    /// `F <-> G`.
+    Iff(Box<Formula>, Box<Formula>),
+}
+
+impl Formula {
+    /// Structural equality ignoring spans ("equal as parsed").
+    pub fn same(&self, other: &Formula) -> bool {
+        use FormulaKind::*;
+        match (&self.kind, &other.kind) {
+            (Atom { topic: t1, party: p1 }, Atom { topic: t2, party: p2 }) => {
+                t1.name == t2.name
+                    && p1.as_ref().map(|p| &p.name) == p2.as_ref().map(|p| &p.name)
+            }
+            (Not(a), Not(b)) => a.same(b),
+            (And(a), And(b)) | (Or(a), Or(b)) => {
+                a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.same(y))
+            }
+            (Implies(a1, b1), Implies(a2, b2)) | (Iff(a1, b1), Iff(a2, b2)) => {
+                a1.same(a2) && b1.same(b2)
+            }
+            _ => false,
+        }
+    }
+}
+
+/// An `expect` line.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Expect {
+    /// What is expected.
+    pub kind: ExpectKind,
+    /// The whole line.
+    pub span: Span,
+}
+
+/// The forms of `expect`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ExpectKind {
+    /// `expect consistent P1[, P2 …]`.
+    Consistent(Vec<Ident>),
+    /// `expect conflict P1, P2[, …]`.
+    Conflict(Vec<Ident>),
+    /// `expect feasible S [for P1, …]`.
+    Feasible {
+        /// The scenario.
+        scenario: Ident,
+        /// The parties after `for` (`None`: all parties).
+        parties: Option<Vec<Ident>>,
+    },
+    /// `expect infeasible S [for P1, …]`.
+    Infeasible {
+        /// The scenario.
+        scenario: Ident,
+        /// The parties after `for` (`None`: all parties).
+        parties: Option<Vec<Ident>>,
+    },
+    /// `expect impossible F`.
+    Impossible(Formula),
+}

@@ -1,0 +1,21 @@
+//! stancecheck: checks whether the stances of the parties to a dispute can
+//! all hold together.
+//!
+//! The pipeline, one module per stage:
+//! [`source`] → [`syntax`] → [`resolve`] (with [`load`] for includes) →
+//! [`logic`] (clauses) → [`check`] (one module per finding kind) →
+//! [`diagnostic`] → [`render`] (one module per output format) → `cli`.
+//!
+//! The core (everything but `render` and the binary) does no I/O and never
+//! panics on any input.
+
+pub mod ast;
+pub mod check;
+pub mod diagnostic;
+pub mod load;
+pub mod logic;
+pub mod model;
+pub mod render;
+pub mod resolve;
+pub mod source;
+pub mod syntax;

@@ -1,0 +1,1 @@
+//! Statements → clauses (Tseitin encoding under selector literals).

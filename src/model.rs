@@ -1,0 +1,267 @@
+//! The resolved model: what `resolve` hands to `logic` and `check`.
+//!
+//! Names are resolved to indices; formulas are [`Expr`] over [`AtomId`]s.
+//! Statements are in source order (files in include order, depth first).
+//! No I/O, no rendering knowledge.
+
+use crate::source::Span;
+
+/// Index into [`Model::parties`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct PartyId(pub u32);
+/// Index into [`Model::topics`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TopicId(pub u32);
+/// Index into [`Model::atoms`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct AtomId(pub u32);
+/// Index into [`Model::statements`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct StmtId(pub u32);
+/// Index into [`Model::scenarios`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ScenarioId(pub u32);
+
+/// A declared party.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Party {
+    /// Identifier.
+    pub name: String,
+    /// Label, if declared with one.
+    pub label: Option<String>,
+    /// Span of the identifier at its first declaration.
+    pub span: Span,
+}
+
+impl Party {
+    /// The label, or the identifier when there is none.
+    pub fn display(&self) -> &str {
+        self.label.as_deref().unwrap_or(&self.name)
+    }
+}
+
+/// A topic (declared, or used without declaration).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Topic {
+    /// Identifier.
+    pub name: String,
+    /// Label, if declared with one.
+    pub label: Option<String>,
+    /// Span of the declaration, or of the first use when undeclared.
+    pub span: Span,
+    /// Whether a `topic` item declares it.
+    pub declared: bool,
+}
+
+/// A propositional atom: a topic, or a topic borne by a party (`X@P`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Atom {
+    /// The topic.
+    pub topic: TopicId,
+    /// The party after `@`, if any.
+    pub party: Option<PartyId>,
+}
+
+/// A resolved formula. `And`/`Or` are n-ary (possibly empty: true/false).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Expr {
+    /// An atom.
+    Atom(AtomId),
+    /// Negation.
+    Not(Box<Expr>),
+    /// Conjunction (empty: true).
+    And(Vec<Expr>),
+    /// Disjunction (empty: false).
+    Or(Vec<Expr>),
+    /// Implication.
+    Implies(Box<Expr>, Box<Expr>),
+    /// Equivalence.
+    Iff(Box<Expr>, Box<Expr>),
+}
+
+/// Statement kinds (LANGUAGE.md §5, plus assumptions).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum StmtKind {
+    /// `requires F [when C]`.
+    Requires,
+    /// `rejects F [when C]`.
+    Rejects,
+    /// `no A without B`.
+    NoWithout,
+    /// `duty Q: X`.
+    Duty,
+    /// `prefers F [when C]`.
+    Prefers,
+    /// `avoids F [when C]`.
+    Avoids,
+    /// `claims F`.
+    Claims,
+    /// `assume F`.
+    Assume,
+}
+
+impl StmtKind {
+    /// The JSON `kind` string.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StmtKind::Requires => "requires",
+            StmtKind::Rejects => "rejects",
+            StmtKind::NoWithout => "no-without",
+            StmtKind::Duty => "duty",
+            StmtKind::Prefers => "prefers",
+            StmtKind::Avoids => "avoids",
+            StmtKind::Claims => "claims",
+            StmtKind::Assume => "assume",
+        }
+    }
+
+    /// The strength class.
+    pub fn strength(self) -> Strength {
+        match self {
+            StmtKind::Requires | StmtKind::Rejects | StmtKind::NoWithout | StmtKind::Duty => {
+                Strength::Hard
+            }
+            StmtKind::Prefers | StmtKind::Avoids => Strength::Soft,
+            StmtKind::Claims => Strength::Belief,
+            StmtKind::Assume => Strength::Background,
+        }
+    }
+}
+
+/// How a statement binds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Strength {
+    /// A red line (`requires`, `rejects`, `no … without`, `duty`).
+    Hard,
+    /// A wish (`prefers`, `avoids`).
+    Soft,
+    /// A claim: binds only its party.
+    Belief,
+    /// An assumption of the analyst.
+    Background,
+}
+
+/// A resolved statement (party stance or assumption).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Statement {
+    /// Its own index.
+    pub id: StmtId,
+    /// The owning party; `None` for assumptions.
+    pub party: Option<PartyId>,
+    /// The kind.
+    pub kind: StmtKind,
+    /// The full meaning as one formula (`C -> F`, `A -> B`, `X -> X@Q`, …).
+    pub formula: Expr,
+    /// The condition of a conditional hard or soft statement (`when C`, or
+    /// `A` of `no A without B`); `None` otherwise.
+    pub condition: Option<Expr>,
+    /// Span of the condition as written, when there is one.
+    pub condition_span: Option<Span>,
+    /// The source text of the condition, when there is one.
+    pub condition_text: Option<String>,
+    /// Statement label.
+    pub label: Option<String>,
+    /// Trailing quote.
+    pub quote: Option<String>,
+    /// The whole statement.
+    pub span: Span,
+    /// The statement text without label and quote.
+    pub text: String,
+}
+
+/// A scenario.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Scenario {
+    /// Identifier.
+    pub name: String,
+    /// Label, if any.
+    pub label: Option<String>,
+    /// The formulas assumed together.
+    pub formulas: Vec<Expr>,
+    /// Header span.
+    pub span: Span,
+    /// Source text of the formulas, joined with `, `.
+    pub text: String,
+}
+
+/// The forms of an expectation, resolved.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ExpectKind {
+    /// `expect consistent P…`.
+    Consistent(Vec<PartyId>),
+    /// `expect conflict P…` (sorted, deduplicated).
+    Conflict(Vec<PartyId>),
+    /// `expect feasible S [for P…]` (`None`: all parties).
+    Feasible(ScenarioId, Option<Vec<PartyId>>),
+    /// `expect infeasible S [for P…]`.
+    Infeasible(ScenarioId, Option<Vec<PartyId>>),
+    /// `expect impossible F`.
+    Impossible(Expr),
+}
+
+/// An `expect` line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Expectation {
+    /// What is expected.
+    pub kind: ExpectKind,
+    /// The line.
+    pub span: Span,
+    /// Its source text.
+    pub text: String,
+}
+
+/// The whole resolved model of one check run (one root file with its includes).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Model {
+    /// Parties, in order of first declaration.
+    pub parties: Vec<Party>,
+    /// Topics, in order of first declaration or use.
+    pub topics: Vec<Topic>,
+    /// Atoms, in order of first use. Every `X@P` atom has its plain `X` atom
+    /// here too.
+    pub atoms: Vec<Atom>,
+    /// First source span where each atom is written (parallel to `atoms`).
+    pub atom_spans: Vec<Span>,
+    /// Statements and assumptions, in source order.
+    pub statements: Vec<Statement>,
+    /// Scenarios, in source order.
+    pub scenarios: Vec<Scenario>,
+    /// Expectations, in source order.
+    pub expectations: Vec<Expectation>,
+}
+
+impl Model {
+    /// The display name of an atom: `topic` or `topic@party`.
+    pub fn atom_name(&self, atom: AtomId) -> String {
+        let Some(a) = self.atoms.get(atom.0 as usize) else {
+            return String::from("?");
+        };
+        let topic = self
+            .topics
+            .get(a.topic.0 as usize)
+            .map_or("?", |t| t.name.as_str());
+        match a.party.and_then(|p| self.parties.get(p.0 as usize)) {
+            Some(p) => format!("{topic}@{}", p.name),
+            None => topic.to_owned(),
+        }
+    }
+
+    /// The plain-topic atom of an `X@P` atom (itself for a plain atom).
+    pub fn base_atom(&self, atom: AtomId) -> Option<AtomId> {
+        let a = self.atoms.get(atom.0 as usize)?;
+        if a.party.is_none() {
+            return Some(atom);
+        }
+        self.atoms
+            .iter()
+            .position(|b| b.topic == a.topic && b.party.is_none())
+            .map(|i| AtomId(i as u32))
+    }
+
+    /// The party of a statement, by name.
+    pub fn party_name(&self, party: Option<PartyId>) -> Option<&str> {
+        party
+            .and_then(|p| self.parties.get(p.0 as usize))
+            .map(|p| p.name.as_str())
+    }
+}
