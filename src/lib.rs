@@ -15,6 +15,7 @@ pub mod diagnostic;
 pub mod load;
 pub mod logic;
 pub mod model;
+pub mod pipeline;
 pub mod render;
 pub mod resolve;
 pub mod source;
