@@ -12,6 +12,7 @@
 pub mod ast;
 pub mod check;
 pub mod diagnostic;
+pub mod generate;
 pub mod load;
 pub mod logic;
 pub mod model;
