@@ -4,6 +4,8 @@
 //! finding kind, render JSON — on text from `stancecheck::generate`, and
 //! verifies the result before timing it. Figures: docs/performance.md.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use stancecheck::check::CheckOptions;
 use stancecheck::generate;
 use stancecheck::load::{Loader, MemoryFs};
