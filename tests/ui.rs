@@ -25,6 +25,9 @@ use stancecheck::pipeline;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
+/// A line of a file: (root-relative path, 1-based line).
+type Line = (String, usize);
+
 #[derive(Debug, Default)]
 struct Expected {
     /// (file, line, name, optional tag)
@@ -107,7 +110,7 @@ fn check_fixture(root: &Path, file: &Path) -> Result<(), String> {
         parse_annotations(&f.path, &f.text, &mut exp);
     }
     // Actual: (file, line, name) with member lines.
-    let mut actual: Vec<(String, usize, String, BTreeSet<(String, usize)>)> = Vec::new();
+    let mut actual: Vec<(String, usize, String, BTreeSet<Line>)> = Vec::new();
     for d in &report.diagnostics {
         let Some(src) = loaded.sources.get(d.span.file) else {
             return Err(format!("diagnostic without a file: {d:?}"));
