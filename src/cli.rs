@@ -37,6 +37,31 @@ enum Command {
     Check(CheckArgs),
     /// Explain a diagnostic by name or code (e.g. `conflict`, `SC1003`)
     Explain(ExplainArgs),
+    /// Draw the dispute: parties and topics as nodes, statements as edges
+    Graph(GraphArgs),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum GraphFormat {
+    Dot,
+    Mermaid,
+    Json,
+}
+
+#[derive(Args, Debug)]
+struct GraphArgs {
+    /// The root rule file to draw (with its includes)
+    path: PathBuf,
+    /// Output format (for SVG: `stance graph FILE | dot -Tsvg > out.svg`)
+    #[arg(long, value_enum, default_value_t = GraphFormat::Dot)]
+    format: GraphFormat,
+    /// Draw the members of findings bold: a finding name (`conflict`,
+    /// `infeasible-scenario`, …) or `scenario:NAME`
+    #[arg(long, value_name = "FINDING")]
+    highlight: Vec<String>,
+    /// Root directory (default: the current directory)
+    #[arg(long)]
+    root: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -116,6 +141,7 @@ pub fn main() -> i32 {
     match cli.command {
         Command::Check(args) => run_check(args),
         Command::Explain(args) => run_explain(args),
+        Command::Graph(args) => run_graph(args),
     }
 }
 
@@ -443,4 +469,73 @@ fn run_explain(args: ExplainArgs) -> i32 {
             "unknown diagnostic `{name}` (see `stance explain --list`)"
         )),
     }
+}
+
+// ---- graph ----------------------------------------------------------
+
+fn run_graph(args: GraphArgs) -> i32 {
+    let cwd = match std::env::current_dir() {
+        Ok(c) => c,
+        Err(e) => return trouble(format!("cannot read the current directory: {e}")),
+    };
+    let root_arg = args.root.clone().unwrap_or_else(|| cwd.clone());
+    let root = match std::fs::canonicalize(&root_arg) {
+        Ok(r) if r.is_dir() => r,
+        _ => return trouble(format!("cannot open root `{}`", root_arg.display())),
+    };
+    let fs = DiskFs { root: root.clone() };
+    let real = match std::fs::canonicalize(cwd.join(&args.path)) {
+        Ok(r) => r,
+        Err(e) => return trouble(format!("cannot open `{}`: {e}", args.path.display())),
+    };
+    let Some(rel) = fs.relative(&real) else {
+        return trouble(format!("`{}` is outside the root", args.path.display()));
+    };
+    let mut loader = Loader::new(&fs);
+    if let Err(e) = loader.add_root(&rel) {
+        return trouble(format!("cannot read `{rel}`: {e}"));
+    }
+    let loaded = loader.finish();
+    let Some(unit) = loaded.units.first() else {
+        return trouble("nothing to draw");
+    };
+    let files: Vec<_> = unit
+        .files
+        .iter()
+        .filter_map(|&f| loaded.ast(f).map(|a| (f, a)))
+        .collect();
+    let (model, _) = stancecheck::resolve::resolve(&loaded.sources, &files);
+    let mut highlight = std::collections::BTreeSet::new();
+    if !args.highlight.is_empty() {
+        let out = stancecheck::check::check(&model, &CheckOptions::default());
+        for h in &args.highlight {
+            let (kind, scenario) = match h.split_once(':') {
+                Some(("scenario", name)) => (None, Some(name)),
+                _ => match Kind::from_name_or_code(h) {
+                    Some(k) => (Some(k), None),
+                    None => return trouble(format!("unknown finding `{h}`")),
+                },
+            };
+            for d in &out.diagnostics {
+                let hit = match (kind, scenario) {
+                    (Some(k), _) => d.kind == k,
+                    (None, Some(s)) => d.scenario.as_deref() == Some(s),
+                    _ => false,
+                };
+                if hit {
+                    highlight.extend(d.members.iter().map(|m| m.span));
+                }
+            }
+        }
+    }
+    let g = stancecheck::graph::build(&model, &highlight);
+    let text = match args.format {
+        GraphFormat::Dot => stancecheck::graph::to_dot(&model, &g),
+        GraphFormat::Mermaid => stancecheck::graph::to_mermaid(&model, &g),
+        GraphFormat::Json => match serde_json::to_string_pretty(&g) {
+            Ok(s) => s + "\n",
+            Err(e) => return trouble(e),
+        },
+    };
+    emit(&text, EXIT_OK)
 }

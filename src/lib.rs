@@ -13,6 +13,7 @@ pub mod ast;
 pub mod check;
 pub mod diagnostic;
 pub mod generate;
+pub mod graph;
 pub mod load;
 pub mod logic;
 pub mod model;
