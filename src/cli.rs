@@ -39,6 +39,13 @@ enum Command {
     Explain(ExplainArgs),
     /// Draw the dispute: parties and topics as nodes, statements as edges
     Graph(GraphArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
+    Completions {
+        /// The shell
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) to standard output
+    Man,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -142,6 +149,20 @@ pub fn main() -> i32 {
         Command::Check(args) => run_check(args),
         Command::Explain(args) => run_explain(args),
         Command::Graph(args) => run_graph(args),
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            let mut buf = Vec::new();
+            clap_complete::generate(shell, &mut cmd, "stance", &mut buf);
+            emit(&String::from_utf8_lossy(&buf), EXIT_OK)
+        }
+        Command::Man => {
+            let cmd = <Cli as clap::CommandFactory>::command();
+            let mut buf = Vec::new();
+            match clap_mangen::Man::new(cmd).render(&mut buf) {
+                Ok(()) => emit(&String::from_utf8_lossy(&buf), EXIT_OK),
+                Err(e) => trouble(format!("cannot render the man page: {e}")),
+            }
+        }
     }
 }
 
