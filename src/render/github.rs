@@ -70,6 +70,16 @@ pub(super) fn render(
         props.push(format!("title={}", escape_property(&title)));
 
         let mut message = escape(&d.message).into_owned();
+        if !d.span_label.is_empty() {
+            let _ = write!(message, "\n{}", escape(&d.span_label));
+        }
+        for l in &d.labels {
+            let at = Location::of(l.span, sources);
+            let _ = write!(message, "\n{}", escape(&l.message));
+            if at.known {
+                let _ = write!(message, " ({}:{})", escape(&at.file), at.line);
+            }
+        }
         for (i, m) in d.members.iter().enumerate() {
             let at = Location::of(m.span, sources);
             let _ = write!(message, "\n{}. {}", i + 1, describe_member(m, usize::MAX));

@@ -98,7 +98,16 @@ impl Files {
             sources: map
                 .files()
                 .iter()
-                .map(|f| Source::from(sanitize_source(&f.text).into_owned()))
+                .map(|f| {
+                    let mut text = sanitize_source(&f.text).into_owned();
+                    // ariadne has no line after a final line feed, so a span
+                    // at the very end would show on the line before it: a
+                    // space makes that last, empty line exist.
+                    if text.ends_with('\n') {
+                        text.push(' ');
+                    }
+                    Source::from(text)
+                })
                 .collect(),
         }
     }
@@ -201,7 +210,12 @@ fn render_one(
     {
         pending.push(Pending {
             span: p.clone(),
-            message: (!d.span_label.is_empty()).then(|| escape(&d.span_label).into_owned()),
+            // ariadne draws no underline for a label without a message
+            message: Some(if d.span_label.is_empty() {
+                d.kind.summary().to_owned()
+            } else {
+                escape(&d.span_label).into_owned()
+            }),
             color: severity_color(d.severity),
             priority: 10,
         });
@@ -210,7 +224,7 @@ fn render_one(
         if let Some(span) = clamp(l.span, sources) {
             pending.push(Pending {
                 span,
-                message: (!l.message.is_empty()).then(|| escape(&l.message).into_owned()),
+                message: Some(escape(&l.message).into_owned()),
                 color: Color::Blue,
                 priority: 5,
             });

@@ -126,10 +126,14 @@ fn result(d: &Diagnostic, sources: &SourceMap) -> Value {
     });
     if let Some(obj) = r.as_object_mut() {
         if loc.known {
-            obj.insert(
-                "locations".to_owned(),
-                json!([{ "physicalLocation": physical(&loc) }]),
-            );
+            let mut primary = json!({ "physicalLocation": physical(&loc) });
+            if let (false, Some(p)) = (d.span_label.is_empty(), primary.as_object_mut()) {
+                p.insert(
+                    "message".to_owned(),
+                    json!({ "text": escape(&d.span_label) }),
+                );
+            }
+            obj.insert("locations".to_owned(), json!([primary]));
         }
         if !related.is_empty() {
             obj.insert("relatedLocations".to_owned(), Value::Array(related));
