@@ -286,3 +286,55 @@ fn hostile_json_and_sarif_are_valid_json_and_keep_data() {
         .unwrap();
     assert_eq!(has_unsafe(text), None, "{text}");
 }
+
+#[test]
+fn human_points_into_a_second_file_with_wide_characters() {
+    use stancecheck::diagnostic::{Diagnostic, Role};
+    use stancecheck::source::SourceMap;
+    let mut map = SourceMap::new();
+    let a = map.add("a.stance", "party ä {\n  requires x\n}\n");
+    let b = map.add(
+        "b.stance",
+        "# Größe “😀”\nparty ö { rejects x \"nicht “x”\" }\n",
+    );
+    let x_a = render_support::span(&map, a, "requires x");
+    let x_b = render_support::span(&map, b, "rejects x \"nicht “x”\"");
+    let mut d = Diagnostic::new(
+        Kind::Conflict,
+        x_a,
+        "the red lines of `ä` and `ö` cannot all hold",
+    );
+    d.members = vec![
+        render_support::member(
+            x_a,
+            Role::Party,
+            Some("ä"),
+            "requires",
+            None,
+            "requires x",
+            None,
+        ),
+        render_support::member(
+            x_b,
+            Role::Party,
+            Some("ö"),
+            "rejects",
+            None,
+            "rejects x",
+            Some("nicht “x”"),
+        ),
+    ];
+    let s = render(Format::Human, &[d], &map, &plain());
+    assert!(s.contains("╭─[ a.stance:2:3 ]"), "{s}");
+    assert!(s.contains("├─[ b.stance:2:11 ]"), "{s}");
+    // the underline covers exactly the statement, quote included
+    let line = s.lines().find(|l| l.contains("rejects x")).unwrap();
+    let under = s
+        .lines()
+        .skip_while(|l| !l.contains("rejects x"))
+        .nth(1)
+        .unwrap();
+    let col = |l: &str, pat: &str| l[..l.find(pat).unwrap()].chars().count();
+    assert_eq!(col(line, "rejects"), col(under, "─"), "{s}");
+    insta::assert_snapshot!(s);
+}

@@ -130,8 +130,13 @@ impl Cache<FileId> for Files {
     }
 }
 
-/// A span made safe for ariadne: inside the text and on character
-/// boundaries (ariadne slices the text at both ends).
+/// A span as ariadne needs it: in characters, inside the text.
+///
+/// ariadne 0.6 is used with character offsets: with byte offsets it slices
+/// the text of a second file at a character offset (and may panic inside a
+/// multi-byte character). The sanitized text handed to ariadne has the same
+/// characters at the same places as the original, so counting characters
+/// of the original is exact.
 fn clamp(span: Span, sources: &SourceMap) -> Option<(FileId, std::ops::Range<usize>)> {
     let text = &sources.get(span.file)?.text;
     let mut start = (span.start as usize).min(text.len());
@@ -142,7 +147,9 @@ fn clamp(span: Span, sources: &SourceMap) -> Option<(FileId, std::ops::Range<usi
     while end < text.len() && !text.is_char_boundary(end) {
         end += 1;
     }
-    Some((span.file, start..end))
+    let before = text.get(..start)?.chars().count();
+    let inside = text.get(start..end)?.chars().count();
+    Some((span.file, before..before + inside))
 }
 
 fn severity_style(s: Severity) -> &'static str {
@@ -263,7 +270,7 @@ fn render_one(
         (Some(first), anchor) => {
             let anchor = anchor.unwrap_or_else(|| first.span.clone());
             let config = Config::default()
-                .with_index_type(IndexType::Byte)
+                .with_index_type(IndexType::Char)
                 .with_color(color)
                 .with_char_set(CharSet::Unicode);
             let mut report = Report::build(ReportKind::Error, anchor).with_config(config);
