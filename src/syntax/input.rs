@@ -32,6 +32,8 @@ pub(crate) struct Cx<'a> {
     pub all: &'a [Token],
     /// Errors reported so far (lexer and recovered parser errors).
     pub errors: RefCell<Vec<Diagnostic>>,
+    /// Scratch stack of the formula parser, reused between formulas.
+    pub frames: RefCell<Vec<super::parser::Frame>>,
 }
 
 /// Parser input: the remaining tokens.

@@ -230,8 +230,14 @@ impl Lexer<'_> {
                 b' ' | b'\t' | b'\r' => self.pos += 1,
                 b'\n' => {
                     self.pos += 1;
-                    if self.depth > 0 && self.next_line_cannot_continue() {
-                        self.depth = 0;
+                    if self.depth > 0 {
+                        // skip blank and comment lines at once (no
+                        // rescanning them for every line break)
+                        let (next, stop) = self.next_line();
+                        self.pos = next;
+                        if stop {
+                            self.depth = 0;
+                        }
                     }
                     if self.depth == 0
                         && self
@@ -399,10 +405,11 @@ impl Lexer<'_> {
         }
     }
 
-    /// Called after a line break inside parentheses: whether the next
-    /// non-blank, non-comment line starts with something no formula can
-    /// contain (an item or statement keyword, `}`, or `label:`).
-    fn next_line_cannot_continue(&self) -> bool {
+    /// Called after a line break inside parentheses: the position of the
+    /// next significant character (after blank and comment lines), and
+    /// whether it starts something no formula can contain (an item or
+    /// statement keyword, `}`, or `label:`).
+    fn next_line(&self) -> (usize, bool) {
         let b = self.bytes;
         let mut i = self.pos;
         // skip blank lines and comment lines
@@ -416,7 +423,7 @@ impl Lexer<'_> {
                 _ => break,
             }
         }
-        match b.get(i) {
+        let stop = match b.get(i) {
             Some(b'}') => true,
             Some(c) if c.is_ascii_alphabetic() || *c == b'_' => {
                 let rest = b.get(i..).unwrap_or_default();
@@ -437,7 +444,8 @@ impl Lexer<'_> {
                 }
             }
             _ => false,
-        }
+        };
+        (i, stop)
     }
 }
 

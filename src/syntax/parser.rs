@@ -21,7 +21,7 @@ use crate::ast::{Expect, ExpectKind, Formula, FormulaKind, Ident, Item, Stance, 
 use crate::diagnostic::{Diagnostic, Kind};
 
 /// A formula with its outer extent (including any parentheses around it).
-struct F {
+pub(crate) struct F {
     f: Formula,
     lo: u32,
     hi: u32,
@@ -42,47 +42,64 @@ struct F {
 //   unary   := ("not" | "!") unary | atom | "(" iff ")"
 //   atom    := TOPIC ( "@" PARTY )?
 
+/// The operands of an n-ary chain; allocates only from the second operand
+/// on.
+#[derive(Default)]
+pub(crate) struct Chain {
+    one: Option<F>,
+    many: Vec<Formula>,
+    lo: u32,
+    hi: u32,
+}
+
+impl Chain {
+    fn push(&mut self, f: F) {
+        if self.many.is_empty() {
+            match self.one.take() {
+                None => {
+                    self.one = Some(f);
+                    return;
+                }
+                Some(first) => {
+                    self.lo = first.lo;
+                    self.many.reserve_exact(2);
+                    self.many.push(first.f);
+                }
+            }
+        }
+        self.hi = f.hi;
+        self.many.push(f.f);
+    }
+
+    /// The chain as one formula: its only operand or an n-ary node.
+    fn close(&mut self, i: Toks<'_>, node: fn(Vec<Formula>) -> FormulaKind) -> Option<F> {
+        if self.many.is_empty() {
+            return self.one.take();
+        }
+        let (lo, hi) = (self.lo, self.hi);
+        let f = Formula {
+            kind: node(std::mem::take(&mut self.many)),
+            span: i.span(lo, hi),
+        };
+        Some(F { f, lo, hi })
+    }
+}
+
 /// One level of parentheses (the outermost has no `open`): the operands
 /// and operators seen so far at each precedence level.
-struct Frame {
+#[derive(Default)]
+pub(crate) struct Frame {
     open: Option<Token>,
     /// `not`s waiting for their operand.
     nots: Vec<Token>,
-    /// Operands of the current `and` chain.
-    and: Vec<F>,
+    /// The current `and` chain.
+    and: Chain,
     /// Finished `and` chains of the current `or` chain.
-    or: Vec<F>,
+    or: Chain,
     /// Finished `or` chains, each before a `->`.
     imp: Vec<F>,
     /// The left side of a `<->`.
     iff: Option<F>,
-}
-
-impl Frame {
-    fn new(open: Option<Token>) -> Frame {
-        Frame {
-            open,
-            nots: Vec::new(),
-            and: Vec::new(),
-            or: Vec::new(),
-            imp: Vec::new(),
-            iff: None,
-        }
-    }
-}
-
-/// An n-ary node of `v` (or its only element).
-fn nary(i: Toks<'_>, mut v: Vec<F>, node: fn(Vec<Formula>) -> FormulaKind) -> Option<F> {
-    if v.len() <= 1 {
-        return v.pop();
-    }
-    let lo = v.first().map_or(0, |f| f.lo);
-    let hi = v.last().map_or(0, |f| f.hi);
-    let f = Formula {
-        kind: node(v.into_iter().map(|f| f.f).collect()),
-        span: i.span(lo, hi),
-    };
-    Some(F { f, lo, hi })
 }
 
 fn binary(i: Toks<'_>, a: F, b: F, node: fn(Box<Formula>, Box<Formula>) -> FormulaKind) -> F {
@@ -100,7 +117,7 @@ fn binary(i: Toks<'_>, a: F, b: F, node: fn(Box<Formula>, Box<Formula>) -> Formu
 impl Frame {
     /// Ends the current `and` chain.
     fn close_and(&mut self, i: Toks<'_>) {
-        if let Some(f) = nary(i, std::mem::take(&mut self.and), FormulaKind::And) {
+        if let Some(f) = self.and.close(i, FormulaKind::And) {
             self.or.push(f);
         }
     }
@@ -108,7 +125,7 @@ impl Frame {
     /// Ends the current `or` chain.
     fn close_or(&mut self, i: Toks<'_>) -> Option<F> {
         self.close_and(i);
-        nary(i, std::mem::take(&mut self.or), FormulaKind::Or)
+        self.or.close(i, FormulaKind::Or)
     }
 
     /// Ends the current `->` chain (folded from the right); returns how
@@ -162,49 +179,71 @@ fn formula(i: Toks<'_>) -> R<'_, F> {
         if !is_infix(r.kind()) {
             return Ok((r, a));
         }
+        return precedence(i, Some((r, a)));
     }
-    precedence(i)
+    precedence(i, None)
 }
 
-fn precedence(i: Toks<'_>) -> R<'_, F> {
-    let mut frames = vec![Frame::new(None)];
+/// The precedence loop, from `i`; `first` is an atom already parsed.
+fn precedence<'a>(i: Toks<'a>, first: Option<(Toks<'a>, F)>) -> R<'a, F> {
+    // the stack of open parentheses is reused from formula to formula
+    let mut frames = i.cx.frames.take();
+    frames.clear();
+    let r = precedence_in(i, first, &mut frames);
+    *i.cx.frames.borrow_mut() = frames;
+    r
+}
+
+fn precedence_in<'a>(
+    i: Toks<'a>,
+    first: Option<(Toks<'a>, F)>,
+    frames: &mut Vec<Frame>,
+) -> R<'a, F> {
+    let mut root = Frame::default();
     // parentheses, pending `not`s and pending `->`s
     let mut depth: u32 = 0;
     let mut cur = i;
     // the token that demands the next operand (none before the first)
     let mut after: Option<Token> = None;
+    let mut first = first;
     loop {
         // operand position
-        let t = cur.peek();
-        let mut operand = match t.kind {
-            K::Not | K::Bang | K::LParen => {
-                if depth >= MAX_DEPTH {
-                    return Err(too_deep(cur, t));
+        let mut operand = if let Some((r, a)) = first.take() {
+            cur = r;
+            a
+        } else {
+            let t = cur.peek();
+            match t.kind {
+                K::Not | K::Bang | K::LParen => {
+                    if depth >= MAX_DEPTH {
+                        return Err(too_deep(cur, t));
+                    }
+                    depth += 1;
+                    if t.kind == K::LParen {
+                        frames.push(Frame {
+                            open: Some(t),
+                            ..Frame::default()
+                        });
+                    } else {
+                        frames.last_mut().unwrap_or(&mut root).nots.push(t);
+                    }
+                    cur = cur.bump().0;
+                    after = Some(t);
+                    continue;
                 }
-                depth += 1;
-                if t.kind == K::LParen {
-                    frames.push(Frame::new(Some(t)));
-                } else if let Some(fr) = frames.last_mut() {
-                    fr.nots.push(t);
+                K::Ident => {
+                    let (r, a) = atom(cur)?;
+                    cur = r;
+                    a
                 }
-                cur = cur.bump().0;
-                after = Some(t);
-                continue;
+                _ if after.is_none() => return Err(PErr::back(cur)),
+                _ => return Err(PErr::expected_name(cur, "a formula", after)),
             }
-            K::Ident => {
-                let (r, a) = atom(cur)?;
-                cur = r;
-                a
-            }
-            _ if after.is_none() => return Err(PErr::back(cur)),
-            _ => return Err(PErr::expected_name(cur, "a formula", after)),
         };
         // operator position; closing parentheses deliver their formula to
         // the enclosing frame
         loop {
-            let Some(fr) = frames.last_mut() else {
-                return Err(PErr::back(i));
-            };
+            let fr = frames.last_mut().unwrap_or(&mut root);
             while let Some(n) = fr.nots.pop() {
                 depth = depth.saturating_sub(1);
                 let (lo, hi) = (n.start, operand.hi);
@@ -530,7 +569,14 @@ fn unclosed_block(i: Toks<'_>, open: Token) -> PErr {
 /// The statements of a party block, after its `{`, through its `}`.
 /// Errors are recorded; valid statements are kept.
 fn party_body<'a>(mut i: Toks<'a>, open: Token) -> (Toks<'a>, Vec<Statement>) {
-    let mut out = Vec::new();
+    // room for one statement per line up to the block's end
+    let lines = i
+        .toks
+        .iter()
+        .take_while(|t| !matches!(t.kind, K::RBrace | K::Eof) && !t.kind.is_item_keyword())
+        .filter(|t| matches!(t.kind, K::Newline | K::Semi))
+        .count();
+    let mut out = Vec::with_capacity((lines + 1).min(256));
     loop {
         i = i.skip_separators();
         match i.kind() {

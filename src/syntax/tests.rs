@@ -195,6 +195,12 @@ fn hundred_thousand_parentheses() {
     let text = format!("assume {}", "(not ".repeat(100_000));
     let (_, e) = p(&text);
     assert_eq!(e.len(), 1);
+    // many blank lines inside parentheses are skipped in linear time
+    let text = format!("assume (a{}\n# c\n)\n", "\n  ".repeat(200_000));
+    ok(&text);
+    let text = format!("assume {}", "(\n".repeat(100_000));
+    let (_, e) = p(&text);
+    assert_eq!(e.len(), 1);
 }
 
 // -------------------------------------------------------------- statements
@@ -834,31 +840,75 @@ fn ui_fixtures_match_their_annotations() {
     assert!(seen >= 10, "only {seen} fixtures");
 }
 
+/// Rough throughput of `parse` on realistic rule text. Run with
+/// `cargo test --release --lib syntax::tests::throughput -- --ignored --nocapture`.
 #[test]
 #[ignore]
-fn dump_fixture_diagnostics() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/ui/syntax");
-    let mut paths: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    paths.sort();
-    for path in paths {
-        let text = std::fs::read_to_string(&path).unwrap();
-        let (_, e) = p(&text);
-        let sf = SourceFile::new(FileId(0), "t", text.as_str());
-        println!("== {}", path.file_name().unwrap().to_string_lossy());
-        for d in e {
-            let lc = sf.line_col(d.span.start as usize);
-            println!(
-                "{}:{} {} [{}] {:?} {:?}",
-                lc.line,
-                lc.column,
-                d.message,
-                sf.slice(d.span).chars().take(20).collect::<String>(),
-                d.span_label,
-                d.help
-            );
-        }
+fn throughput() {
+    let mut text = String::new();
+    let mut k = 0;
+    while text.len() < 32 << 20 {
+        k += 1;
+        text.push_str(&format!(
+            "# block {k}\n\
+             party p{k} \"Party number {k}\"\n\
+             topic t{k}    \"topic {k} of the dispute\"\n\
+             party p{k} {{\n  \
+               z{k}: no t{k} without guarantees@eu   \"no t{k} without guarantees\"\n  \
+               requires (ceasefire and t{k}) or not sanctions when peace_talks\n  \
+               rejects guarantees@p{k} -> peacekeepers    \"never\"\n  \
+               duty eu: guarantees\n  \
+               prefers a{k} & b{k} | !c{k}\n\
+             }}\n\
+             assume guarantees@eu -> peacekeepers <-> troops_{k}   \"source {k}\"\n\
+             scenario s{k} \"deal {k}\" {{ ceasefire, t{k} }}\n\
+             expect infeasible s{k} for p{k}, eu\n"
+        ));
     }
+    let start = std::time::Instant::now();
+    let lexed = super::lexer::lex(FileId(0), &text);
+    let lex_secs = start.elapsed().as_secs_f64();
+    println!(
+        "lexed {} tokens in {:.3} s: {:.0} MB/s",
+        lexed.tokens.len(),
+        lex_secs,
+        text.len() as f64 / 1e6 / lex_secs
+    );
+    drop(lexed);
+    let start = std::time::Instant::now();
+    let (file, e) = p(&text);
+    let secs = start.elapsed().as_secs_f64();
+    assert!(e.is_empty());
+    drop(file);
+    // again, with memory already obtained from the system
+    let start = std::time::Instant::now();
+    let (file, _) = p(&text);
+    let warm = start.elapsed().as_secs_f64();
+    println!("warm: {:.0} MB/s", text.len() as f64 / 1e6 / warm);
+    drop(file);
+    // many small files, as a checker run sees them
+    let small = &text[..text[..1 << 20].rfind("# block").unwrap_or(0)];
+    let start = std::time::Instant::now();
+    let mut dropping = 0.0;
+    for _ in 0..30 {
+        let (file, _) = p(small);
+        std::hint::black_box(&file);
+        let d = std::time::Instant::now();
+        drop(file);
+        dropping += d.elapsed().as_secs_f64();
+    }
+    let many = start.elapsed().as_secs_f64() - dropping;
+    println!("(dropping the trees took {dropping:.3} s)");
+    println!(
+        "1 MB files, 30 times: {:.0} MB/s",
+        small.len() as f64 * 30.0 / 1e6 / many
+    );
+    let (file, _) = p(small);
+    println!(
+        "parsed {:.1} MB ({} items) in {:.3} s: {:.0} MB/s",
+        text.len() as f64 / 1e6,
+        file.items.len(),
+        secs,
+        text.len() as f64 / 1e6 / secs
+    );
 }
