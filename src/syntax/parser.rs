@@ -640,7 +640,10 @@ fn scenario_body<'a>(mut i: Toks<'a>, open: Token) -> (Toks<'a>, Vec<Formula>) {
                 }
             }
         }
-        debug_assert!(i.toks.len() < prev.toks.len() || i.kind() == K::Eof);
+        if i.toks.len() >= prev.toks.len() {
+            // never loop without progress
+            i = i.bump().0;
+        }
     }
 }
 

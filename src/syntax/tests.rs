@@ -389,6 +389,12 @@ fn escapes_in_strings() {
         panic!()
     };
     assert_eq!(label.as_ref().unwrap().value, "a\tb\nc\\d\"e — ünïcödé");
+    // `#` inside a string is not a comment
+    let file = ok("topic t \"a # b\" # c\n");
+    let Item::Topic { label, .. } = &file.items[0] else {
+        panic!()
+    };
+    assert_eq!(label.as_ref().unwrap().value, "a # b");
     let (m, at) = one_err("topic t \"a\\qb\"\n");
     assert_eq!(m, "unknown escape `\\q` in string");
     assert_eq!(at, "\\q");
