@@ -14,8 +14,9 @@ use std::cell::RefCell;
 use std::iter::{Copied, Enumerate};
 use std::slice::Iter;
 
+use nom::combinator::cut;
 use nom::error::{ErrorKind, ParseError};
-use nom::{IResult, Input, Needed};
+use nom::{IResult, Input, Needed, Parser};
 
 use super::lexer::{K, Token};
 use crate::ast::{Ident, Str};
@@ -469,15 +470,20 @@ pub(crate) fn label(i: Toks<'_>) -> R<'_, Ident> {
     }
 }
 
-/// Runs `p`; if it does not match, fails with "expected `what` after
-/// `after`" (a `cut` with a message).
+/// Runs `p` under nom's `cut`: if it does not match, the parse fails
+/// (no other alternative is tried) with "expected `what` after `after`".
 pub(crate) fn need<'a, O>(
     what: &'static str,
     after: Option<Token>,
-    mut p: impl nom::Parser<Toks<'a>, Output = O, Error = PErr>,
+    p: impl nom::Parser<Toks<'a>, Output = O, Error = PErr>,
 ) -> impl FnMut(Toks<'a>) -> R<'a, O> {
+    let mut p = cut(p);
     move |i: Toks<'a>| match p.parse(i) {
-        Err(nom::Err::Error(_)) => Err(PErr::expected(i, what, after)),
+        // `cut` turned "did not match" into a failure: say what was expected
+        Err(nom::Err::Failure(PErr {
+            why: Why::Backtrack,
+            ..
+        })) => Err(PErr::expected(i, what, after)),
         r => r,
     }
 }
@@ -487,10 +493,15 @@ pub(crate) fn need<'a, O>(
 pub(crate) fn need_name<'a, O>(
     what: &'static str,
     after: Option<Token>,
-    mut p: impl nom::Parser<Toks<'a>, Output = O, Error = PErr>,
+    p: impl nom::Parser<Toks<'a>, Output = O, Error = PErr>,
 ) -> impl FnMut(Toks<'a>) -> R<'a, O> {
+    let mut p = cut(p);
     move |i: Toks<'a>| match p.parse(i) {
-        Err(nom::Err::Error(_)) => Err(PErr::expected_name(i, what, after)),
+        // `cut` turned "did not match" into a failure: say what was expected
+        Err(nom::Err::Failure(PErr {
+            why: Why::Backtrack,
+            ..
+        })) => Err(PErr::expected_name(i, what, after)),
         r => r,
     }
 }
