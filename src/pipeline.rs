@@ -55,7 +55,16 @@ pub fn run(loaded: &Loaded, options: &CheckOptions) -> Report {
             .filter_map(|&f| loaded.ast(f).map(|a| (f, a)))
             .collect();
         let (model, diags) = resolve::resolve(&loaded.sources, &files);
+        // Lines dropped for syntax errors may have used a declaration: do
+        // not call anything unused in a model with syntax errors.
+        let broken = loaded
+            .diagnostics
+            .iter()
+            .any(|d| d.kind == Kind::SyntaxError && unit.files.contains(&d.span.file));
         for d in diags {
+            if d.kind == Kind::UnusedDeclaration && broken {
+                continue;
+            }
             if d.kind == Kind::UnusedDeclaration {
                 let entry = unused.entry((d.span, d.message.clone())).or_insert((0, d));
                 entry.0 += 1;
