@@ -800,52 +800,6 @@ assume a -> b
     assert_eq!(file.items.len(), 4);
 }
 
-// ------------------------------------------------------------- UI fixtures
-
-/// Lines that the fixture's `#~` annotations expect a `syntax-error` on.
-fn annotated_lines(text: &str) -> Vec<usize> {
-    let mut out = Vec::new();
-    for (n, line) in text.lines().enumerate() {
-        if let Some(pos) = line.find("#~") {
-            let rest = &line[pos + 2..];
-            let (line_no, names) = match rest.strip_prefix('^') {
-                Some(r) => (n, r),
-                None => (n + 1, rest),
-            };
-            for name in names.split_whitespace() {
-                assert_eq!(name, "syntax-error");
-                out.push(line_no);
-            }
-        }
-    }
-    out
-}
-
-#[test]
-fn ui_fixtures_match_their_annotations() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/ui/syntax");
-    let mut seen = 0;
-    for entry in std::fs::read_dir(&dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().is_none_or(|e| e != "stance") {
-            continue;
-        }
-        seen += 1;
-        let text = std::fs::read_to_string(&path).unwrap();
-        let (_, e) = p(&text);
-        let sf = SourceFile::new(FileId(0), "t", text.as_str());
-        let mut got: Vec<usize> = e
-            .iter()
-            .map(|d| sf.line_col(d.span.start as usize).line)
-            .collect();
-        got.sort_unstable();
-        let mut want = annotated_lines(&text);
-        want.sort_unstable();
-        assert_eq!(got, want, "{}: {e:#?}", path.display());
-    }
-    assert!(seen >= 10, "only {seen} fixtures");
-}
-
 /// Rough throughput of `parse` on realistic rule text. Run with
 /// `cargo test --release --lib syntax::tests::throughput -- --ignored --nocapture`.
 #[test]
