@@ -54,6 +54,22 @@ pub(super) fn render(
         render_one(&mut out, d, sources, &mut files, options.color);
         out.push('\n');
     }
+    // As rustc does: point at the long explanations of what was reported.
+    let mut codes: Vec<&str> = diagnostics.iter().map(|d| d.kind.code()).collect();
+    codes.sort_unstable();
+    codes.dedup();
+    match codes.as_slice() {
+        [] => {}
+        [one] => {
+            let _ = writeln!(out, "for more information, run `stance explain {one}`");
+        }
+        [first, ..] => {
+            let _ = writeln!(
+                out,
+                "for more information on a diagnostic, run `stance explain CODE` (e.g. `stance explain {first}`)"
+            );
+        }
+    }
     let counts = Counts::of(diagnostics);
     let sentence = counts.sentence();
     let color = options.color;
