@@ -12,9 +12,12 @@
 pub mod ast;
 pub mod check;
 pub mod diagnostic;
+pub mod generate;
+pub mod graph;
 pub mod load;
 pub mod logic;
 pub mod model;
+pub mod pipeline;
 pub mod render;
 pub mod resolve;
 pub mod source;
