@@ -485,7 +485,15 @@ fn run_explain(args: ExplainArgs) -> i32 {
     }
     let name = args.name.unwrap_or_default();
     match Kind::from_name_or_code(&name) {
-        Some(kind) => emit(&format!("{}\n", kind.summary()), EXIT_OK),
+        Some(kind) => {
+            let doc = render::explain(kind);
+            let doc = if doc.ends_with('\n') {
+                doc.to_owned()
+            } else {
+                format!("{doc}\n")
+            };
+            emit(&doc, EXIT_OK)
+        }
         None => trouble(format!(
             "unknown diagnostic `{name}` (see `stance explain --list`)"
         )),
