@@ -508,9 +508,11 @@ impl Builder<'_> {
                 .filter(|&w| w <= QUOTE_LIMIT)
                 .max();
             for (k, u) in run.iter().enumerate() {
-                if let (Some(t), Some(p)) = (target, pads.get_mut(i + k)) {
+                // unquoted lines may be wider than the target: only quoted
+                // ones within the limit are padded to it
+                if let (Some(t), Some(p), Some(_)) = (target, pads.get_mut(i + k), &u.quote) {
                     if width(u) + gap <= QUOTE_LIMIT {
-                        *p = t - width(u);
+                        *p = t.saturating_sub(width(u));
                     }
                 }
             }

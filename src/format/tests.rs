@@ -415,3 +415,15 @@ fn is_formatted_tells() {
     assert_eq!(is_formatted(FileId(0), "topic  a\n"), Ok(false));
     assert!(is_formatted(FileId(0), "topic\n").is_err());
 }
+
+#[test]
+fn unquoted_lines_wider_than_the_quote_column() {
+    assert_eq!(
+        fmt("party p {\nrequires a \"q\"\nrequires a and b and c and d\n}\n"),
+        "party p {\n  requires a  \"q\"\n  requires a and b and c and d\n}\n"
+    );
+    assert_eq!(
+        fmt("topic a \"A\"\ntopic long_name\n"),
+        "topic a \"A\"\ntopic long_name\n"
+    );
+}
