@@ -507,11 +507,17 @@ fn check(text: &str) -> (Model, serde_json::Value) {
     let (model, _) = resolve::resolve(&loaded.sources, &files);
     let mut json: serde_json::Value = serde_json::from_str(&json).unwrap();
     normalise(&mut json);
+    // Diagnostics at one position are ordered by their message, which
+    // quotes source text: compare them as a multiset.
+    if let Some(serde_json::Value::Array(ds)) = json.get_mut("diagnostics") {
+        ds.sort_by_cached_key(|d| d.to_string());
+    }
     (model, json)
 }
 
-/// Removes positions and normalises formula spelling in texts (spacing,
-/// `&`/`|`/`!`, parentheses): what formatting may change.
+/// Removes positions and normalises the spelling of formulas in texts
+/// (spacing, `&`/`|`/`!`, parentheses): what formatting may change. The
+/// formulas themselves are compared as trees.
 fn normalise(v: &mut serde_json::Value) {
     match v {
         serde_json::Value::Object(map) => {
@@ -524,12 +530,35 @@ fn normalise(v: &mut serde_json::Value) {
         }
         serde_json::Value::Array(xs) => xs.iter_mut().for_each(normalise),
         serde_json::Value::String(s) => {
-            let t = s
-                .replace('&', " and ")
-                .replace('|', " or ")
-                .replace('!', " not ")
-                .replace(['(', ')'], " ");
-            *s = t.split_whitespace().collect::<Vec<_>>().join(" ");
+            // statement texts are slices of the source: a comment inside a
+            // statement continued over lines is part of it (the formatter
+            // moves it before the statement)
+            let uncommented: Vec<&str> = s
+                .lines()
+                .map(|l| l.split_once('#').map_or(l, |(code, _)| code))
+                .collect();
+            // one token per word or symbol; parentheses dropped; `&`, `|`,
+            // `!` spelled as words
+            let mut t = uncommented
+                .join("\n")
+                .replace("<->", " \u{1} ")
+                .replace("->", " \u{2} ");
+            for c in ['&', '|', '!', '(', ')', ',', ':', '@', '`'] {
+                t = t.replace(c, &format!(" {c} "));
+            }
+            *s = t
+                .split_whitespace()
+                .filter(|w| !matches!(*w, "(" | ")"))
+                .map(|w| match w {
+                    "&" => "and",
+                    "|" => "or",
+                    "!" => "not",
+                    "\u{1}" => "<->",
+                    "\u{2}" => "->",
+                    w => w,
+                })
+                .collect::<Vec<_>>()
+                .join(" ");
         }
         _ => {}
     }

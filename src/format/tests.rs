@@ -427,3 +427,30 @@ fn unquoted_lines_wider_than_the_quote_column() {
         "topic a \"A\"\ntopic long_name\n"
     );
 }
+
+#[test]
+fn a_second_comment_for_one_line_goes_below() {
+    assert_eq!(
+        fmt("party p {\n  requires a # c1\n  ; # c2\n  requires b\n}\n"),
+        "party p {\n  requires a # c1\n  # c2\n  requires b\n}\n"
+    );
+}
+
+#[test]
+fn deep_nesting_formats() {
+    let n = 200;
+    let deep = format!("{}a{}", "(".repeat(n), ")".repeat(n));
+    assert_eq!(f(&deep), "a");
+    let nots = format!("{}a", "not ".repeat(n));
+    assert_eq!(f(&nots), nots);
+    let mut chain = String::from("z");
+    for i in 0..n / 2 {
+        chain = if i % 2 == 0 {
+            format!("a{i} and ({chain})")
+        } else {
+            format!("b{i} or {chain}")
+        };
+    }
+    let out = f(&chain);
+    assert_eq!(f(&out), out);
+}
