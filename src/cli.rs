@@ -46,6 +46,8 @@ enum Command {
     },
     /// Print the man page (roff) to standard output
     Man,
+    /// Format rule files in place in the canonical layout
+    Fmt(FmtArgs),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -163,6 +165,7 @@ pub fn main() -> i32 {
                 Err(e) => trouble(format!("cannot render the man page: {e}")),
             }
         }
+        Command::Fmt(args) => run_fmt(args),
     }
 }
 
@@ -567,4 +570,154 @@ fn run_graph(args: GraphArgs) -> i32 {
         },
     };
     emit(&text, EXIT_OK)
+}
+
+// ---- fmt ------------------------------------------------------------
+
+#[derive(Args, Debug)]
+struct FmtArgs {
+    /// Files and directories to format (`*.stance` below a directory,
+    /// sorted); `-` formats standard input to standard output. Default: the
+    /// current directory.
+    paths: Vec<PathBuf>,
+    /// Rewrite nothing: print a unified diff for each file that is not
+    /// formatted, and exit with 1 if there is one
+    #[arg(long)]
+    check: bool,
+}
+
+/// A path as shown to the user: relative to the working directory when it
+/// is below it, with `/` separators.
+fn shown_path(path: &Path, cwd: &Path) -> String {
+    let rel = path.strip_prefix(cwd).unwrap_or(path);
+    let parts: Vec<String> = rel
+        .components()
+        .filter(|c| !matches!(c, Component::CurDir))
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    if rel.is_absolute() {
+        rel.display().to_string()
+    } else {
+        parts.join("/")
+    }
+}
+
+fn run_fmt(args: FmtArgs) -> i32 {
+    use stancecheck::source::{SourceMap, Span, decode};
+    let cwd = match std::env::current_dir() {
+        Ok(c) => c,
+        Err(e) => return trouble(format!("cannot read the current directory: {e}")),
+    };
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    // Everything is read before anything is written: an unreadable path
+    // stops the run with no file changed.
+    let ignored = read_ignore(&cwd);
+    let mut inputs: Vec<(Option<PathBuf>, String, Vec<u8>)> = Vec::new();
+    for path in &paths {
+        if path.as_os_str() == "-" {
+            let mut bytes = Vec::new();
+            if let Err(e) = std::io::stdin().read_to_end(&mut bytes) {
+                return trouble(format!("cannot read standard input: {e}"));
+            }
+            inputs.push((None, "<stdin>".to_owned(), bytes));
+            continue;
+        }
+        let abs = cwd.join(path);
+        let meta = match std::fs::metadata(&abs) {
+            Ok(m) => m,
+            Err(e) => return trouble(format!("cannot open `{}`: {e}", path.display())),
+        };
+        let mut files = Vec::new();
+        if meta.is_dir() {
+            if let Err(e) = walk(&abs, &ignored, &mut files) {
+                return trouble(e);
+            }
+        } else {
+            files.push(abs);
+        }
+        for file in files {
+            let shown = shown_path(&file, &cwd);
+            match std::fs::read(&file) {
+                Ok(bytes) => inputs.push((Some(file), shown, bytes)),
+                Err(e) => return trouble(format!("cannot read `{shown}`: {e}")),
+            }
+        }
+    }
+    let mut sources = SourceMap::new();
+    let mut errors = Vec::new();
+    let mut failed = false;
+    let mut out = String::new();
+    for (file, shown, bytes) in inputs {
+        let formatted = match decode(&bytes) {
+            Ok(text) => {
+                let id = sources.add(shown.clone(), text.clone());
+                stancecheck::format::format_source(id, &text)
+            }
+            Err(offset) => {
+                let id = sources.add(shown.clone(), String::new());
+                Err(vec![
+                    Diagnostic::new(
+                        Kind::InvalidUtf8,
+                        Span::new(id, 0, 0),
+                        format!("the file is not valid UTF-8: invalid byte at offset {offset}"),
+                    )
+                    .with_help("save the file as UTF-8"),
+                ])
+            }
+        };
+        let formatted = match formatted {
+            Ok(f) => f,
+            Err(e) => {
+                // left untouched; standard input is passed through
+                errors.extend(e);
+                failed = true;
+                if file.is_none() && !args.check {
+                    out.push_str(&String::from_utf8_lossy(&bytes));
+                }
+                continue;
+            }
+        };
+        let changed = formatted.as_bytes() != bytes.as_slice();
+        if args.check {
+            if changed {
+                failed = true;
+                let old = String::from_utf8_lossy(&bytes);
+                out.push_str(
+                    &similar::TextDiff::from_lines(old.as_ref(), formatted.as_str())
+                        .unified_diff()
+                        .header(&shown, &shown)
+                        .to_string(),
+                );
+            }
+            continue;
+        }
+        match file {
+            None => out.push_str(&formatted),
+            Some(path) if changed => {
+                if let Err(e) = std::fs::write(&path, formatted) {
+                    return trouble(format!("cannot write `{shown}`: {e}"));
+                }
+            }
+            Some(_) => {}
+        }
+    }
+    if !errors.is_empty() {
+        let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            && std::io::stderr().is_terminal();
+        let text = render::render(
+            Format::Human,
+            &errors,
+            &sources,
+            &RenderOptions {
+                color,
+                truncated: false,
+            },
+        );
+        let _ = std::io::stderr().write_all(text.as_bytes());
+    }
+    emit(&out, if failed { EXIT_FINDINGS } else { EXIT_OK })
 }

@@ -12,6 +12,7 @@
 pub mod ast;
 pub mod check;
 pub mod diagnostic;
+pub mod format;
 pub mod generate;
 pub mod graph;
 pub mod load;
