@@ -59,11 +59,28 @@ fn idx(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
+/// Source text for messages: comments removed and whitespace runs (line
+/// breaks of continued statements included) collapsed to one space. The
+/// texts handled here (statement bodies, formulas) hold no strings.
+fn clean_text(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    for line in raw.lines() {
+        let code = line.split('#').next().unwrap_or("");
+        for word in code.split_whitespace() {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(word);
+        }
+    }
+    out
+}
+
 impl<'a> Resolver<'a> {
     fn text(&self, span: Span) -> String {
         self.sources
             .get(span.file)
-            .map(|f| f.slice(span).to_owned())
+            .map(|f| clean_text(f.slice(span)))
             .unwrap_or_default()
     }
 
@@ -635,5 +652,16 @@ impl<'a> Resolver<'a> {
                 );
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statement_text_drops_comments_and_line_breaks() {
+        assert_eq!(clean_text("no a without (b  # why\n   or c)"), "no a without (b or c)");
+        assert_eq!(clean_text("requires x"), "requires x");
     }
 }
