@@ -661,7 +661,10 @@ mod tests {
 
     #[test]
     fn statement_text_drops_comments_and_line_breaks() {
-        assert_eq!(clean_text("no a without (b  # why\n   or c)"), "no a without (b or c)");
+        assert_eq!(
+            clean_text("no a without (b  # why\n   or c)"),
+            "no a without (b or c)"
+        );
         assert_eq!(clean_text("requires x"), "requires x");
     }
 }
