@@ -1,0 +1,138 @@
+//! `infeasible-scenario`: for each scenario S (one member, role
+//! `scenario`), the MUSes of {S} ∪ H ∪ A that contain S, over the
+//! components S touches (a scenario over a component whose assumptions fail
+//! is skipped). An inconsistency among the red lines alone is a conflict,
+//! not the scenario's fault, and is not repeated here.
+//!
+//! Concessions: the minimal sets of red lines whose withdrawal makes S ∪ the
+//! remaining red lines ∪ A hold (minimal correction sets, the complements of
+//! the maximal satisfiable subsets with S and A always on), smallest first,
+//! then in source order. When S contradicts the assumptions alone, no
+//! concession exists and a note says so.
+
+use super::explain::{stmt_name, stmt_ref};
+use super::{CompState, Ctx, session::{Components, ItemKey, Session}};
+use crate::diagnostic::{Kind, StatementRef};
+use crate::logic::Stop;
+use crate::model::{Expr, ScenarioId, StmtId};
+
+/// Reports the infeasible scenarios.
+pub(crate) fn run(ctx: &mut Ctx<'_>, comps: &Components, states: &[CompState]) {
+    let model = ctx.model;
+    for (i, sc) in model.scenarios.iter().enumerate() {
+        let id = ScenarioId(i as u32);
+        let touched = comps.touched(model, &Expr::And(sc.formulas.clone()));
+        if touched.iter().any(|k| states.get(*k).is_some_and(|s| !s.a_ok)) {
+            continue;
+        }
+        if let Err(Stop) = one(ctx, comps, &touched, id) {
+            ctx.cut();
+        }
+    }
+}
+
+fn one(ctx: &mut Ctx<'_>, comps: &Components, touched: &[usize], id: ScenarioId) -> Result<(), Stop> {
+    let model = ctx.model;
+    let Some(sc) = model.scenarios.get(id.0 as usize) else {
+        return Ok(());
+    };
+    let mut sess = Session::new(model, comps, touched);
+    let s_item = sess.item(ItemKey::Scenario(id));
+    let hard = sess.hard();
+    let background = sess.background();
+    let mut cands = hard.clone();
+    cands.extend_from_slice(&background);
+    let mut q = cands.clone();
+    q.push(s_item);
+    if sess.problem.is_sat(&q)? {
+        return Ok(());
+    }
+    let (sets, complete) = sess.muses(&cands, &[s_item], &ctx.budget, ctx.options.max_sets, &|_| true)?;
+    if !complete {
+        ctx.cut();
+    }
+    if sets.is_empty() {
+        return Ok(());
+    }
+    // Concessions.
+    let mut required = background.clone();
+    required.push(s_item);
+    let cap = ctx.options.max_sets.saturating_mul(10).max(100);
+    let (msses, mss_complete) = sess.msses(&hard, &required, &ctx.budget, cap)?;
+    let mut concessions: Vec<Vec<StmtId>> = Vec::new();
+    let hopeless = msses.is_none();
+    for mss in msses.unwrap_or_default() {
+        let mcs: Vec<StmtId> = hard
+            .iter()
+            .filter(|h| mss.binary_search(h).is_err())
+            .filter_map(|h| match sess.key(*h) {
+                Some(ItemKey::Stmt(s)) => Some(*s),
+                _ => None,
+            })
+            .collect();
+        if !mcs.is_empty() {
+            concessions.push(mcs);
+        }
+    }
+    concessions.sort_by(|a, b| a.len().cmp(&b.len()).then_with(|| a.cmp(b)));
+    concessions.dedup();
+    if !mss_complete || concessions.len() > ctx.options.max_sets {
+        ctx.cut();
+    }
+    concessions.truncate(ctx.options.max_sets);
+    let refs: Vec<Vec<StatementRef>> = concessions
+        .iter()
+        .map(|c| c.iter().filter_map(|s| stmt_ref(model, *s)).collect())
+        .collect();
+    let help = if concessions.is_empty() {
+        None
+    } else {
+        let shown: Vec<String> = concessions
+            .iter()
+            .take(3)
+            .map(|c| {
+                c.iter()
+                    .map(|s| {
+                        let who = model
+                            .statements
+                            .get(s.0 as usize)
+                            .and_then(|st| model.party_name(st.party))
+                            .unwrap_or("?");
+                        format!("`{}` ({who})", stmt_name(model, *s))
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" and ")
+            })
+            .collect();
+        Some(format!(
+            "`{}` becomes feasible if the parties withdraw {}{}",
+            sc.name,
+            shown.join("; or "),
+            if concessions.len() > 3 { "; or …" } else { "" }
+        ))
+    };
+    for set in sets {
+        let mut keys = sess.keys_of(&set);
+        keys.push(ItemKey::Scenario(id));
+        let mut d = ctx.set_diag(
+            Kind::InfeasibleScenario,
+            &keys,
+            None,
+            format!("scenario `{}` is infeasible under the parties' red lines", sc.name),
+        );
+        d.span = sc.span;
+        d.span_label = String::from("this scenario cannot happen");
+        d.scenario = Some(sc.name.clone());
+        d.concessions = refs.clone();
+        if let Some(h) = &help {
+            d.help.push(h.clone());
+        }
+        if hopeless {
+            d.notes.push(String::from(
+                "the scenario contradicts the assumptions: no concession by the parties makes it feasible",
+            ));
+        }
+        ctx.push(d, Some(id), None);
+    }
+    Ok(())
+}
