@@ -190,10 +190,16 @@ impl Formula {
     pub fn same(&self, other: &Formula) -> bool {
         use FormulaKind::*;
         match (&self.kind, &other.kind) {
-            (Atom { topic: t1, party: p1 }, Atom { topic: t2, party: p2 }) => {
-                t1.name == t2.name
-                    && p1.as_ref().map(|p| &p.name) == p2.as_ref().map(|p| &p.name)
-            }
+            (
+                Atom {
+                    topic: t1,
+                    party: p1,
+                },
+                Atom {
+                    topic: t2,
+                    party: p2,
+                },
+            ) => t1.name == t2.name && p1.as_ref().map(|p| &p.name) == p2.as_ref().map(|p| &p.name),
             (Not(a), Not(b)) => a.same(b),
             (And(a), And(b)) | (Or(a), Or(b)) => {
                 a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.same(y))

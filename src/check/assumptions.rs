@@ -21,7 +21,12 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, sess: &mut Session<'_>) -> Result<bool, Sto
     for set in sets {
         let keys = sess.keys_of(&set);
         let d = ctx
-            .set_diag(kind, &keys, None, String::from("the assumptions cannot all hold"))
+            .set_diag(
+                kind,
+                &keys,
+                None,
+                String::from("the assumptions cannot all hold"),
+            )
             .with_span_label("this assumption is part of the contradiction")
             .with_note(
                 "the other consistency checks were skipped for the topics these assumptions \

@@ -5,7 +5,10 @@
 //! each a one-statement concession.
 
 use super::explain::stmt_ref;
-use super::{Ctx, session::{ItemKey, Session}};
+use super::{
+    Ctx,
+    session::{ItemKey, Session},
+};
 use crate::diagnostic::Kind;
 use crate::logic::{Assignment, Stop};
 
@@ -64,7 +67,8 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, sess: &mut Session<'_>) -> Result<Option<As
             }
             names.push(format!("`{}` ({p})", super::explain::stmt_name(model, *s)));
         }
-        d.help.push(format!("withdraw one of: {}", names.join(", ")));
+        d.help
+            .push(format!("withdraw one of: {}", names.join(", ")));
         ctx.push(d, None, None);
     }
     Ok(None)

@@ -2,7 +2,10 @@
 //! of two or more parties (one party's own contradictory claims are a
 //! self-contradiction).
 
-use super::{Ctx, session::{ItemKey, Session}};
+use super::{
+    Ctx,
+    session::{ItemKey, Session},
+};
 use crate::diagnostic::Kind;
 use crate::logic::Stop;
 use crate::model::Strength;

@@ -18,7 +18,11 @@ pub(crate) fn run(ctx: &mut Ctx<'_>) {
         let Some(q) = o.party else { continue };
         if !matches!(
             o.kind,
-            StmtKind::Requires | StmtKind::Prefers | StmtKind::Claims | StmtKind::NoWithout | StmtKind::Duty
+            StmtKind::Requires
+                | StmtKind::Prefers
+                | StmtKind::Claims
+                | StmtKind::NoWithout
+                | StmtKind::Duty
         ) {
             continue;
         }
@@ -27,7 +31,10 @@ pub(crate) fn run(ctx: &mut Ctx<'_>) {
             _ => &o.formula,
         };
         for a in atoms_of(asked) {
-            let mine = model.atoms.get(a.0 as usize).is_some_and(|x| x.party == Some(q));
+            let mine = model
+                .atoms
+                .get(a.0 as usize)
+                .is_some_and(|x| x.party == Some(q));
             if mine && occurs_positively(asked, a) {
                 accepted_set.insert((q, a));
             }

@@ -18,10 +18,13 @@
 //! (the assumptions error stands for them).
 
 use super::explain::Cond;
-use super::{CompState, Ctx, describe_outcome, session::{Components, ItemKey, Session}};
+use super::{
+    CompState, Ctx, describe_outcome,
+    session::{Components, ItemKey, Session},
+};
 use crate::diagnostic::{Diagnostic, Kind, Severity};
 use crate::logic::{Outcome, Stop, atoms_of, mus};
-use crate::model::{Expectation, ExpectKind, Expr, PartyId, ScenarioId, Strength};
+use crate::model::{ExpectKind, Expectation, Expr, PartyId, ScenarioId, Strength};
 
 /// Checks every expectation.
 pub(crate) fn run(ctx: &mut Ctx<'_>, comps: &Components, states: &[CompState]) {
@@ -64,7 +67,13 @@ fn hard_of(sess: &mut Session<'_>, ps: Option<&[PartyId]>) -> Vec<usize> {
     })
 }
 
-fn failed(ctx: &Ctx<'_>, e: &Expectation, keys: &[ItemKey], cond: Option<&Cond<'_>>, why: String) -> Diagnostic {
+fn failed(
+    ctx: &Ctx<'_>,
+    e: &Expectation,
+    keys: &[ItemKey],
+    cond: Option<&Cond<'_>>,
+    why: String,
+) -> Diagnostic {
     let mut d = if keys.is_empty() {
         Diagnostic::new(Kind::FailedExpectation, e.span, String::new())
     } else {
@@ -80,7 +89,12 @@ fn names(ctx: &Ctx<'_>, ps: &[PartyId]) -> String {
     ctx.party_list(&ps.iter().copied().collect())
 }
 
-fn one(ctx: &mut Ctx<'_>, comps: &Components, states: &[CompState], e: &Expectation) -> Result<(), Stop> {
+fn one(
+    ctx: &mut Ctx<'_>,
+    comps: &Components,
+    states: &[CompState],
+    e: &Expectation,
+) -> Result<(), Stop> {
     let model = ctx.model;
     match &e.kind {
         ExpectKind::Consistent(ps) => {
@@ -134,7 +148,9 @@ fn one(ctx: &mut Ctx<'_>, comps: &Components, states: &[CompState], e: &Expectat
                         let got: std::collections::BTreeSet<PartyId> = keys
                             .iter()
                             .filter_map(|k| match k {
-                                ItemKey::Stmt(s) => model.statements.get(s.0 as usize).and_then(|s| s.party),
+                                ItemKey::Stmt(s) => {
+                                    model.statements.get(s.0 as usize).and_then(|s| s.party)
+                                }
                                 _ => None,
                             })
                             .collect();

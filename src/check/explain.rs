@@ -197,7 +197,11 @@ pub fn explain(
                 let Some(b) = base.get(a.0 as usize).copied().flatten() else {
                     continue;
                 };
-                let span = model.atom_spans.get(a.0 as usize).copied().unwrap_or_default();
+                let span = model
+                    .atom_spans
+                    .get(a.0 as usize)
+                    .copied()
+                    .unwrap_or_default();
                 Item {
                     member: Member {
                         span,
@@ -284,10 +288,11 @@ pub fn explain(
     parties.sort();
     parties.dedup();
 
-    let (order, chain) = match find_chain(model, &items, false).or_else(|| find_chain(model, &items, true)) {
-        Some((order, chain)) => (order, chain),
-        None => (propagation_order(&items), Vec::new()),
-    };
+    let (order, chain) =
+        match find_chain(model, &items, false).or_else(|| find_chain(model, &items, true)) {
+            Some((order, chain)) => (order, chain),
+            None => (propagation_order(&items), Vec::new()),
+        };
     let mut slots: Vec<Option<Item>> = items.into_iter().map(Some).collect();
     let members = order
         .into_iter()

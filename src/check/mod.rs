@@ -104,7 +104,12 @@ impl<'m> Ctx<'m> {
     }
 
     /// Records a finding.
-    pub fn push(&mut self, diag: Diagnostic, scenario: Option<ScenarioId>, condition: Option<Expr>) {
+    pub fn push(
+        &mut self,
+        diag: Diagnostic,
+        scenario: Option<ScenarioId>,
+        condition: Option<Expr>,
+    ) {
         *self.counts.entry(diag.kind).or_insert(0) += 1;
         self.findings.push(Finding {
             diag,
@@ -141,9 +146,11 @@ impl<'m> Ctx<'m> {
     /// The party of a key, if it is a party statement.
     pub fn party_of(&self, key: &ItemKey) -> Option<PartyId> {
         match key {
-            ItemKey::Stmt(s) | ItemKey::Neg(s) => {
-                self.model.statements.get(s.0 as usize).and_then(|s| s.party)
-            }
+            ItemKey::Stmt(s) | ItemKey::Neg(s) => self
+                .model
+                .statements
+                .get(s.0 as usize)
+                .and_then(|s| s.party),
             _ => None,
         }
     }

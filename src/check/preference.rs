@@ -3,7 +3,10 @@
 //! are the MUSes of H ∪ A ∪ {p} that contain p. Outcomes already found
 //! answer most preferences without a solver call.
 
-use super::{Ctx, session::{ItemKey, Session}};
+use super::{
+    Ctx,
+    session::{ItemKey, Session},
+};
 use crate::diagnostic::Kind;
 use crate::logic::{Assignment, Stop};
 use crate::model::Strength;
@@ -46,7 +49,8 @@ pub(crate) fn run(
             models.push(sess.problem.assignment());
             continue;
         }
-        let (sets, complete) = sess.muses(&base, &[pi], &ctx.budget, ctx.options.max_sets, &|_| true)?;
+        let (sets, complete) =
+            sess.muses(&base, &[pi], &ctx.budget, ctx.options.max_sets, &|_| true)?;
         if !complete {
             ctx.cut();
         }

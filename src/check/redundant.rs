@@ -7,7 +7,10 @@
 //! other; both are reported. Work: one solver call per red line, on its
 //! component's solver.
 
-use super::{Ctx, session::{ItemKey, Session}};
+use super::{
+    Ctx,
+    session::{ItemKey, Session},
+};
 use crate::diagnostic::Kind;
 use crate::logic::{Outcome, Stop, mus};
 use crate::model::{PartyId, StmtId, Strength};

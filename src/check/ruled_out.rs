@@ -10,7 +10,10 @@
 //! where H ∪ A holds and C is true proves C possible without a solver call.
 
 use super::explain::Cond;
-use super::{Ctx, session::{ItemKey, Session}};
+use super::{
+    Ctx,
+    session::{ItemKey, Session},
+};
 use crate::diagnostic::Kind;
 use crate::logic::{Assignment, Stop};
 use crate::model::{Expr, StmtId, Strength};
@@ -55,7 +58,8 @@ pub(crate) fn run(
             models.push(sess.problem.assignment());
             continue;
         }
-        let (sets, complete) = sess.muses(&base, &[ci], &ctx.budget, ctx.options.max_sets, &|_| true)?;
+        let (sets, complete) =
+            sess.muses(&base, &[ci], &ctx.budget, ctx.options.max_sets, &|_| true)?;
         if !complete {
             ctx.cut();
         }
@@ -76,10 +80,14 @@ pub(crate) fn run(
                     Kind::RuledOut,
                     &keys,
                     Some(&cond),
-                    format!("`{text}` is ruled out: it can hold in no outcome acceptable to all parties"),
+                    format!(
+                        "`{text}` is ruled out: it can hold in no outcome acceptable to all parties"
+                    ),
                 )
                 .with_span_label("this condition can never hold")
-                .with_help("the statements conditioned on it never apply: check whether that is intended");
+                .with_help(
+                    "the statements conditioned on it never apply: check whether that is intended",
+                );
             d.span = st.span;
             ctx.push(d, None, Some(c.clone()));
         }

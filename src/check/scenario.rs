@@ -11,7 +11,10 @@
 //! concession exists and a note says so.
 
 use super::explain::{stmt_name, stmt_ref};
-use super::{CompState, Ctx, session::{Components, ItemKey, Session}};
+use super::{
+    CompState, Ctx,
+    session::{Components, ItemKey, Session},
+};
 use crate::diagnostic::{Kind, StatementRef};
 use crate::logic::Stop;
 use crate::model::{Expr, ScenarioId, StmtId};
@@ -22,7 +25,10 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, comps: &Components, states: &[CompState]) {
     for (i, sc) in model.scenarios.iter().enumerate() {
         let id = ScenarioId(i as u32);
         let touched = comps.touched(model, &Expr::And(sc.formulas.clone()));
-        if touched.iter().any(|k| states.get(*k).is_some_and(|s| !s.a_ok)) {
+        if touched
+            .iter()
+            .any(|k| states.get(*k).is_some_and(|s| !s.a_ok))
+        {
             continue;
         }
         if let Err(Stop) = one(ctx, comps, &touched, id) {
@@ -31,7 +37,12 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, comps: &Components, states: &[CompState]) {
     }
 }
 
-fn one(ctx: &mut Ctx<'_>, comps: &Components, touched: &[usize], id: ScenarioId) -> Result<(), Stop> {
+fn one(
+    ctx: &mut Ctx<'_>,
+    comps: &Components,
+    touched: &[usize],
+    id: ScenarioId,
+) -> Result<(), Stop> {
     let model = ctx.model;
     let Some(sc) = model.scenarios.get(id.0 as usize) else {
         return Ok(());
@@ -47,7 +58,13 @@ fn one(ctx: &mut Ctx<'_>, comps: &Components, touched: &[usize], id: ScenarioId)
     if sess.problem.is_sat(&q)? {
         return Ok(());
     }
-    let (sets, complete) = sess.muses(&cands, &[s_item], &ctx.budget, ctx.options.max_sets, &|_| true)?;
+    let (sets, complete) = sess.muses(
+        &cands,
+        &[s_item],
+        &ctx.budget,
+        ctx.options.max_sets,
+        &|_| true,
+    )?;
     if !complete {
         ctx.cut();
     }
@@ -108,7 +125,11 @@ fn one(ctx: &mut Ctx<'_>, comps: &Components, touched: &[usize], id: ScenarioId)
             "`{}` becomes feasible if the parties withdraw {}{}",
             sc.name,
             shown.join("; or "),
-            if concessions.len() > 3 { "; or …" } else { "" }
+            if concessions.len() > 3 {
+                "; or …"
+            } else {
+                ""
+            }
         ))
     };
     for set in sets {
@@ -118,7 +139,10 @@ fn one(ctx: &mut Ctx<'_>, comps: &Components, touched: &[usize], id: ScenarioId)
             Kind::InfeasibleScenario,
             &keys,
             None,
-            format!("scenario `{}` is infeasible under the parties' red lines", sc.name),
+            format!(
+                "scenario `{}` is infeasible under the parties' red lines",
+                sc.name
+            ),
         );
         d.span = sc.span;
         d.span_label = String::from("this scenario cannot happen");

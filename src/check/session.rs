@@ -131,6 +131,9 @@ impl Components {
     }
 }
 
+/// A set of items (sorted indices).
+pub type Set = Vec<usize>;
+
 /// What an item of a session stands for.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ItemKey {
@@ -256,7 +259,10 @@ impl<'m> Session<'m> {
 
     /// The keys of items.
     pub fn keys_of(&self, items: &[usize]) -> Vec<ItemKey> {
-        items.iter().filter_map(|i| self.keys.get(*i).cloned()).collect()
+        items
+            .iter()
+            .filter_map(|i| self.keys.get(*i).cloned())
+            .collect()
     }
 
     /// Whether an item holds under an assignment.
@@ -315,7 +321,7 @@ impl<'m> Session<'m> {
         required: &[usize],
         budget: &Budget,
         limit: usize,
-    ) -> Result<(Option<Vec<Vec<usize>>>, bool), Stop> {
+    ) -> Result<(Option<Vec<Set>>, bool), Stop> {
         let exprs = &self.exprs;
         let holds = |i: usize, a: &Assignment| exprs.get(i).map(|e| a.eval(e));
         let mut out: Vec<Vec<usize>> = Vec::new();
@@ -328,7 +334,7 @@ impl<'m> Session<'m> {
             &holds,
             budget,
             &mut |f| match f {
-                mus::Found::Mus(m) if m.is_empty() => {
+                mus::Found::Mus([]) => {
                     hopeless = true;
                     mus::Flow::Done
                 }

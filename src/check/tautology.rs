@@ -4,7 +4,10 @@
 //! evaluations under a few fixed outcomes rule out almost every statement
 //! before the solver is asked whether `not F` with the axioms can hold.
 
-use super::{Ctx, session::{ItemKey, Session}};
+use super::{
+    Ctx,
+    session::{ItemKey, Session},
+};
 use crate::diagnostic::Kind;
 use crate::logic::{Stop, eval};
 use crate::model::{AtomId, StmtId};
@@ -26,7 +29,12 @@ pub(crate) fn run(
 ) -> Result<(), Stop> {
     let model = ctx.model;
     let base = ctx.base;
-    let defs: Vec<usize> = sess.defs.clone().into_iter().map(|d| sess.item(ItemKey::Def(d))).collect();
+    let defs: Vec<usize> = sess
+        .defs
+        .clone()
+        .into_iter()
+        .map(|d| sess.item(ItemKey::Def(d)))
+        .collect();
     let stmts = sess.stmts.clone();
     for s in stmts {
         let Some(st) = model.statements.get(s.0 as usize) else {
@@ -69,7 +77,8 @@ pub(crate) fn run(
             format!("`{}` is always true and says nothing", st.text),
         );
         d.span_label = String::from("this holds in every outcome");
-        d.help.push(String::from("remove it, or write what was meant"));
+        d.help
+            .push(String::from("remove it, or write what was meant"));
         ctx.push(d, None, None);
     }
     Ok(())

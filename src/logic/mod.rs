@@ -595,7 +595,6 @@ mod tests {
         assert_eq!(atoms_of(&f).len(), 7);
         assert!(occurs_positively(&f, AtomId(0)));
         // Drop without recursion.
-        let mut f = f;
         while let Expr::Implies(_, b) = f {
             f = *b;
         }
@@ -606,6 +605,6 @@ mod tests {
         let f = Expr::Implies(Box::new(at(0)), Box::new(not(not(at(1)))));
         assert!(!occurs_positively(&f, AtomId(0)));
         assert!(occurs_positively(&f, AtomId(1)));
-        assert!(occurs_positively(&not(at(0)), AtomId(0)) == false);
+        assert!(!occurs_positively(&not(at(0)), AtomId(0)));
     }
 }

@@ -65,7 +65,12 @@ pub fn shrink(
     while i < set.len() {
         budget.check()?;
         let mut trial: Vec<usize> = Vec::with_capacity(set.len() + required.len());
-        trial.extend(set.iter().enumerate().filter(|(j, _)| *j != i).map(|(_, x)| *x));
+        trial.extend(
+            set.iter()
+                .enumerate()
+                .filter(|(j, _)| *j != i)
+                .map(|(_, x)| *x),
+        );
         trial.extend_from_slice(required);
         match p.solve(&trial)? {
             Outcome::Unsat(core) => {
@@ -103,7 +108,7 @@ pub fn enumerate(
     match p.solve(&with(&cands, required))? {
         Outcome::Sat => {
             let _ = on_found(Found::Mss(&cands));
-            return Ok(true);
+            Ok(true)
         }
         Outcome::Unsat(core) => {
             let start: Vec<usize> = core
