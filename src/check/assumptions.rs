@@ -14,7 +14,7 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, sess: &mut Session<'_>) -> Result<bool, Sto
         return Ok(true);
     }
     let kind = Kind::AssumptionsInconsistent;
-    let (sets, complete) = sess.muses(&a, &[], &ctx.budget, ctx.room(kind), &|_| true)?;
+    let (sets, complete) = sess.muses(&a, &[], &ctx.budget, ctx.room(kind), false, &|_| true)?;
     if !complete {
         ctx.cut();
     }

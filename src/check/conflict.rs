@@ -33,7 +33,7 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, sess: &mut Session<'_>) -> Result<Option<As
         ps.dedup();
         ps.len() >= 2
     };
-    let (sets, complete) = sess.muses(&items, &[], &ctx.budget, ctx.room(kind), &keep)?;
+    let (sets, complete) = sess.muses(&items, &[], &ctx.budget, ctx.room(kind), false, &keep)?;
     if !complete {
         ctx.cut();
     }

@@ -23,7 +23,7 @@ use super::{
     session::{Components, ItemKey, Session},
 };
 use crate::diagnostic::{Diagnostic, Kind, Severity};
-use crate::logic::{Outcome, Stop, atoms_of, mus};
+use crate::logic::{Outcome, Stop, atoms_of};
 use crate::model::{ExpectKind, Expectation, Expr, PartyId, ScenarioId, Strength};
 
 /// Checks every expectation.
@@ -107,7 +107,7 @@ fn one(
                 let mut items = hard_of(&mut sess, Some(ps));
                 items.extend(sess.background());
                 if let Outcome::Unsat(core) = sess.problem.solve(&items)? {
-                    let set = mus::shrink(&mut sess.problem, &core, &[], &ctx.budget)?;
+                    let set = sess.shrink(&core, &[], &ctx.budget)?;
                     let keys = sess.keys_of(&set);
                     let d = failed(
                         ctx,
@@ -156,7 +156,7 @@ fn one(
                             .collect();
                         got == want
                     };
-                    let (sets, _) = sess.muses(&items, &[], &ctx.budget, 1, &keep)?;
+                    let (sets, _) = sess.muses(&items, &[], &ctx.budget, 1, false, &keep)?;
                     if !sets.is_empty() {
                         found = true;
                         break;
@@ -188,7 +188,7 @@ fn one(
             let s_item = sess.item(ItemKey::Scenario(*sc));
             let mut items = hard_of(&mut sess, ps.as_deref());
             items.extend(sess.background());
-            let (sets, _) = sess.muses(&items, &[s_item], &ctx.budget, 1, &|_| true)?;
+            let (sets, _) = sess.muses(&items, &[s_item], &ctx.budget, 1, false, &|_| true)?;
             let infeasible = !sets.is_empty();
             let for_text = match ps {
                 Some(ps) => format!(" for {}", names(ctx, ps)),
@@ -237,7 +237,7 @@ fn one(
             let fi = sess.formula_item(f);
             let mut items = hard_of(&mut sess, None);
             items.extend(sess.background());
-            let (sets, _) = sess.muses(&items, &[fi], &ctx.budget, 1, &|_| true)?;
+            let (sets, _) = sess.muses(&items, &[fi], &ctx.budget, 1, false, &|_| true)?;
             if !sets.is_empty() {
                 let mut hit = false;
                 for fd in &mut ctx.findings {

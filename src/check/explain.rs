@@ -22,6 +22,7 @@ use super::session::ItemKey;
 use crate::diagnostic::{Member, Role, StatementRef};
 use crate::model::{AtomId, Expr, Model, StmtId};
 use crate::source::Span;
+use std::collections::{HashMap, HashSet};
 
 /// The condition or formula a set is about, as written.
 #[derive(Clone, Debug)]
@@ -307,18 +308,99 @@ pub fn explain(
     }
 }
 
+/// Implications indexed by the literal that triggers them: `a -> b` is
+/// triggered by `a` (forward) and, contrapositively, by `not b`.
+struct Index {
+    fwd: HashMap<Lit, Vec<(usize, Lit)>>,
+    contra: HashMap<Lit, Vec<(usize, Lit)>>,
+}
+
+impl Index {
+    fn new(shapes: &[&Shape]) -> Index {
+        let mut fwd: HashMap<Lit, Vec<(usize, Lit)>> = HashMap::new();
+        let mut contra: HashMap<Lit, Vec<(usize, Lit)>> = HashMap::new();
+        for (i, sh) in shapes.iter().enumerate() {
+            if let Shape::Imp(a, b) = sh {
+                fwd.entry(*a).or_default().push((i, *b));
+                contra.entry(neg(*b)).or_default().push((i, neg(*a)));
+            }
+        }
+        Index { fwd, contra }
+    }
+
+    fn next(&self, cur: Lit, used: &[bool], contra: bool) -> Option<(usize, Lit)> {
+        let pick = |m: &HashMap<Lit, Vec<(usize, Lit)>>| {
+            m.get(&cur)
+                .and_then(|v| v.iter().find(|(i, _)| !used.get(*i).copied().unwrap_or(true)).copied())
+        };
+        pick(&self.fwd).or_else(|| if contra { pick(&self.contra) } else { None })
+    }
+}
+
+/// Whether the formulas form one simple chain: two single-literal units
+/// `l0` and `not lk` and implications that lead from `l0` to `lk`, each used
+/// once, each step to a new atom. Such a set is minimally unsatisfiable:
+/// without the first unit, make every chain literal false; without the last,
+/// make all true; without link `j`, make the literals before it true and the
+/// rest false.
+pub(crate) fn simple_chain(exprs: &[&Expr]) -> bool {
+    let shapes: Vec<Shape> = exprs.iter().map(|e| shape(e, false)).collect();
+    let mut units = Vec::new();
+    for (i, sh) in shapes.iter().enumerate() {
+        match sh {
+            Shape::Units(ls) if ls.len() == 1 => units.push((i, ls[0])),
+            Shape::Imp(..) => {}
+            _ => return false,
+        }
+    }
+    let [(u0, l0), (u1, l1)] = units.as_slice() else {
+        return false;
+    };
+    let refs: Vec<&Shape> = shapes.iter().collect();
+    let index = Index::new(&refs);
+    let mut used = vec![false; shapes.len()];
+    used[*u0] = true;
+    used[*u1] = true;
+    let mut atoms: HashSet<AtomId> = HashSet::new();
+    atoms.insert(l0.0);
+    let mut cur = *l0;
+    let mut left = shapes.len() - 2;
+    while left > 0 {
+        // Exactly one way on.
+        let ways = index.fwd.get(&cur).map_or(0, |v| v.iter().filter(|(i, _)| !used[*i]).count())
+            + index.contra.get(&cur).map_or(0, |v| v.iter().filter(|(i, _)| !used[*i]).count());
+        if ways != 1 {
+            return false;
+        }
+        let Some((i, l)) = index.next(cur, &used, true) else {
+            return false;
+        };
+        if !atoms.insert(l.0) {
+            return false;
+        }
+        used[i] = true;
+        left -= 1;
+        cur = l;
+    }
+    cur == neg(*l1)
+}
+
 fn find_chain(model: &Model, items: &[Item], contra: bool) -> Option<(Vec<usize>, Vec<String>)> {
     if items.len() < 2 {
         return None;
     }
+    let shapes: Vec<&Shape> = items.iter().map(|i| &i.shape).collect();
+    let index = Index::new(&shapes);
     let mut starts: Vec<usize> = (0..items.len()).filter(|i| items[*i].subject).collect();
     starts.extend((0..items.len()).filter(|i| !items[*i].subject));
-    for s in starts {
+    // Only units can start a chain; try at most a few so that a long
+    // non-chain set stays linear.
+    for s in starts.into_iter().filter(|i| matches!(items[*i].shape, Shape::Units(_))).take(4) {
         let Shape::Units(ls) = &items[s].shape else {
             continue;
         };
-        for l0 in ls {
-            if let Some(found) = walk(model, items, s, *l0, contra) {
+        for l0 in ls.iter().take(4) {
+            if let Some(found) = walk(model, items, &index, s, *l0, contra) {
                 return Some(found);
             }
         }
@@ -329,17 +411,18 @@ fn find_chain(model: &Model, items: &[Item], contra: bool) -> Option<(Vec<usize>
 fn walk(
     model: &Model,
     items: &[Item],
+    index: &Index,
     start: usize,
     l0: Lit,
     contra: bool,
 ) -> Option<(Vec<usize>, Vec<String>)> {
     let mut used = vec![false; items.len()];
     used[start] = true;
+    let mut unused = items.len() - 1;
     let mut order = vec![start];
     let mut chain = vec![lit_name(model, l0)];
     let mut cur = l0;
     loop {
-        let unused = used.iter().filter(|u| !**u).count();
         if unused == 1 {
             let last = used.iter().position(|u| !*u)?;
             if let Shape::Units(ls) = &items[last].shape {
@@ -349,24 +432,13 @@ fn walk(
                     return Some((order, chain));
                 }
             }
-            // The start member may also close the chain (`requires a`,
-            // `no a without b`, …, `rejects a` is a different shape).
         }
         if unused == 0 {
             return None;
         }
-        let next = (0..items.len()).find_map(|i| {
-            if used[i] {
-                return None;
-            }
-            match items[i].shape {
-                Shape::Imp(a, b) if a == cur => Some((i, b)),
-                Shape::Imp(a, b) if contra && neg(b) == cur => Some((i, neg(a))),
-                _ => None,
-            }
-        });
-        let (i, l) = next?;
+        let (i, l) = index.next(cur, &used, contra)?;
         used[i] = true;
+        unused -= 1;
         order.push(i);
         chain.push(lit_name(model, l));
         cur = l;
@@ -374,39 +446,59 @@ fn walk(
 }
 
 fn propagation_order(items: &[Item]) -> Vec<usize> {
+    let shapes: Vec<&Shape> = items.iter().map(|i| &i.shape).collect();
+    let index = Index::new(&shapes);
     let mut placed = vec![false; items.len()];
     let mut order = Vec::new();
-    let mut known: Vec<Lit> = Vec::new();
+    let mut queue: std::collections::VecDeque<Lit> = std::collections::VecDeque::new();
+    let mut known: HashSet<Lit> = HashSet::new();
+    let mut learn = |l: Lit, queue: &mut std::collections::VecDeque<Lit>| {
+        if known.insert(l) {
+            queue.push_back(l);
+        }
+    };
     for (i, it) in items.iter().enumerate() {
         if it.subject {
             placed[i] = true;
             order.push(i);
             if let Shape::Units(ls) = &it.shape {
-                known.extend(ls.iter().copied());
+                for l in ls {
+                    learn(*l, &mut queue);
+                }
             }
         }
     }
+    let mut next_unit = 0;
     loop {
-        let triggered = (0..items.len()).find(|i| {
-            !placed[*i]
-                && matches!(items[*i].shape, Shape::Imp(a, b) if known.contains(&a) || known.contains(&neg(b)))
-        });
-        let pick = triggered.or_else(|| {
-            (0..items.len()).find(|i| !placed[*i] && matches!(items[*i].shape, Shape::Units(_)))
-        });
-        let Some(i) = pick else { break };
-        placed[i] = true;
-        order.push(i);
-        match &items[i].shape {
-            Shape::Imp(a, b) => {
-                if known.contains(a) {
-                    known.push(*b);
-                } else {
-                    known.push(neg(*a));
+        while let Some(l) = queue.pop_front() {
+            let mut hits: Vec<(usize, Lit)> = Vec::new();
+            for m in [&index.fwd, &index.contra] {
+                if let Some(v) = m.get(&l) {
+                    hits.extend(v.iter().filter(|(i, _)| !placed[*i]).copied());
                 }
             }
-            Shape::Units(ls) => known.extend(ls.iter().copied()),
-            Shape::Other => {}
+            hits.sort_unstable();
+            for (i, derived) in hits {
+                if placed[i] {
+                    continue;
+                }
+                placed[i] = true;
+                order.push(i);
+                learn(derived, &mut queue);
+            }
+        }
+        while next_unit < items.len()
+            && (placed[next_unit] || !matches!(items[next_unit].shape, Shape::Units(_)))
+        {
+            next_unit += 1;
+        }
+        let Some(it) = items.get(next_unit) else { break };
+        placed[next_unit] = true;
+        order.push(next_unit);
+        if let Shape::Units(ls) = &it.shape {
+            for l in ls {
+                learn(*l, &mut queue);
+            }
         }
     }
     order.extend((0..items.len()).filter(|i| !placed[*i]));

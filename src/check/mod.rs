@@ -82,6 +82,8 @@ pub(crate) struct Finding {
 pub(crate) struct CompState {
     /// The assumptions and axioms hold together.
     pub a_ok: bool,
+    /// The red lines and A hold together.
+    pub h_ok: bool,
 }
 
 /// State of one check run.
@@ -226,17 +228,20 @@ pub fn check(model: &Model, options: &CheckOptions) -> CheckOutput {
     };
     let mut states: Vec<CompState> = Vec::with_capacity(comps.list.len());
     let mut tautologies = BTreeSet::new();
+    let scenario_comps = scenario::touched(model, &comps);
     for k in 0..comps.list.len() {
         let mut sess = Session::new(model, &comps, &[k]);
         let r = tautology::run(&mut ctx, &mut sess, &mut tautologies);
         run(&mut ctx, r);
         let r = assumptions::run(&mut ctx, &mut sess);
         let a_ok = run(&mut ctx, r).unwrap_or(false);
+        let mut h_ok = false;
         if a_ok {
             let r = self_contradiction::run(&mut ctx, &mut sess);
             run(&mut ctx, r);
             let r = conflict::run(&mut ctx, &mut sess);
             let witness = run(&mut ctx, r).flatten();
+            h_ok = witness.is_some();
             let r = disputed_claim::run(&mut ctx, &mut sess);
             run(&mut ctx, r);
             if let Some(w) = witness {
@@ -248,11 +253,12 @@ pub fn check(model: &Model, options: &CheckOptions) -> CheckOutput {
             }
             let r = redundant::run(&mut ctx, &mut sess, &tautologies);
             run(&mut ctx, r);
+            scenario::run_in(&mut ctx, &mut sess, k, &scenario_comps, h_ok);
         }
-        states.push(CompState { a_ok });
+        states.push(CompState { a_ok, h_ok });
     }
     duty::run(&mut ctx);
-    scenario::run(&mut ctx, &comps, &states);
+    scenario::run_rest(&mut ctx, &comps, &states, &scenario_comps);
     expect::run(&mut ctx, &comps, &states);
 
     let truncated = ctx.truncated;

@@ -46,11 +46,16 @@ pub(crate) fn run(
         let mut q = base.clone();
         q.push(pi);
         if sess.problem.is_sat(&q)? {
+            // Keep the few latest outcomes: enough for the fast path,
+            // and linear work on long lists of conditions.
+            if models.len() >= 8 {
+                models.remove(1);
+            }
             models.push(sess.problem.assignment());
             continue;
         }
         let (sets, complete) =
-            sess.muses(&base, &[pi], &ctx.budget, ctx.options.max_sets, &|_| true)?;
+            sess.muses(&base, &[pi], &ctx.budget, ctx.options.max_sets, true, &|_| true)?;
         if !complete {
             ctx.cut();
         }

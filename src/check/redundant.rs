@@ -12,7 +12,7 @@ use super::{
     session::{ItemKey, Session},
 };
 use crate::diagnostic::Kind;
-use crate::logic::{Outcome, Stop, mus};
+use crate::logic::{Outcome, Stop};
 use crate::model::{PartyId, StmtId, Strength};
 use std::collections::BTreeSet;
 
@@ -34,6 +34,10 @@ pub(crate) fn run(
     parties.sort_unstable();
     parties.dedup();
     let background = sess.background();
+    // Work bound: each call costs about the component's size; allow
+    // `WORK` item-visits per component, then stop (and say so).
+    const WORK: usize = 4_000_000;
+    let mut calls_left = (WORK / sess.stmts.len().max(1)).max(1);
     for p in parties {
         let hard: Vec<StmtId> = sess
             .stmts
@@ -57,6 +61,11 @@ pub(crate) fn run(
                 continue;
             }
             ctx.budget.check()?;
+            if calls_left == 0 {
+                ctx.cut();
+                return Ok(());
+            }
+            calls_left -= 1;
             let neg = sess.item(ItemKey::Neg(*s));
             let mut rest: Vec<usize> = items
                 .iter()
@@ -76,7 +85,7 @@ pub(crate) fn run(
                 return Ok(());
             }
             let start: Vec<usize> = core.into_iter().filter(|c| *c != neg).collect();
-            let set = mus::shrink(&mut sess.problem, &start, &[neg], &ctx.budget)?;
+            let set = sess.shrink(&start, &[neg], &ctx.budget)?;
             let mut keys = sess.keys_of(&set);
             keys.push(ItemKey::Neg(*s));
             let name = super::explain::stmt_name(model, *s);

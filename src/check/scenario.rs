@@ -19,35 +19,60 @@ use crate::diagnostic::{Kind, StatementRef};
 use crate::logic::Stop;
 use crate::model::{Expr, ScenarioId, StmtId};
 
-/// Reports the infeasible scenarios.
-pub(crate) fn run(ctx: &mut Ctx<'_>, comps: &Components, states: &[CompState]) {
+/// The components each scenario touches.
+pub(crate) fn touched(model: &crate::model::Model, comps: &Components) -> Vec<Vec<usize>> {
+    model
+        .scenarios
+        .iter()
+        .map(|sc| comps.touched(model, &Expr::And(sc.formulas.clone())))
+        .collect()
+}
+
+/// Checks the scenarios that touch exactly component `k`, on its session.
+pub(crate) fn run_in(
+    ctx: &mut Ctx<'_>,
+    sess: &mut Session<'_>,
+    k: usize,
+    touched: &[Vec<usize>],
+    h_ok: bool,
+) {
+    for (i, t) in touched.iter().enumerate() {
+        if t.as_slice() == [k] {
+            if let Err(Stop) = one(ctx, sess, ScenarioId(i as u32), h_ok) {
+                ctx.cut();
+            }
+        }
+    }
+}
+
+/// Checks the scenarios that touch no component or several.
+pub(crate) fn run_rest(
+    ctx: &mut Ctx<'_>,
+    comps: &Components,
+    states: &[CompState],
+    touched: &[Vec<usize>],
+) {
     let model = ctx.model;
-    for (i, sc) in model.scenarios.iter().enumerate() {
-        let id = ScenarioId(i as u32);
-        let touched = comps.touched(model, &Expr::And(sc.formulas.clone()));
-        if touched
-            .iter()
-            .any(|k| states.get(*k).is_some_and(|s| !s.a_ok))
-        {
+    for (i, t) in touched.iter().enumerate() {
+        if t.len() == 1 {
             continue;
         }
-        if let Err(Stop) = one(ctx, comps, &touched, id) {
+        if t.iter().any(|k| states.get(*k).is_some_and(|s| !s.a_ok)) {
+            continue;
+        }
+        let h_ok = t.iter().all(|k| states.get(*k).is_some_and(|s| s.h_ok));
+        let mut sess = Session::new(model, comps, t);
+        if let Err(Stop) = one(ctx, &mut sess, ScenarioId(i as u32), h_ok) {
             ctx.cut();
         }
     }
 }
 
-fn one(
-    ctx: &mut Ctx<'_>,
-    comps: &Components,
-    touched: &[usize],
-    id: ScenarioId,
-) -> Result<(), Stop> {
+fn one(ctx: &mut Ctx<'_>, sess: &mut Session<'_>, id: ScenarioId, h_ok: bool) -> Result<(), Stop> {
     let model = ctx.model;
     let Some(sc) = model.scenarios.get(id.0 as usize) else {
         return Ok(());
     };
-    let mut sess = Session::new(model, comps, touched);
     let s_item = sess.item(ItemKey::Scenario(id));
     let hard = sess.hard();
     let background = sess.background();
@@ -63,6 +88,7 @@ fn one(
         &[s_item],
         &ctx.budget,
         ctx.options.max_sets,
+        h_ok,
         &|_| true,
     )?;
     if !complete {

@@ -134,6 +134,24 @@ impl Components {
 /// A set of items (sorted indices).
 pub type Set = Vec<usize>;
 
+/// Hints from the items' formulas: evaluation, and simple chains.
+struct ExprHints<'a>(&'a [Expr], bool);
+
+impl mus::Hints for ExprHints<'_> {
+    fn holds(&self, item: usize, a: &Assignment) -> Option<bool> {
+        self.0.get(item).map(|e| a.eval(e))
+    }
+
+    fn known_minimal(&self, set: &[usize]) -> bool {
+        let exprs: Option<Vec<&Expr>> = set.iter().map(|i| self.0.get(*i)).collect();
+        exprs.is_some_and(|e| super::explain::simple_chain(&e))
+    }
+
+    fn candidates_sat(&self) -> bool {
+        self.1
+    }
+}
+
 /// What an item of a session stands for.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ItemKey {
@@ -286,18 +304,18 @@ impl<'m> Session<'m> {
 
     /// Up to `limit` MUSes `T` of `candidates` with `required` (see
     /// [`mus::enumerate`]) whose keys `keep` accepts; and whether the list is
-    /// complete.
+    /// complete. `cands_sat`: the candidates are known to hold together.
     pub fn muses(
         &mut self,
         candidates: &[usize],
         required: &[usize],
         budget: &Budget,
         limit: usize,
+        cands_sat: bool,
         keep: &dyn Fn(&[ItemKey]) -> bool,
     ) -> Result<(Vec<Vec<usize>>, bool), Stop> {
-        let exprs = &self.exprs;
         let keys = &self.keys;
-        let holds = |i: usize, a: &Assignment| exprs.get(i).map(|e| a.eval(e));
+        let holds = ExprHints(&self.exprs, cands_sat);
         mus::muses(
             &mut self.problem,
             candidates,
@@ -322,8 +340,7 @@ impl<'m> Session<'m> {
         budget: &Budget,
         limit: usize,
     ) -> Result<(Option<Vec<Set>>, bool), Stop> {
-        let exprs = &self.exprs;
-        let holds = |i: usize, a: &Assignment| exprs.get(i).map(|e| a.eval(e));
+        let holds = ExprHints(&self.exprs, false);
         let mut out: Vec<Vec<usize>> = Vec::new();
         let mut hopeless = false;
         let mut over = false;
@@ -353,6 +370,12 @@ impl<'m> Session<'m> {
             return Ok((None, true));
         }
         Ok((Some(out), complete && !over))
+    }
+
+    /// Shrinks an unsatisfiable `set` (with `required`) to a MUS.
+    pub fn shrink(&mut self, set: &[usize], required: &[usize], budget: &Budget) -> Result<Vec<usize>, Stop> {
+        let hints = ExprHints(&self.exprs, false);
+        mus::shrink(&mut self.problem, set, required, &hints, budget)
     }
 
     /// Items of assumptions and axioms (A).

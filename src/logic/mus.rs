@@ -39,9 +39,38 @@ pub enum Flow {
     Done,
 }
 
-/// Whether an item holds under an assignment; lets [`enumerate`] grow
-/// satisfiable seeds without asking the solver. `None`: do not know.
-pub type Holds<'a> = &'a dyn Fn(usize, &Assignment) -> Option<bool>;
+/// What the caller knows about its items, to save solver calls.
+pub trait Hints {
+    /// Whether an item holds under an assignment (lets [`enumerate`] grow
+    /// satisfiable seeds without asking the solver); `None`: do not know.
+    fn holds(&self, item: usize, a: &Assignment) -> Option<bool> {
+        let _ = (item, a);
+        None
+    }
+
+    /// Whether `set` is known to be minimally unsatisfiable already (e.g. a
+    /// simple chain of implications), so that [`shrink`] can skip its
+    /// deletion tests. Must never say yes wrongly.
+    fn known_minimal(&self, set: &[usize]) -> bool {
+        let _ = set;
+        false
+    }
+
+    /// Whether the candidates are known to hold together (without the
+    /// required items), so every subset of them does too.
+    fn candidates_sat(&self) -> bool {
+        false
+    }
+}
+
+/// No hints.
+#[derive(Clone, Copy, Debug)]
+pub struct NoHints;
+
+impl Hints for NoHints {}
+
+/// Hints, as passed around.
+pub type Holds<'a> = &'a dyn Hints;
 
 fn with(set: &[usize], required: &[usize]) -> Vec<usize> {
     let mut v = Vec::with_capacity(set.len() + required.len());
@@ -56,14 +85,25 @@ pub fn shrink(
     p: &mut Problem,
     set: &[usize],
     required: &[usize],
+    hints: Holds<'_>,
     budget: &Budget,
 ) -> Result<Vec<usize>, Stop> {
     let mut set: Vec<usize> = set.to_vec();
     set.sort_unstable();
     set.dedup();
+    if !set.is_empty() && hints.known_minimal(&with(&set, required)) {
+        return Ok(set);
+    }
+    let mut checked = set.len();
     let mut i = 0;
     while i < set.len() {
         budget.check()?;
+        if set.len() * 10 <= checked * 9 {
+            checked = set.len();
+            if hints.known_minimal(&with(&set, required)) {
+                return Ok(set);
+            }
+        }
         let mut trial: Vec<usize> = Vec::with_capacity(set.len() + required.len());
         trial.extend(
             set.iter()
@@ -115,7 +155,7 @@ pub fn enumerate(
                 .into_iter()
                 .filter(|c| cands.binary_search(c).is_ok())
                 .collect();
-            let first = shrink(p, &start, required, budget)?;
+            let first = shrink(p, &start, required, holds, budget)?;
             if first.is_empty() {
                 // The required items alone cannot hold: every subset is a
                 // correction-free failure; there is no MSS and the only MUS
@@ -125,7 +165,7 @@ pub fn enumerate(
             }
             let mut map = MapSolver::new(cands.len());
             map.block_up(&first, &cands);
-            if needs_required(p, &first, required)? && on_found(Found::Mus(&first)) == Flow::Done {
+            if needs_required(p, &first, required, holds)? && on_found(Found::Mus(&first)) == Flow::Done {
                 return Ok(false);
             }
             marco_loop(p, &cands, required, holds, budget, on_found, &mut map)
@@ -135,8 +175,13 @@ pub fn enumerate(
 
 /// With required items, a shrunk set `T` is a MUS of `T ∪ required` that
 /// contains them all only when `T` holds on its own.
-fn needs_required(p: &mut Problem, mus: &[usize], required: &[usize]) -> Result<bool, Stop> {
-    if required.is_empty() {
+fn needs_required(
+    p: &mut Problem,
+    mus: &[usize],
+    required: &[usize],
+    hints: Holds<'_>,
+) -> Result<bool, Stop> {
+    if required.is_empty() || hints.candidates_sat() {
         return Ok(true);
     }
     p.is_sat(mus)
@@ -162,9 +207,9 @@ fn marco_loop(
                     .into_iter()
                     .filter(|c| seed.binary_search(c).is_ok())
                     .collect();
-                let mus = shrink(p, &start, required, budget)?;
+                let mus = shrink(p, &start, required, holds, budget)?;
                 map.block_up(&mus, cands);
-                if needs_required(p, &mus, required)? && on_found(Found::Mus(&mus)) == Flow::Done {
+                if needs_required(p, &mus, required, holds)? && on_found(Found::Mus(&mus)) == Flow::Done {
                     return Ok(false);
                 }
             }
@@ -196,7 +241,7 @@ fn grow(
             continue;
         }
         budget.check()?;
-        let ok = if holds(*c, &model) == Some(true) {
+        let ok = if holds.holds(*c, &model) == Some(true) {
             true
         } else {
             let mut trial = with(&mss, required);
@@ -303,6 +348,11 @@ pub fn muses(
             }
             Flow::Continue
         }
-    })?;
-    Ok((out, complete && !over))
+    });
+    // Sets found before the budget ran out are still minimal: keep them.
+    match complete {
+        Ok(c) => Ok((out, c && !over)),
+        Err(Stop) if !out.is_empty() => Ok((out, false)),
+        Err(e) => Err(e),
+    }
 }

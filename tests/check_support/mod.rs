@@ -12,6 +12,9 @@ use stancecheck::source::{FileId, Span};
 pub struct Builder {
     pub m: Model,
     line: u32,
+    parties: std::collections::HashMap<String, PartyId>,
+    topics: std::collections::HashMap<String, TopicId>,
+    atoms: std::collections::HashMap<Atom, AtomId>,
 }
 
 const LINE: u32 = 1000;
@@ -35,9 +38,10 @@ impl Builder {
     }
 
     pub fn party(&mut self, name: &str) -> PartyId {
-        if let Some(i) = self.m.parties.iter().position(|p| p.name == name) {
-            return PartyId(i as u32);
+        if let Some(p) = self.parties.get(name) {
+            return *p;
         }
+        self.parties.insert(name.into(), PartyId(self.m.parties.len() as u32));
         let span = self.next_span();
         self.m.parties.push(Party {
             name: name.into(),
@@ -48,9 +52,10 @@ impl Builder {
     }
 
     pub fn topic(&mut self, name: &str) -> TopicId {
-        if let Some(i) = self.m.topics.iter().position(|t| t.name == name) {
-            return TopicId(i as u32);
+        if let Some(t) = self.topics.get(name) {
+            return *t;
         }
+        self.topics.insert(name.into(), TopicId(self.m.topics.len() as u32));
         self.m.topics.push(Topic {
             name: name.into(),
             label: None,
@@ -68,9 +73,10 @@ impl Builder {
             self.atom_at(topic, None, span);
         }
         let a = Atom { topic: t, party: p };
-        if let Some(i) = self.m.atoms.iter().position(|x| *x == a) {
-            return AtomId(i as u32);
+        if let Some(i) = self.atoms.get(&a) {
+            return *i;
         }
+        self.atoms.insert(a, AtomId(self.m.atoms.len() as u32));
         self.m.atoms.push(a);
         // Atom spans: inside the line that first writes the atom, offset by
         // the atom index so they are distinct.
