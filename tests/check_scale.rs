@@ -14,8 +14,18 @@ use std::time::{Duration, Instant};
 fn disputes(n: usize) -> Model {
     let mut b = Builder::new();
     for i in 0..n {
-        let (u, s, r, e) = (format!("u{i}"), format!("s{i}"), format!("r{i}"), format!("e{i}"));
-        let (c, g, k, x) = (format!("c{i}"), format!("g{i}"), format!("k{i}"), format!("x{i}"));
+        let (u, s, r, e) = (
+            format!("u{i}"),
+            format!("s{i}"),
+            format!("r{i}"),
+            format!("e{i}"),
+        );
+        let (c, g, k, x) = (
+            format!("c{i}"),
+            format!("g{i}"),
+            format!("k{i}"),
+            format!("x{i}"),
+        );
         b.no_without(&u, &c, &g);
         b.rejects(&s, &format!("{g}@{s}"));
         b.duty(&s, &e, &g);
@@ -34,9 +44,51 @@ fn disputes(n: usize) -> Model {
     b.m
 }
 
+/// `n` disputes shaped like the LANGUAGE.md example plus eight consistent
+/// statements: 13 statements and about three findings per dispute.
+fn typical(n: usize) -> Model {
+    let mut b = Builder::new();
+    for i in 0..n {
+        let (u, s, r, e) = (
+            format!("u{i}"),
+            format!("s{i}"),
+            format!("r{i}"),
+            format!("e{i}"),
+        );
+        let (c, g, k, x, y) = (
+            format!("c{i}"),
+            format!("g{i}"),
+            format!("k{i}"),
+            format!("x{i}"),
+            format!("y{i}"),
+        );
+        b.no_without(&u, &c, &g);
+        b.rejects(&s, &format!("{g}@{s}"));
+        b.duty(&s, &e, &g);
+        b.rejects(&r, &k);
+        b.assume(&format!("{g}@{e} -> {k}"));
+        b.requires_when(&e, &format!("{g}@{e}"), &c);
+        b.requires(&u, &format!("{x} or {y}"));
+        b.rejects_when(&r, &y, &x);
+        b.prefers(&u, &x);
+        b.avoids(&s, &format!("{y} and {x}"));
+        b.claims(&u, &format!("{x} -> {g}"));
+        b.claims(&r, &format!("not {y}"));
+        b.prefers(&e, &format!("{y} or not {c}"));
+        b.scenario(&format!("deal{i}"), &[c.as_str()]);
+    }
+    b.m
+}
+
 fn timed(m: &Model) -> (Duration, usize, bool) {
     let t = Instant::now();
-    let out = check(m, &CheckOptions { max_sets: 100_000, time_budget: None });
+    let out = check(
+        m,
+        &CheckOptions {
+            max_sets: 100_000,
+            time_budget: None,
+        },
+    );
     (t.elapsed(), out.diagnostics.len(), out.truncated)
 }
 
@@ -64,8 +116,18 @@ fn long_chain_does_not_overflow() {
         b.no_without("a", &format!("t{i}"), &format!("t{}", i + 1));
     }
     b.rejects("b", &format!("t{n}"));
-    let out = check(&b.m, &CheckOptions { max_sets: 10, time_budget: Some(Duration::from_secs(3)) });
-    let conflict = out.diagnostics.iter().find(|d| d.kind == Kind::Conflict).expect("a conflict");
+    let out = check(
+        &b.m,
+        &CheckOptions {
+            max_sets: 10,
+            time_budget: Some(Duration::from_secs(3)),
+        },
+    );
+    let conflict = out
+        .diagnostics
+        .iter()
+        .find(|d| d.kind == Kind::Conflict)
+        .expect("a conflict");
     assert_eq!(conflict.members.len(), n + 2);
     assert_eq!(conflict.chain.len(), n + 2);
 }
@@ -77,10 +139,21 @@ fn hundred_thousand_statements() {
         Ok(v) => vec![v.parse().unwrap()],
         Err(_) => vec![1_000, 3_850, 7_700],
     };
+    for n in sizes.clone() {
+        let m = typical(n);
+        let (t, d, tr) = timed(&m);
+        eprintln!(
+            "typical: {n} disputes, {} statements: {t:?}, {d} diagnostics, truncated {tr}",
+            m.statements.len()
+        );
+    }
     for n in sizes {
         let m = disputes(n);
         let (t, d, tr) = timed(&m);
-        eprintln!("{n} disputes, {} statements: {t:?}, {d} diagnostics, truncated {tr}", m.statements.len());
+        eprintln!(
+            "dense: {n} disputes, {} statements: {t:?}, {d} diagnostics, truncated {tr}",
+            m.statements.len()
+        );
     }
     if std::env::var("SCALE_N").is_ok() {
         return;
@@ -93,7 +166,13 @@ fn hundred_thousand_statements() {
     }
     b.rejects("b", &format!("t{n}"));
     let t = Instant::now();
-    let out = check(&b.m, &CheckOptions { max_sets: 100, time_budget: Some(Duration::from_secs(10)) });
+    let out = check(
+        &b.m,
+        &CheckOptions {
+            max_sets: 100,
+            time_budget: Some(Duration::from_secs(10)),
+        },
+    );
     let (t, d, tr) = (t.elapsed(), out.diagnostics.len(), out.truncated);
     eprintln!("chain of {n}: {t:?}, {d} diagnostics, truncated {tr}");
 }

@@ -330,8 +330,11 @@ impl Index {
 
     fn next(&self, cur: Lit, used: &[bool], contra: bool) -> Option<(usize, Lit)> {
         let pick = |m: &HashMap<Lit, Vec<(usize, Lit)>>| {
-            m.get(&cur)
-                .and_then(|v| v.iter().find(|(i, _)| !used.get(*i).copied().unwrap_or(true)).copied())
+            m.get(&cur).and_then(|v| {
+                v.iter()
+                    .find(|(i, _)| !used.get(*i).copied().unwrap_or(true))
+                    .copied()
+            })
         };
         pick(&self.fwd).or_else(|| if contra { pick(&self.contra) } else { None })
     }
@@ -367,8 +370,14 @@ pub(crate) fn simple_chain(exprs: &[&Expr]) -> bool {
     let mut left = shapes.len() - 2;
     while left > 0 {
         // Exactly one way on.
-        let ways = index.fwd.get(&cur).map_or(0, |v| v.iter().filter(|(i, _)| !used[*i]).count())
-            + index.contra.get(&cur).map_or(0, |v| v.iter().filter(|(i, _)| !used[*i]).count());
+        let ways = index
+            .fwd
+            .get(&cur)
+            .map_or(0, |v| v.iter().filter(|(i, _)| !used[*i]).count())
+            + index
+                .contra
+                .get(&cur)
+                .map_or(0, |v| v.iter().filter(|(i, _)| !used[*i]).count());
         if ways != 1 {
             return false;
         }
@@ -395,7 +404,11 @@ fn find_chain(model: &Model, items: &[Item], contra: bool) -> Option<(Vec<usize>
     starts.extend((0..items.len()).filter(|i| !items[*i].subject));
     // Only units can start a chain; try at most a few so that a long
     // non-chain set stays linear.
-    for s in starts.into_iter().filter(|i| matches!(items[*i].shape, Shape::Units(_))).take(4) {
+    for s in starts
+        .into_iter()
+        .filter(|i| matches!(items[*i].shape, Shape::Units(_)))
+        .take(4)
+    {
         let Shape::Units(ls) = &items[s].shape else {
             continue;
         };
@@ -492,7 +505,9 @@ fn propagation_order(items: &[Item]) -> Vec<usize> {
         {
             next_unit += 1;
         }
-        let Some(it) = items.get(next_unit) else { break };
+        let Some(it) = items.get(next_unit) else {
+            break;
+        };
         placed[next_unit] = true;
         order.push(next_unit);
         if let Shape::Units(ls) = &it.shape {

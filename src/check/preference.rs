@@ -54,8 +54,14 @@ pub(crate) fn run(
             models.push(sess.problem.assignment());
             continue;
         }
-        let (sets, complete) =
-            sess.muses(&base, &[pi], &ctx.budget, ctx.options.max_sets, true, &|_| true)?;
+        let (sets, complete) = sess.muses(
+            &base,
+            &[pi],
+            &ctx.budget,
+            ctx.options.max_sets,
+            true,
+            &|_| true,
+        )?;
         if !complete {
             ctx.cut();
         }

@@ -27,7 +27,8 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, sess: &mut Session<'_>) -> Result<(), Stop>
         if sess.problem.is_sat(&items)? {
             continue;
         }
-        let (sets, complete) = sess.muses(&items, &[], &ctx.budget, ctx.room(kind), false, &|_| true)?;
+        let (sets, complete) =
+            sess.muses(&items, &[], &ctx.budget, ctx.room(kind), false, &|_| true)?;
         if !complete {
             ctx.cut();
         }

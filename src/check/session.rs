@@ -373,7 +373,12 @@ impl<'m> Session<'m> {
     }
 
     /// Shrinks an unsatisfiable `set` (with `required`) to a MUS.
-    pub fn shrink(&mut self, set: &[usize], required: &[usize], budget: &Budget) -> Result<Vec<usize>, Stop> {
+    pub fn shrink(
+        &mut self,
+        set: &[usize],
+        required: &[usize],
+        budget: &Budget,
+    ) -> Result<Vec<usize>, Stop> {
         let hints = ExprHints(&self.exprs, false);
         mus::shrink(&mut self.problem, set, required, &hints, budget)
     }

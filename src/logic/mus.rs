@@ -165,7 +165,9 @@ pub fn enumerate(
             }
             let mut map = MapSolver::new(cands.len());
             map.block_up(&first, &cands);
-            if needs_required(p, &first, required, holds)? && on_found(Found::Mus(&first)) == Flow::Done {
+            if needs_required(p, &first, required, holds)?
+                && on_found(Found::Mus(&first)) == Flow::Done
+            {
                 return Ok(false);
             }
             marco_loop(p, &cands, required, holds, budget, on_found, &mut map)
@@ -209,7 +211,9 @@ fn marco_loop(
                     .collect();
                 let mus = shrink(p, &start, required, holds, budget)?;
                 map.block_up(&mus, cands);
-                if needs_required(p, &mus, required, holds)? && on_found(Found::Mus(&mus)) == Flow::Done {
+                if needs_required(p, &mus, required, holds)?
+                    && on_found(Found::Mus(&mus)) == Flow::Done
+                {
                     return Ok(false);
                 }
             }

@@ -41,7 +41,8 @@ impl Builder {
         if let Some(p) = self.parties.get(name) {
             return *p;
         }
-        self.parties.insert(name.into(), PartyId(self.m.parties.len() as u32));
+        self.parties
+            .insert(name.into(), PartyId(self.m.parties.len() as u32));
         let span = self.next_span();
         self.m.parties.push(Party {
             name: name.into(),
@@ -55,7 +56,8 @@ impl Builder {
         if let Some(t) = self.topics.get(name) {
             return *t;
         }
-        self.topics.insert(name.into(), TopicId(self.m.topics.len() as u32));
+        self.topics
+            .insert(name.into(), TopicId(self.m.topics.len() as u32));
         self.m.topics.push(Topic {
             name: name.into(),
             label: None,
