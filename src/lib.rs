@@ -12,9 +12,13 @@
 pub mod ast;
 pub mod check;
 pub mod diagnostic;
+pub mod format;
+pub mod generate;
+pub mod graph;
 pub mod load;
 pub mod logic;
 pub mod model;
+pub mod pipeline;
 pub mod render;
 pub mod resolve;
 pub mod source;

@@ -1,9 +1,7 @@
-//! The `stance` command-line tool.
+//! The `stance` command-line tool. All logic lives in [`cli`].
+
+mod cli;
 
 fn main() {
-    std::process::exit(stancecheck_cli_placeholder());
-}
-
-fn stancecheck_cli_placeholder() -> i32 {
-    0
+    std::process::exit(cli::main());
 }

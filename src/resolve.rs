@@ -1,1 +1,670 @@
-//! Name resolution: ASTs of a root file and its includes → [`crate::model::Model`].
+//! Name resolution: the syntax trees of one model (a root file and its
+//! includes) → a [`Model`] plus diagnostics.
+//!
+//! Declarations are order-independent: all `party`, `topic` and `scenario`
+//! items of the model are collected first, then statements are resolved.
+//! Errors (unknown party, duplicate label, conflicting declaration labels)
+//! drop only the statement concerned; everything else is still resolved,
+//! so a file with errors is checked as far as it can be.
+
+use crate::ast::{self, FormulaKind, Item, Stance};
+use crate::diagnostic::{Diagnostic, Kind};
+use crate::model::{
+    Atom, AtomId, ExpectKind, Expectation, Expr, Model, Party, PartyId, Scenario, ScenarioId,
+    Statement, StmtId, StmtKind, Topic, TopicId,
+};
+use crate::source::{FileId, SourceMap, Span};
+use std::collections::HashMap;
+
+/// Resolves the files of one model, in load order.
+pub fn resolve(sources: &SourceMap, files: &[(FileId, &ast::File)]) -> (Model, Vec<Diagnostic>) {
+    let mut r = Resolver {
+        sources,
+        model: Model::default(),
+        diags: Vec::new(),
+        party_ids: HashMap::new(),
+        topic_ids: HashMap::new(),
+        atom_ids: HashMap::new(),
+        scenario_ids: HashMap::new(),
+        labels: HashMap::new(),
+        party_used: Vec::new(),
+        topic_used: Vec::new(),
+        undeclared_reported: HashMap::new(),
+    };
+    r.declare(files);
+    r.statements(files);
+    r.expectations(files);
+    r.unused();
+    (r.model, r.diags)
+}
+
+struct Resolver<'a> {
+    sources: &'a SourceMap,
+    model: Model,
+    diags: Vec<Diagnostic>,
+    party_ids: HashMap<String, PartyId>,
+    topic_ids: HashMap<String, TopicId>,
+    atom_ids: HashMap<Atom, AtomId>,
+    scenario_ids: HashMap<String, ScenarioId>,
+    labels: HashMap<String, Span>,
+    party_used: Vec<bool>,
+    topic_used: Vec<bool>,
+    undeclared_reported: HashMap<String, ()>,
+}
+
+/// Formula resolution failed (an error was reported).
+struct Failed;
+
+fn idx(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// Source text for messages: comments removed and whitespace runs (line
+/// breaks of continued statements included) collapsed to one space. The
+/// texts handled here (statement bodies, formulas) hold no strings.
+fn clean_text(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    for line in raw.lines() {
+        let code = line.split('#').next().unwrap_or("");
+        for word in code.split_whitespace() {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(word);
+        }
+    }
+    out
+}
+
+impl<'a> Resolver<'a> {
+    fn text(&self, span: Span) -> String {
+        self.sources
+            .get(span.file)
+            .map(|f| clean_text(f.slice(span)))
+            .unwrap_or_default()
+    }
+
+    // ---- declarations -------------------------------------------------
+
+    fn declare(&mut self, files: &[(FileId, &ast::File)]) {
+        let mut party_label_span: Vec<Option<Span>> = Vec::new();
+        let mut topic_label_span: HashMap<String, Option<Span>> = HashMap::new();
+        for (_, file) in files {
+            for item in &file.items {
+                match item {
+                    Item::Party { name, label, .. } => {
+                        let id = match self.party_ids.get(&name.name) {
+                            Some(&id) => id,
+                            None => {
+                                let id = PartyId(idx(self.model.parties.len()));
+                                self.model.parties.push(Party {
+                                    name: name.name.clone(),
+                                    label: None,
+                                    span: name.span,
+                                });
+                                party_label_span.push(None);
+                                self.party_used.push(false);
+                                self.party_ids.insert(name.name.clone(), id);
+                                id
+                            }
+                        };
+                        let Some(label) = label else { continue };
+                        let i = id.0 as usize;
+                        let (Some(party), Some(first)) =
+                            (self.model.parties.get_mut(i), party_label_span.get_mut(i))
+                        else {
+                            continue;
+                        };
+                        match (&party.label, *first) {
+                            (None, _) => {
+                                party.label = Some(label.value.clone());
+                                *first = Some(label.span);
+                            }
+                            (Some(old), Some(old_span)) if *old != label.value => {
+                                let d = Diagnostic::new(
+                                    Kind::ConflictingLabel,
+                                    label.span,
+                                    format!(
+                                        "party `{}` is declared with two different labels",
+                                        name.name
+                                    ),
+                                )
+                                .with_span_label("second label")
+                                .with_label(old_span, "first label")
+                                .with_help(
+                                    "use one label for a party, or none on later declarations",
+                                );
+                                self.diags.push(d);
+                            }
+                            _ => {}
+                        }
+                    }
+                    Item::Topic { name, label, span } => {
+                        match self.topic_ids.get(&name.name).copied() {
+                            None => {
+                                let id = TopicId(idx(self.model.topics.len()));
+                                self.model.topics.push(Topic {
+                                    name: name.name.clone(),
+                                    label: label.as_ref().map(|l| l.value.clone()),
+                                    span: name.span,
+                                    declared: true,
+                                });
+                                self.topic_used.push(false);
+                                self.topic_ids.insert(name.name.clone(), id);
+                                topic_label_span
+                                    .insert(name.name.clone(), label.as_ref().map(|l| l.span));
+                            }
+                            Some(id) => {
+                                let Some(topic) = self.model.topics.get_mut(id.0 as usize) else {
+                                    continue;
+                                };
+                                let Some(label) = label else { continue };
+                                match &topic.label {
+                                    None => {
+                                        topic.label = Some(label.value.clone());
+                                        topic_label_span
+                                            .insert(name.name.clone(), Some(label.span));
+                                    }
+                                    Some(old) if *old != label.value => {
+                                        let first = topic_label_span
+                                            .get(&name.name)
+                                            .copied()
+                                            .flatten()
+                                            .unwrap_or(*span);
+                                        self.diags.push(
+                                            Diagnostic::new(
+                                                Kind::ConflictingLabel,
+                                                label.span,
+                                                format!(
+                                                    "topic `{}` is declared with two different labels",
+                                                    name.name
+                                                ),
+                                            )
+                                            .with_span_label("second label")
+                                            .with_label(first, "first label"),
+                                        );
+                                    }
+                                    _ => {}
+                                }
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+
+    // ---- names --------------------------------------------------------
+
+    fn suggest<'n>(name: &str, candidates: impl Iterator<Item = &'n str>) -> Option<String> {
+        let mut best: Option<(f64, &str)> = None;
+        for c in candidates {
+            let score = strsim::jaro_winkler(name, c);
+            let close = score >= 0.8 || strsim::levenshtein(name, c) <= 2.min(name.len() / 2 + 1);
+            if close && best.is_none_or(|(s, _)| score > s) {
+                best = Some((score, c));
+            }
+        }
+        best.map(|(_, c)| c.to_owned())
+    }
+
+    fn party(&mut self, ident: &ast::Ident) -> Result<PartyId, Failed> {
+        if let Some(&id) = self.party_ids.get(&ident.name) {
+            if let Some(u) = self.party_used.get_mut(id.0 as usize) {
+                *u = true;
+            }
+            return Ok(id);
+        }
+        let mut d = Diagnostic::new(
+            Kind::UnknownParty,
+            ident.span,
+            format!("unknown party `{}`", ident.name),
+        )
+        .with_span_label("not declared");
+        let names: Vec<&str> = self.model.parties.iter().map(|p| p.name.as_str()).collect();
+        if let Some(s) = Self::suggest(&ident.name, names.into_iter()) {
+            d = d.with_help(format!("a party with a similar name exists: `{s}`"));
+        } else {
+            d = d.with_help(format!("declare it: `party {}`", ident.name));
+        }
+        self.diags.push(d);
+        Err(Failed)
+    }
+
+    fn topic(&mut self, ident: &ast::Ident) -> TopicId {
+        if let Some(&id) = self.topic_ids.get(&ident.name) {
+            if let Some(u) = self.topic_used.get_mut(id.0 as usize) {
+                *u = true;
+            }
+            return id;
+        }
+        let id = TopicId(idx(self.model.topics.len()));
+        self.model.topics.push(Topic {
+            name: ident.name.clone(),
+            label: None,
+            span: ident.span,
+            declared: false,
+        });
+        self.topic_used.push(true);
+        self.topic_ids.insert(ident.name.clone(), id);
+        if self
+            .undeclared_reported
+            .insert(ident.name.clone(), ())
+            .is_none()
+        {
+            let mut d = Diagnostic::new(
+                Kind::UndeclaredTopic,
+                ident.span,
+                format!("topic `{}` is used but never declared", ident.name),
+            )
+            .with_span_label("undeclared topic");
+            let declared: Vec<&str> = self
+                .model
+                .topics
+                .iter()
+                .filter(|t| t.declared)
+                .map(|t| t.name.as_str())
+                .collect();
+            if let Some(s) = Self::suggest(&ident.name, declared.into_iter()) {
+                d = d.with_help(format!("did you mean `{s}`?"));
+            } else if self.party_ids.contains_key(&ident.name) {
+                d = d.with_help(format!(
+                    "`{}` is a party, not a topic; write `TOPIC@{}` for a topic borne by it",
+                    ident.name, ident.name
+                ));
+            } else {
+                d = d.with_help(format!("declare it: `topic {} \"…\"`", ident.name));
+            }
+            self.diags.push(d);
+        }
+        id
+    }
+
+    fn atom(&mut self, topic: TopicId, party: Option<PartyId>, span: Span) -> AtomId {
+        if party.is_some() {
+            self.atom(topic, None, span);
+        }
+        let atom = Atom { topic, party };
+        if let Some(&id) = self.atom_ids.get(&atom) {
+            return id;
+        }
+        let id = AtomId(idx(self.model.atoms.len()));
+        self.model.atoms.push(atom);
+        self.model.atom_spans.push(span);
+        self.atom_ids.insert(atom, id);
+        id
+    }
+
+    /// Resolves a formula; iterative over `and`/`or` width, recursive only
+    /// over nesting depth (bounded by the parser's nesting limit).
+    fn formula(&mut self, f: &ast::Formula) -> Result<Expr, Failed> {
+        Ok(match &f.kind {
+            FormulaKind::Atom { topic, party } => {
+                let t = self.topic(topic);
+                let p = match party {
+                    Some(p) => Some(self.party(p)?),
+                    None => None,
+                };
+                Expr::Atom(self.atom(t, p, f.span))
+            }
+            FormulaKind::Not(a) => Expr::Not(Box::new(self.formula(a)?)),
+            FormulaKind::And(xs) => Expr::And(self.formulas(xs)?),
+            FormulaKind::Or(xs) => Expr::Or(self.formulas(xs)?),
+            FormulaKind::Implies(a, b) => {
+                let a = self.formula(a);
+                let b = self.formula(b);
+                Expr::Implies(Box::new(a?), Box::new(b?))
+            }
+            FormulaKind::Iff(a, b) => {
+                let a = self.formula(a);
+                let b = self.formula(b);
+                Expr::Iff(Box::new(a?), Box::new(b?))
+            }
+        })
+    }
+
+    fn formulas(&mut self, xs: &[ast::Formula]) -> Result<Vec<Expr>, Failed> {
+        let mut out = Vec::with_capacity(xs.len());
+        let mut failed = false;
+        for x in xs {
+            match self.formula(x) {
+                Ok(e) => out.push(e),
+                Err(Failed) => failed = true,
+            }
+        }
+        if failed { Err(Failed) } else { Ok(out) }
+    }
+
+    fn label(&mut self, label: &Option<ast::Ident>) -> Result<Option<String>, Failed> {
+        let Some(label) = label else { return Ok(None) };
+        if let Some(&first) = self.labels.get(&label.name) {
+            self.diags.push(
+                Diagnostic::new(
+                    Kind::DuplicateLabel,
+                    label.span,
+                    format!("the label `{}` is used twice", label.name),
+                )
+                .with_span_label("second use")
+                .with_label(first, "first used here")
+                .with_help("labels name statements and must be unique in the model"),
+            );
+            return Err(Failed);
+        }
+        self.labels.insert(label.name.clone(), label.span);
+        Ok(Some(label.name.clone()))
+    }
+
+    // ---- statements ---------------------------------------------------
+
+    fn statements(&mut self, files: &[(FileId, &ast::File)]) {
+        for (_, file) in files {
+            for item in &file.items {
+                match item {
+                    Item::Party {
+                        name, statements, ..
+                    } => {
+                        let Some(&party) = self.party_ids.get(&name.name) else {
+                            continue;
+                        };
+                        if !statements.is_empty() {
+                            if let Some(u) = self.party_used.get_mut(party.0 as usize) {
+                                *u = true;
+                            }
+                        }
+                        for st in statements {
+                            self.statement(party, st);
+                        }
+                    }
+                    Item::Assume {
+                        label,
+                        formula,
+                        quote,
+                        span,
+                    } => {
+                        let label = self.label(label);
+                        let f = self.formula(formula);
+                        let (Ok(label), Ok(f)) = (label, f) else {
+                            continue;
+                        };
+                        let body = formula.span;
+                        self.push(Statement {
+                            id: StmtId(0),
+                            party: None,
+                            kind: StmtKind::Assume,
+                            formula: f,
+                            condition: None,
+                            condition_span: None,
+                            condition_text: None,
+                            label,
+                            quote: quote.as_ref().map(|q| q.value.clone()),
+                            span: *span,
+                            text: self.text(body),
+                        });
+                    }
+                    Item::Scenario {
+                        name,
+                        label,
+                        formulas,
+                        span,
+                    } => {
+                        if let Some(&first) = self.scenario_ids.get(&name.name) {
+                            let first_span = self
+                                .model
+                                .scenarios
+                                .get(first.0 as usize)
+                                .map_or(*span, |s| s.span);
+                            self.diags.push(
+                                Diagnostic::new(
+                                    Kind::DuplicateScenario,
+                                    name.span,
+                                    format!("scenario `{}` is declared twice", name.name),
+                                )
+                                .with_label(first_span, "first declared here"),
+                            );
+                            continue;
+                        }
+                        let Ok(fs) = self.formulas(formulas) else {
+                            continue;
+                        };
+                        let text = formulas
+                            .iter()
+                            .map(|f| self.text(f.span))
+                            .collect::<Vec<_>>()
+                            .join(", ");
+                        let id = ScenarioId(idx(self.model.scenarios.len()));
+                        self.scenario_ids.insert(name.name.clone(), id);
+                        self.model.scenarios.push(Scenario {
+                            name: name.name.clone(),
+                            label: label.as_ref().map(|l| l.value.clone()),
+                            formulas: fs,
+                            span: *span,
+                            text,
+                        });
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+
+    fn push(&mut self, mut st: Statement) {
+        st.id = StmtId(idx(self.model.statements.len()));
+        self.model.statements.push(st);
+    }
+
+    fn statement(&mut self, party: PartyId, st: &ast::Statement) {
+        let label = self.label(&st.label);
+        let resolved = self.stance(&st.stance);
+        let (Ok(label), Ok((kind, formula, cond))) = (label, resolved) else {
+            return;
+        };
+        let (condition, condition_span, condition_text) = match cond {
+            Some((e, span)) => (Some(e), Some(span), Some(self.text(span))),
+            None => (None, None, None),
+        };
+        self.push(Statement {
+            id: StmtId(0),
+            party: Some(party),
+            kind,
+            formula,
+            condition,
+            condition_span,
+            condition_text,
+            label,
+            quote: st.quote.as_ref().map(|q| q.value.clone()),
+            span: st.span,
+            text: self.text(st.body_span),
+        });
+    }
+
+    #[allow(clippy::type_complexity)]
+    fn stance(&mut self, s: &Stance) -> Result<(StmtKind, Expr, Option<(Expr, Span)>), Failed> {
+        let conditional = |this: &mut Self,
+                           kind: StmtKind,
+                           f: &ast::Formula,
+                           when: &Option<ast::Formula>,
+                           negate: bool|
+         -> Result<(StmtKind, Expr, Option<(Expr, Span)>), Failed> {
+            let body = this.formula(f);
+            let cond = match when {
+                Some(c) => Some((this.formula(c)?, c.span)),
+                None => None,
+            };
+            let mut body = body?;
+            if negate {
+                body = Expr::Not(Box::new(body));
+            }
+            let formula = match &cond {
+                Some((c, _)) => Expr::Implies(Box::new(c.clone()), Box::new(body)),
+                None => body,
+            };
+            Ok((kind, formula, cond))
+        };
+        match s {
+            Stance::Requires { formula, when } => {
+                conditional(self, StmtKind::Requires, formula, when, false)
+            }
+            Stance::Rejects { formula, when } => {
+                conditional(self, StmtKind::Rejects, formula, when, true)
+            }
+            Stance::Prefers { formula, when } => {
+                conditional(self, StmtKind::Prefers, formula, when, false)
+            }
+            Stance::Avoids { formula, when } => {
+                conditional(self, StmtKind::Avoids, formula, when, true)
+            }
+            Stance::Claims { formula } => Ok((StmtKind::Claims, self.formula(formula)?, None)),
+            Stance::NoWithout {
+                antecedent,
+                consequent,
+            } => {
+                let a = self.formula(antecedent);
+                let b = self.formula(consequent);
+                let (a, b) = (a?, b?);
+                Ok((
+                    StmtKind::NoWithout,
+                    Expr::Implies(Box::new(a.clone()), Box::new(b)),
+                    Some((a, antecedent.span)),
+                ))
+            }
+            Stance::Duty { bearer, topic } => {
+                let q = self.party(bearer);
+                let t = self.topic(topic);
+                let q = q?;
+                let plain = self.atom(t, None, topic.span);
+                let span = topic.span.to(bearer.span);
+                let borne = self.atom(t, Some(q), span);
+                Ok((
+                    StmtKind::Duty,
+                    Expr::Implies(Box::new(Expr::Atom(plain)), Box::new(Expr::Atom(borne))),
+                    None,
+                ))
+            }
+        }
+    }
+
+    // ---- expectations -------------------------------------------------
+
+    fn parties(&mut self, xs: &[ast::Ident]) -> Result<Vec<PartyId>, Failed> {
+        let mut out = Vec::new();
+        let mut failed = false;
+        for x in xs {
+            match self.party(x) {
+                Ok(p) => out.push(p),
+                Err(Failed) => failed = true,
+            }
+        }
+        if failed { Err(Failed) } else { Ok(out) }
+    }
+
+    fn scenario(&mut self, ident: &ast::Ident) -> Result<ScenarioId, Failed> {
+        if let Some(&id) = self.scenario_ids.get(&ident.name) {
+            return Ok(id);
+        }
+        let mut d = Diagnostic::new(
+            Kind::UnknownScenario,
+            ident.span,
+            format!("unknown scenario `{}`", ident.name),
+        )
+        .with_span_label("no scenario of this name");
+        let names: Vec<&str> = self
+            .model
+            .scenarios
+            .iter()
+            .map(|s| s.name.as_str())
+            .collect();
+        if let Some(s) = Self::suggest(&ident.name, names.into_iter()) {
+            d = d.with_help(format!("did you mean `{s}`?"));
+        }
+        self.diags.push(d);
+        Err(Failed)
+    }
+
+    fn expectations(&mut self, files: &[(FileId, &ast::File)]) {
+        for (_, file) in files {
+            for item in &file.items {
+                let Item::Expect(e) = item else { continue };
+                let kind = match &e.kind {
+                    ast::ExpectKind::Consistent(ps) => self.parties(ps).map(ExpectKind::Consistent),
+                    ast::ExpectKind::Conflict(ps) => self.parties(ps).map(|mut ps| {
+                        ps.sort();
+                        ps.dedup();
+                        ExpectKind::Conflict(ps)
+                    }),
+                    ast::ExpectKind::Feasible { scenario, parties } => {
+                        let s = self.scenario(scenario);
+                        let ps = match parties {
+                            Some(ps) => self.parties(ps).map(Some),
+                            None => Ok(None),
+                        };
+                        s.and_then(|s| ps.map(|ps| ExpectKind::Feasible(s, ps)))
+                    }
+                    ast::ExpectKind::Infeasible { scenario, parties } => {
+                        let s = self.scenario(scenario);
+                        let ps = match parties {
+                            Some(ps) => self.parties(ps).map(Some),
+                            None => Ok(None),
+                        };
+                        s.and_then(|s| ps.map(|ps| ExpectKind::Infeasible(s, ps)))
+                    }
+                    ast::ExpectKind::Impossible(f) => self.formula(f).map(ExpectKind::Impossible),
+                };
+                let Ok(kind) = kind else { continue };
+                self.model.expectations.push(Expectation {
+                    kind,
+                    span: e.span,
+                    text: self.text(e.span),
+                });
+            }
+        }
+    }
+
+    // ---- unused declarations -------------------------------------------
+
+    fn unused(&mut self) {
+        for (i, p) in self.model.parties.iter().enumerate() {
+            if !self.party_used.get(i).copied().unwrap_or(true) {
+                self.diags.push(
+                    Diagnostic::new(
+                        Kind::UnusedDeclaration,
+                        p.span,
+                        format!(
+                            "party `{}` is declared but has no statement and is never used",
+                            p.name
+                        ),
+                    )
+                    .with_span_label("unused party")
+                    .with_help("give it statements, or remove the declaration"),
+                );
+            }
+        }
+        for (i, t) in self.model.topics.iter().enumerate() {
+            if t.declared && !self.topic_used.get(i).copied().unwrap_or(true) {
+                self.diags.push(
+                    Diagnostic::new(
+                        Kind::UnusedDeclaration,
+                        t.span,
+                        format!("topic `{}` is declared but never used", t.name),
+                    )
+                    .with_span_label("unused topic")
+                    .with_help("use it in a statement, or remove the declaration"),
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statement_text_drops_comments_and_line_breaks() {
+        assert_eq!(
+            clean_text("no a without (b  # why\n   or c)"),
+            "no a without (b or c)"
+        );
+        assert_eq!(clean_text("requires x"), "requires x");
+    }
+}

@@ -1,0 +1,105 @@
+//! End-to-end benchmarks on generated workloads (`cargo bench`).
+//!
+//! Each benchmark runs the whole pipeline — parse, resolve, check every
+//! finding kind, render JSON — on text from `stancecheck::generate`, and
+//! verifies the result before timing it. Figures: docs/performance.md.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use stancecheck::check::CheckOptions;
+use stancecheck::generate;
+use stancecheck::load::{Loader, MemoryFs};
+use stancecheck::pipeline::{self, Report};
+use stancecheck::render::{self, Format, RenderOptions};
+
+fn main() {
+    divan::main();
+}
+
+fn run(text: &str) -> (Report, String) {
+    let mut fs = MemoryFs::new();
+    fs.insert("bench.stance", text.as_bytes().to_vec());
+    let mut loader = Loader::new(&fs);
+    let _ = loader.add_root("bench.stance");
+    let loaded = loader.finish();
+    let options = CheckOptions {
+        time_budget: None,
+        ..CheckOptions::default()
+    };
+    let report = pipeline::run(&loaded, &options);
+    let json = render::render(
+        Format::Json,
+        &report.diagnostics,
+        &loaded.sources,
+        &RenderOptions::default(),
+    );
+    (report, json)
+}
+
+fn parse_only(text: &str) -> usize {
+    let mut fs = MemoryFs::new();
+    fs.insert("bench.stance", text.as_bytes().to_vec());
+    let mut loader = Loader::new(&fs);
+    let _ = loader.add_root("bench.stance");
+    let loaded = loader.finish();
+    let files: Vec<_> = loaded
+        .units
+        .iter()
+        .flat_map(|u| u.files.iter())
+        .filter_map(|&f| loaded.ast(f).map(|a| (f, a)))
+        .collect();
+    let (model, _) = stancecheck::resolve::resolve(&loaded.sources, &files);
+    model.statements.len()
+}
+
+fn conflicts(report: &Report) -> usize {
+    report
+        .diagnostics
+        .iter()
+        .filter(|d| d.kind.name() == "conflict")
+        .count()
+}
+
+/// Parse + resolve throughput (bytes of rule text).
+#[divan::bench(args = [7_700])]
+fn parse_resolve(bencher: divan::Bencher, disputes: usize) {
+    let w = generate::disputes(disputes, 1);
+    assert_eq!(parse_only(&w.text), w.statements);
+    bencher
+        .counter(divan::counter::BytesCount::new(w.text.len()))
+        .bench(|| parse_only(divan::black_box(&w.text)));
+}
+
+/// ~100k statements over independent disputes, half with a planted conflict.
+#[divan::bench(args = [1_925, 3_850, 7_700], sample_count = 5)]
+fn disputes_with_conflicts(bencher: divan::Bencher, disputes: usize) {
+    let w = generate::disputes(disputes, 1);
+    let (report, _) = run(&w.text);
+    assert_eq!(conflicts(&report), w.planted_conflicts);
+    assert!(!report.truncated);
+    bencher.bench(|| run(divan::black_box(&w.text)));
+}
+
+/// ~100k statements, no conflicts, a scenario per dispute, ~46k conditionals.
+#[divan::bench(args = [7_700], sample_count = 5)]
+fn scenarios_and_conditions(bencher: divan::Bencher, disputes: usize) {
+    let w = generate::scenarios(disputes, 1);
+    let (report, _) = run(&w.text);
+    assert_eq!(conflicts(&report), 0);
+    assert!(!report.truncated);
+    bencher.bench(|| run(divan::black_box(&w.text)));
+}
+
+/// One party with a 200,000-step implication chain.
+#[divan::bench(args = [200_000], sample_count = 3)]
+fn long_chain(bencher: divan::Bencher, steps: usize) {
+    let w = generate::chain(steps);
+    bencher.bench(|| run(divan::black_box(&w.text)));
+}
+
+/// 1M statements.
+#[divan::bench(args = [77_000], sample_count = 1, sample_size = 1, ignore)]
+fn million(bencher: divan::Bencher, disputes: usize) {
+    let w = generate::disputes(disputes, 1);
+    bencher.bench(|| run(divan::black_box(&w.text)));
+}

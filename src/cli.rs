@@ -1,0 +1,723 @@
+//! Command-line interface: argument parsing, the real file system, colour
+//! detection, levels, exit codes. The only place (with `render`) that knows
+//! about the terminal.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use stancecheck::check::CheckOptions;
+use stancecheck::diagnostic::{Diagnostic, Kind, Severity};
+use stancecheck::load::{FileSystem, FsError, Loader};
+use stancecheck::pipeline;
+use stancecheck::render::{self, Format, RenderOptions};
+use std::io::{IsTerminal, Read, Write};
+use std::path::{Component, Path, PathBuf};
+use std::time::Duration;
+
+/// Exit code: no error-level diagnostics.
+const EXIT_OK: i32 = 0;
+/// Exit code: error-level diagnostics (or denied warnings) were found.
+const EXIT_FINDINGS: i32 = 1;
+/// Exit code: the checker could not do its job.
+const EXIT_TROUBLE: i32 = 2;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "stance",
+    version,
+    about = "Checks whether the stances of the parties to a dispute can all hold together",
+    long_about = None
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Check rule files for contradictions, conflicts and failed expectations
+    Check(CheckArgs),
+    /// Explain a diagnostic by name or code (e.g. `conflict`, `SC1003`)
+    Explain(ExplainArgs),
+    /// Draw the dispute: parties and topics as nodes, statements as edges
+    Graph(GraphArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
+    Completions {
+        /// The shell
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) to standard output
+    Man,
+    /// Format rule files in place in the canonical layout
+    Fmt(FmtArgs),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum GraphFormat {
+    Dot,
+    Mermaid,
+    Json,
+}
+
+#[derive(Args, Debug)]
+struct GraphArgs {
+    /// The root rule file to draw (with its includes)
+    path: PathBuf,
+    /// Output format (for SVG: `stance graph FILE | dot -Tsvg > out.svg`)
+    #[arg(long, value_enum, default_value_t = GraphFormat::Dot)]
+    format: GraphFormat,
+    /// Draw the members of findings bold: a finding name (`conflict`,
+    /// `infeasible-scenario`, …) or `scenario:NAME`
+    #[arg(long, value_name = "FINDING")]
+    highlight: Vec<String>,
+    /// Root directory (default: the current directory)
+    #[arg(long)]
+    root: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum FormatArg {
+    Human,
+    Short,
+    Json,
+    Sarif,
+    Github,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum ColorArg {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Args, Debug)]
+struct CheckArgs {
+    /// Files and directories to check (`*.stance` below a directory, sorted);
+    /// `-` reads standard input. Default: the current directory.
+    paths: Vec<PathBuf>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = FormatArg::Human)]
+    format: FormatArg,
+    /// When to use colour (also obeys NO_COLOR)
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
+    color: ColorArg,
+    /// Root directory: includes may not leave it; output paths are relative
+    /// to it. Default: the current directory.
+    #[arg(long)]
+    root: Option<PathBuf>,
+    /// Name to show for standard input
+    #[arg(long, value_name = "PATH")]
+    stdin_filename: Option<String>,
+    /// Treat a diagnostic (name or code) as an error; `warnings` denies all warnings
+    #[arg(short = 'D', long = "deny", value_name = "NAME")]
+    deny: Vec<String>,
+    /// Treat a diagnostic (name or code) as a warning
+    #[arg(short = 'W', long = "warn", value_name = "NAME")]
+    warn: Vec<String>,
+    /// Do not report a diagnostic (name or code); input errors cannot be allowed
+    #[arg(short = 'A', long = "allow", value_name = "NAME")]
+    allow: Vec<String>,
+    /// Maximum number of minimal sets reported per finding kind
+    #[arg(long, value_name = "N", default_value_t = 100)]
+    max_conflicts: usize,
+    /// Time budget for the whole check, in seconds (0: no limit)
+    #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
+    time_budget: f64,
+}
+
+#[derive(Args, Debug)]
+struct ExplainArgs {
+    /// Diagnostic name or code
+    name: Option<String>,
+    /// List every diagnostic with its code, default severity and summary
+    #[arg(long)]
+    list: bool,
+}
+
+/// Runs the tool; returns the exit code.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() {
+                EXIT_TROUBLE
+            } else {
+                EXIT_OK
+            };
+            let _ = e.print();
+            return code;
+        }
+    };
+    match cli.command {
+        Command::Check(args) => run_check(args),
+        Command::Explain(args) => run_explain(args),
+        Command::Graph(args) => run_graph(args),
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            let mut buf = Vec::new();
+            clap_complete::generate(shell, &mut cmd, "stance", &mut buf);
+            emit(&String::from_utf8_lossy(&buf), EXIT_OK)
+        }
+        Command::Man => {
+            let cmd = <Cli as clap::CommandFactory>::command();
+            let mut buf = Vec::new();
+            match clap_mangen::Man::new(cmd).render(&mut buf) {
+                Ok(()) => emit(&String::from_utf8_lossy(&buf), EXIT_OK),
+                Err(e) => trouble(format!("cannot render the man page: {e}")),
+            }
+        }
+        Command::Fmt(args) => run_fmt(args),
+    }
+}
+
+fn trouble(message: impl std::fmt::Display) -> i32 {
+    let _ = writeln!(std::io::stderr(), "stance: error: {message}");
+    EXIT_TROUBLE
+}
+
+/// Writes to stdout; a closed pipe ends quietly.
+fn emit(text: &str, code: i32) -> i32 {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => code,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => code,
+        Err(e) => trouble(format!("cannot write output: {e}")),
+    }
+}
+
+// ---- levels -----------------------------------------------------------
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Level {
+    Allow,
+    Warn,
+    Deny,
+}
+
+struct Levels {
+    by_kind: Vec<(Kind, Level)>,
+    deny_warnings: bool,
+}
+
+impl Levels {
+    fn new(args: &CheckArgs) -> Result<Levels, String> {
+        let mut by_kind = Vec::new();
+        let mut deny_warnings = false;
+        // Later flags of a kind win; order: allow, warn, deny as given.
+        let mut all: Vec<(&String, Level)> = Vec::new();
+        all.extend(args.allow.iter().map(|n| (n, Level::Allow)));
+        all.extend(args.warn.iter().map(|n| (n, Level::Warn)));
+        all.extend(args.deny.iter().map(|n| (n, Level::Deny)));
+        for (name, level) in all {
+            if name == "warnings" {
+                match level {
+                    Level::Deny => deny_warnings = true,
+                    _ => return Err(format!("`{name}` can only be denied")),
+                }
+                continue;
+            }
+            let Some(kind) = Kind::from_name_or_code(name) else {
+                return Err(format!(
+                    "unknown diagnostic `{name}` (see `stance explain --list`)"
+                ));
+            };
+            if kind.code().starts_with("SC0") && level != Level::Deny {
+                return Err(format!(
+                    "`{}` is an input error and cannot be allowed or downgraded",
+                    kind.name()
+                ));
+            }
+            by_kind.push((kind, level));
+        }
+        Ok(Levels {
+            by_kind,
+            deny_warnings,
+        })
+    }
+
+    fn apply(&self, diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+        diagnostics
+            .into_iter()
+            .filter_map(|mut d| {
+                let level = self
+                    .by_kind
+                    .iter()
+                    .rev()
+                    .find(|(k, _)| *k == d.kind)
+                    .map(|(_, l)| *l);
+                match level {
+                    Some(Level::Allow) => return None,
+                    Some(Level::Warn) => d.severity = Severity::Warning,
+                    Some(Level::Deny) => d.severity = Severity::Error,
+                    None => {}
+                }
+                if self.deny_warnings && d.severity == Severity::Warning {
+                    d.severity = Severity::Error;
+                }
+                Some(d)
+            })
+            .collect()
+    }
+}
+
+// ---- the real file system --------------------------------------------
+
+/// The disk under a canonical root. Refuses any path whose real location
+/// (after symbolic links) is outside the root, before reading it.
+struct DiskFs {
+    root: PathBuf,
+}
+
+impl DiskFs {
+    fn relative(&self, real: &Path) -> Option<String> {
+        let rel = real.strip_prefix(&self.root).ok()?;
+        let parts: Vec<String> = rel
+            .components()
+            .map(|c| match c {
+                Component::Normal(s) => Some(s.to_string_lossy().into_owned()),
+                _ => None,
+            })
+            .collect::<Option<_>>()?;
+        Some(parts.join("/"))
+    }
+}
+
+impl FileSystem for DiskFs {
+    fn canonical(&self, path: &str) -> Result<String, FsError> {
+        let joined = self.root.join(path);
+        let real = match std::fs::canonicalize(&joined) {
+            Ok(r) => r,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                // A dangling link or a missing file: refuse a link that
+                // points outside even when its target does not exist.
+                return Err(FsError::NotFound);
+            }
+            Err(e) => return Err(FsError::Other(e.to_string())),
+        };
+        if !real.starts_with(&self.root) {
+            return Err(FsError::OutsideRoot);
+        }
+        if real.is_dir() {
+            return Err(FsError::IsDirectory);
+        }
+        self.relative(&real).ok_or(FsError::OutsideRoot)
+    }
+
+    fn read(&self, path: &str) -> Result<Vec<u8>, FsError> {
+        // `path` comes from `canonical`, so it is inside the root.
+        std::fs::read(self.root.join(path)).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => FsError::NotFound,
+            _ => FsError::Other(e.to_string()),
+        })
+    }
+}
+
+/// Directories never descended into when walking.
+fn skip_dir(name: &str) -> bool {
+    name.starts_with('.') || name == "target"
+}
+
+/// Collects `*.stance` files below `dir`, sorted, without following
+/// symbolic links to directories. Iterative.
+fn walk(dir: &Path, ignored: &[PathBuf], out: &mut Vec<PathBuf>) -> Result<(), String> {
+    let mut stack = vec![dir.to_path_buf()];
+    let mut found = Vec::new();
+    while let Some(d) = stack.pop() {
+        if ignored.iter().any(|i| d.starts_with(i)) {
+            continue;
+        }
+        let entries =
+            std::fs::read_dir(&d).map_err(|e| format!("cannot read `{}`: {e}", d.display()))?;
+        for entry in entries {
+            let entry = entry.map_err(|e| format!("cannot read `{}`: {e}", d.display()))?;
+            let path = entry.path();
+            let Ok(ft) = entry.file_type() else { continue };
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if ft.is_dir() {
+                if !skip_dir(&name) {
+                    stack.push(path);
+                }
+            } else if (ft.is_file() || ft.is_symlink())
+                && path.extension().is_some_and(|e| e == "stance")
+                && !ignored.iter().any(|i| path.starts_with(i))
+            {
+                found.push(path);
+            }
+        }
+    }
+    found.sort();
+    out.extend(found);
+    Ok(())
+}
+
+/// Paths listed in `ROOT/.stanceignore` (one root-relative path a line,
+/// `#` comments), skipped when walking directories.
+fn read_ignore(root: &Path) -> Vec<PathBuf> {
+    let Ok(text) = std::fs::read_to_string(root.join(".stanceignore")) else {
+        return Vec::new();
+    };
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(|l| root.join(l.trim_end_matches('/')))
+        .collect()
+}
+
+// ---- check ----------------------------------------------------------
+
+// CheckOptions may gain fields; start from its defaults.
+#[allow(clippy::field_reassign_with_default)]
+fn run_check(args: CheckArgs) -> i32 {
+    let levels = match Levels::new(&args) {
+        Ok(l) => l,
+        Err(e) => return trouble(e),
+    };
+    let cwd = match std::env::current_dir() {
+        Ok(c) => c,
+        Err(e) => return trouble(format!("cannot read the current directory: {e}")),
+    };
+    let root_arg = args.root.clone().unwrap_or_else(|| cwd.clone());
+    let root = match std::fs::canonicalize(&root_arg) {
+        Ok(r) if r.is_dir() => r,
+        Ok(_) => return trouble(format!("root `{}` is not a directory", root_arg.display())),
+        Err(e) => return trouble(format!("cannot open root `{}`: {e}", root_arg.display())),
+    };
+    let fs = DiskFs { root: root.clone() };
+    let mut loader = Loader::new(&fs);
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    let ignored = read_ignore(&root);
+    for path in &paths {
+        if path.as_os_str() == "-" {
+            let mut bytes = Vec::new();
+            if let Err(e) = std::io::stdin().read_to_end(&mut bytes) {
+                return trouble(format!("cannot read standard input: {e}"));
+            }
+            let name = args.stdin_filename.as_deref().unwrap_or("<stdin>");
+            loader.add_text(name, &bytes);
+            continue;
+        }
+        let abs = cwd.join(path);
+        let real = match std::fs::canonicalize(&abs) {
+            Ok(r) => r,
+            Err(e) => return trouble(format!("cannot open `{}`: {e}", path.display())),
+        };
+        if !real.starts_with(&root) {
+            return trouble(format!(
+                "`{}` is outside the root `{}` (see --root)",
+                path.display(),
+                root.display()
+            ));
+        }
+        let mut files = Vec::new();
+        if real.is_dir() {
+            if let Err(e) = walk(&real, &ignored, &mut files) {
+                return trouble(e);
+            }
+        } else {
+            files.push(real);
+        }
+        for file in files {
+            let Some(rel) = fs.relative(&file) else {
+                continue;
+            };
+            if let Err(e) = loader.add_root(&rel) {
+                match e {
+                    // A link found while walking that leaves the root is skipped.
+                    FsError::OutsideRoot => {}
+                    e => return trouble(format!("cannot read `{rel}`: {e}")),
+                }
+            }
+        }
+    }
+    let loaded = loader.finish();
+    let mut options = CheckOptions::default();
+    options.max_sets = args.max_conflicts.max(1);
+    options.time_budget = if args.time_budget > 0.0 && args.time_budget.is_finite() {
+        Some(Duration::from_secs_f64(args.time_budget))
+    } else {
+        None
+    };
+    let report = pipeline::run(&loaded, &options);
+    let diagnostics = levels.apply(report.diagnostics);
+    let failed = diagnostics.iter().any(|d| d.severity == Severity::Error);
+    let color = match args.color {
+        ColorArg::Always => true,
+        ColorArg::Never => false,
+        ColorArg::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::io::stdout().is_terminal()
+        }
+    };
+    let format = match args.format {
+        FormatArg::Human => Format::Human,
+        FormatArg::Short => Format::Short,
+        FormatArg::Json => Format::Json,
+        FormatArg::Sarif => Format::Sarif,
+        FormatArg::Github => Format::Github,
+    };
+    let text = render::render(
+        format,
+        &diagnostics,
+        &loaded.sources,
+        &RenderOptions {
+            color,
+            truncated: report.truncated,
+        },
+    );
+    emit(&text, if failed { EXIT_FINDINGS } else { EXIT_OK })
+}
+
+// ---- explain --------------------------------------------------------
+
+fn run_explain(args: ExplainArgs) -> i32 {
+    if args.list || args.name.is_none() {
+        let mut text = String::new();
+        for k in Kind::ALL {
+            text.push_str(&format!(
+                "{}  {:<26} {:<8} {}\n",
+                k.code(),
+                k.name(),
+                k.severity().as_str(),
+                k.summary()
+            ));
+        }
+        return emit(&text, EXIT_OK);
+    }
+    let name = args.name.unwrap_or_default();
+    match Kind::from_name_or_code(&name) {
+        Some(kind) => {
+            let doc = render::explain(kind);
+            let doc = if doc.ends_with('\n') {
+                doc.to_owned()
+            } else {
+                format!("{doc}\n")
+            };
+            emit(&doc, EXIT_OK)
+        }
+        None => trouble(format!(
+            "unknown diagnostic `{name}` (see `stance explain --list`)"
+        )),
+    }
+}
+
+// ---- graph ----------------------------------------------------------
+
+fn run_graph(args: GraphArgs) -> i32 {
+    let cwd = match std::env::current_dir() {
+        Ok(c) => c,
+        Err(e) => return trouble(format!("cannot read the current directory: {e}")),
+    };
+    let root_arg = args.root.clone().unwrap_or_else(|| cwd.clone());
+    let root = match std::fs::canonicalize(&root_arg) {
+        Ok(r) if r.is_dir() => r,
+        _ => return trouble(format!("cannot open root `{}`", root_arg.display())),
+    };
+    let fs = DiskFs { root: root.clone() };
+    let real = match std::fs::canonicalize(cwd.join(&args.path)) {
+        Ok(r) => r,
+        Err(e) => return trouble(format!("cannot open `{}`: {e}", args.path.display())),
+    };
+    let Some(rel) = fs.relative(&real) else {
+        return trouble(format!("`{}` is outside the root", args.path.display()));
+    };
+    let mut loader = Loader::new(&fs);
+    if let Err(e) = loader.add_root(&rel) {
+        return trouble(format!("cannot read `{rel}`: {e}"));
+    }
+    let loaded = loader.finish();
+    let Some(unit) = loaded.units.first() else {
+        return trouble("nothing to draw");
+    };
+    let files: Vec<_> = unit
+        .files
+        .iter()
+        .filter_map(|&f| loaded.ast(f).map(|a| (f, a)))
+        .collect();
+    let (model, _) = stancecheck::resolve::resolve(&loaded.sources, &files);
+    let mut highlight = std::collections::BTreeSet::new();
+    if !args.highlight.is_empty() {
+        let out = stancecheck::check::check(&model, &CheckOptions::default());
+        for h in &args.highlight {
+            let (kind, scenario) = match h.split_once(':') {
+                Some(("scenario", name)) => (None, Some(name)),
+                _ => match Kind::from_name_or_code(h) {
+                    Some(k) => (Some(k), None),
+                    None => return trouble(format!("unknown finding `{h}`")),
+                },
+            };
+            for d in &out.diagnostics {
+                let hit = match (kind, scenario) {
+                    (Some(k), _) => d.kind == k,
+                    (None, Some(s)) => d.scenario.as_deref() == Some(s),
+                    _ => false,
+                };
+                if hit {
+                    highlight.extend(d.members.iter().map(|m| m.span));
+                }
+            }
+        }
+    }
+    let g = stancecheck::graph::build(&model, &highlight);
+    let text = match args.format {
+        GraphFormat::Dot => stancecheck::graph::to_dot(&model, &g),
+        GraphFormat::Mermaid => stancecheck::graph::to_mermaid(&model, &g),
+        GraphFormat::Json => match serde_json::to_string_pretty(&g) {
+            Ok(s) => s + "\n",
+            Err(e) => return trouble(e),
+        },
+    };
+    emit(&text, EXIT_OK)
+}
+
+// ---- fmt ------------------------------------------------------------
+
+#[derive(Args, Debug)]
+struct FmtArgs {
+    /// Files and directories to format (`*.stance` below a directory,
+    /// sorted); `-` formats standard input to standard output. Default: the
+    /// current directory.
+    paths: Vec<PathBuf>,
+    /// Rewrite nothing: print a unified diff for each file that is not
+    /// formatted, and exit with 1 if there is one
+    #[arg(long)]
+    check: bool,
+}
+
+/// A path as shown to the user: relative to the working directory when it
+/// is below it, with `/` separators.
+fn shown_path(path: &Path, cwd: &Path) -> String {
+    let rel = path.strip_prefix(cwd).unwrap_or(path);
+    let parts: Vec<String> = rel
+        .components()
+        .filter(|c| !matches!(c, Component::CurDir))
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    if rel.is_absolute() {
+        rel.display().to_string()
+    } else {
+        parts.join("/")
+    }
+}
+
+fn run_fmt(args: FmtArgs) -> i32 {
+    use stancecheck::source::{SourceMap, Span, decode};
+    let cwd = match std::env::current_dir() {
+        Ok(c) => c,
+        Err(e) => return trouble(format!("cannot read the current directory: {e}")),
+    };
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    // Everything is read before anything is written: an unreadable path
+    // stops the run with no file changed.
+    let ignored = read_ignore(&cwd);
+    let mut inputs: Vec<(Option<PathBuf>, String, Vec<u8>)> = Vec::new();
+    for path in &paths {
+        if path.as_os_str() == "-" {
+            let mut bytes = Vec::new();
+            if let Err(e) = std::io::stdin().read_to_end(&mut bytes) {
+                return trouble(format!("cannot read standard input: {e}"));
+            }
+            inputs.push((None, "<stdin>".to_owned(), bytes));
+            continue;
+        }
+        let abs = cwd.join(path);
+        let meta = match std::fs::metadata(&abs) {
+            Ok(m) => m,
+            Err(e) => return trouble(format!("cannot open `{}`: {e}", path.display())),
+        };
+        let mut files = Vec::new();
+        if meta.is_dir() {
+            if let Err(e) = walk(&abs, &ignored, &mut files) {
+                return trouble(e);
+            }
+        } else {
+            files.push(abs);
+        }
+        for file in files {
+            let shown = shown_path(&file, &cwd);
+            match std::fs::read(&file) {
+                Ok(bytes) => inputs.push((Some(file), shown, bytes)),
+                Err(e) => return trouble(format!("cannot read `{shown}`: {e}")),
+            }
+        }
+    }
+    let mut sources = SourceMap::new();
+    let mut errors = Vec::new();
+    let mut failed = false;
+    let mut out = String::new();
+    for (file, shown, bytes) in inputs {
+        let formatted = match decode(&bytes) {
+            Ok(text) => {
+                let id = sources.add(shown.clone(), text.clone());
+                stancecheck::format::format_source(id, &text)
+            }
+            Err(offset) => {
+                let id = sources.add(shown.clone(), String::new());
+                Err(vec![
+                    Diagnostic::new(
+                        Kind::InvalidUtf8,
+                        Span::new(id, 0, 0),
+                        format!("the file is not valid UTF-8: invalid byte at offset {offset}"),
+                    )
+                    .with_help("save the file as UTF-8"),
+                ])
+            }
+        };
+        let formatted = match formatted {
+            Ok(f) => f,
+            Err(e) => {
+                // left untouched; standard input is passed through
+                errors.extend(e);
+                failed = true;
+                if file.is_none() && !args.check {
+                    out.push_str(&String::from_utf8_lossy(&bytes));
+                }
+                continue;
+            }
+        };
+        let changed = formatted.as_bytes() != bytes.as_slice();
+        if args.check {
+            if changed {
+                failed = true;
+                let old = String::from_utf8_lossy(&bytes);
+                out.push_str(
+                    &similar::TextDiff::from_lines(old.as_ref(), formatted.as_str())
+                        .unified_diff()
+                        .header(&shown, &shown)
+                        .to_string(),
+                );
+            }
+            continue;
+        }
+        match file {
+            None => out.push_str(&formatted),
+            Some(path) if changed => {
+                if let Err(e) = std::fs::write(&path, formatted) {
+                    return trouble(format!("cannot write `{shown}`: {e}"));
+                }
+            }
+            Some(_) => {}
+        }
+    }
+    if !errors.is_empty() {
+        let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            && std::io::stderr().is_terminal();
+        let text = render::render(
+            Format::Human,
+            &errors,
+            &sources,
+            &RenderOptions {
+                color,
+                truncated: false,
+            },
+        );
+        let _ = std::io::stderr().write_all(text.as_bytes());
+    }
+    emit(&out, if failed { EXIT_FINDINGS } else { EXIT_OK })
+}

@@ -1,0 +1,194 @@
+//! Seeded generators of large rule sets, for benchmarks and tests.
+//!
+//! Every generator returns rule text in the stance language plus what the
+//! checker must find in it, so benchmarks can verify their results. The
+//! random source is a small seeded SplitMix64: the same seed always gives the
+//! same text.
+
+/// A small deterministic random source (SplitMix64).
+#[derive(Clone, Debug)]
+pub struct Rng(u64);
+
+impl Rng {
+    /// A generator from a seed.
+    pub fn new(seed: u64) -> Rng {
+        Rng(seed)
+    }
+
+    /// The next 64 random bits.
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// A number in `0..n` (`n > 0`; 0 when `n == 0`).
+    pub fn below(&mut self, n: usize) -> usize {
+        if n == 0 {
+            return 0;
+        }
+        (self.next_u64() % n as u64) as usize
+    }
+}
+
+/// A generated workload.
+#[derive(Clone, Debug)]
+pub struct Workload {
+    /// The rule text.
+    pub text: String,
+    /// Number of statements (party statements and assumptions) in it.
+    pub statements: usize,
+    /// Number of planted two-party conflicts (each must be found once).
+    pub planted_conflicts: usize,
+    /// Number of conditional statements.
+    pub conditionals: usize,
+}
+
+/// `disputes` independent disputes of 3 parties and 6 topics with 13
+/// statements each; every second dispute holds one planted two-party
+/// conflict (`requires t0`, `no t0 without t3` ⟂ `rejects t3`). Everything
+/// else is satisfiable by making every topic true, so the planted conflicts
+/// are the only `conflict` findings.
+pub fn disputes(disputes: usize, seed: u64) -> Workload {
+    let mut rng = Rng::new(seed);
+    let mut text = String::with_capacity(disputes * 700);
+    let mut statements = 0;
+    let mut planted = 0;
+    let mut conditionals = 0;
+    for d in 0..disputes {
+        let conflict = d % 2 == 1;
+        let (a, b, c) = (format!("a{d}"), format!("b{d}"), format!("c{d}"));
+        let t = |i: usize| format!("t{d}_{i}");
+        text.push_str(&format!("# dispute {d}\n"));
+        for p in [&a, &b, &c] {
+            text.push_str(&format!("party {p} \"party {p}\"\n"));
+        }
+        for i in 0..6 {
+            text.push_str(&format!("topic {} \"topic {i} of dispute {d}\"\n", t(i)));
+        }
+        // Party a: 5 statements.
+        let x = 1 + rng.below(2); // 1 or 2
+        text.push_str(&format!("party {a} {{\n"));
+        text.push_str(&format!("  requires {}\n", t(0)));
+        text.push_str(&format!("  no {} without {}\n", t(0), t(3)));
+        text.push_str(&format!("  requires {} when {}\n", t(x), t(0)));
+        text.push_str(&format!("  prefers {} or {}\n", t(4), t(5)));
+        text.push_str(&format!("  duty {b}: {}\n", t(5)));
+        text.push_str("}\n");
+        // Party b: 4 statements.
+        text.push_str(&format!("party {b} {{\n"));
+        if conflict {
+            text.push_str(&format!("  rejects {} \"planted\"\n", t(3)));
+            planted += 1;
+        } else {
+            text.push_str(&format!("  requires {} when {}\n", t(3), t(1)));
+            conditionals += 1;
+        }
+        text.push_str(&format!("  requires {}@{b} when {}\n", t(5), t(5)));
+        text.push_str(&format!("  claims {} -> {}\n", t(2), t(4)));
+        text.push_str(&format!("  no {} without {}\n", t(4), t(5)));
+        text.push_str("}\n");
+        // Party c: 3 statements.
+        let y = 1 + rng.below(3);
+        text.push_str(&format!("party {c} {{\n"));
+        text.push_str(&format!("  requires {} when {} and {}\n", t(4), t(y), t(0)));
+        text.push_str(&format!("  avoids not {}\n", t(2)));
+        text.push_str(&format!("  claims {} or {}\n", t(1), t(2)));
+        text.push_str("}\n");
+        // One assumption.
+        text.push_str(&format!("assume {} -> {}\n", t(3), t(4)));
+        statements += 13;
+        conditionals += 5;
+    }
+    Workload {
+        text,
+        statements,
+        planted_conflicts: planted,
+        conditionals,
+    }
+}
+
+/// `disputes` independent conflict-free disputes, each with a feasible
+/// scenario, 13 statements, 6 of them conditional.
+pub fn scenarios(disputes: usize, seed: u64) -> Workload {
+    let mut rng = Rng::new(seed);
+    let mut text = String::with_capacity(disputes * 760);
+    let mut conditionals = 0;
+    for d in 0..disputes {
+        let (a, b, c) = (format!("a{d}"), format!("b{d}"), format!("c{d}"));
+        let t = |i: usize| format!("t{d}_{i}");
+        for p in [&a, &b, &c] {
+            text.push_str(&format!("party {p}\n"));
+        }
+        for i in 0..6 {
+            text.push_str(&format!("topic {}\n", t(i)));
+        }
+        let x = 1 + rng.below(4);
+        text.push_str(&format!("party {a} {{\n"));
+        text.push_str(&format!("  requires {} when {}\n", t(1), t(0)));
+        text.push_str(&format!("  no {} without {}\n", t(1), t(2)));
+        text.push_str(&format!("  requires {} when {} and {}\n", t(5), t(x), t(2)));
+        text.push_str(&format!("  prefers {}\n", t(3)));
+        text.push_str("}\n");
+        text.push_str(&format!("party {b} {{\n"));
+        text.push_str(&format!("  rejects {} when {}\n", t(4), t(3)));
+        text.push_str(&format!("  requires {} or {}\n", t(0), t(3)));
+        text.push_str(&format!("  duty {c}: {}\n", t(2)));
+        text.push_str(&format!("  claims {}\n", t(5)));
+        text.push_str("}\n");
+        text.push_str(&format!("party {c} {{\n"));
+        text.push_str(&format!("  requires {}@{c} when {}\n", t(2), t(2)));
+        text.push_str(&format!("  no {} without {}\n", t(5), t(2)));
+        text.push_str(&format!("  avoids {}\n", t(4)));
+        text.push_str(&format!("  requires {} -> {}\n", t(3), t(2)));
+        text.push_str("}\n");
+        text.push_str(&format!("assume {} -> {}\n", t(0), t(2)));
+        text.push_str(&format!("scenario s{d} {{ {}, {} }}\n", t(0), t(3)));
+        conditionals += 6;
+    }
+    Workload {
+        text,
+        statements: disputes * 13,
+        planted_conflicts: 0,
+        conditionals,
+    }
+}
+
+/// One party with an implication chain of `steps` steps:
+/// `requires a0`, `no a0 without a1`, …
+pub fn chain(steps: usize) -> Workload {
+    let mut text = String::with_capacity(steps * 48);
+    text.push_str("party p\n");
+    for i in 0..=steps {
+        text.push_str(&format!("topic a{i}\n"));
+    }
+    text.push_str("party p {\n  requires a0\n");
+    for i in 0..steps {
+        text.push_str(&format!("  no a{i} without a{}\n", i + 1));
+    }
+    text.push_str("}\n");
+    Workload {
+        text,
+        statements: steps + 1,
+        planted_conflicts: 0,
+        conditionals: steps,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn same_seed_same_text() {
+        assert_eq!(disputes(20, 7).text, disputes(20, 7).text);
+        assert_ne!(disputes(20, 7).text, disputes(20, 8).text);
+        let w = disputes(10, 1);
+        assert_eq!(w.statements, 130);
+        assert_eq!(w.planted_conflicts, 5);
+        assert_eq!(chain(3).statements, 4);
+        assert_eq!(scenarios(4, 1).statements, 52);
+    }
+}

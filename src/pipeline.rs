@@ -1,0 +1,110 @@
+//! The whole check of one run: loaded files → resolved models → findings,
+//! merged, deduplicated and sorted. No I/O: files come in through
+//! [`crate::load::Loaded`].
+
+use crate::check::{self, CheckOptions};
+use crate::diagnostic::{Diagnostic, Kind};
+use crate::load::{Loaded, Unit};
+use crate::resolve;
+use crate::source::{FileId, Span};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The outcome of a run.
+#[derive(Clone, Debug, Default)]
+pub struct Report {
+    /// All diagnostics, sorted by file, position and code, deduplicated.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Whether a limit cut the results short.
+    pub truncated: bool,
+}
+
+/// The units that are checked: roots that another unit of the run does not
+/// include (an included file is checked only through its includer).
+pub fn checked_units(loaded: &Loaded) -> Vec<&Unit> {
+    let mut included: BTreeSet<FileId> = BTreeSet::new();
+    for unit in &loaded.units {
+        for &f in unit.files.iter().skip(1) {
+            if f != unit.root {
+                included.insert(f);
+            }
+        }
+    }
+    let mut seen = BTreeSet::new();
+    loaded
+        .units
+        .iter()
+        .filter(|u| !included.contains(&u.root) && seen.insert(u.root))
+        .collect()
+}
+
+/// Resolves and checks every unit of a run.
+pub fn run(loaded: &Loaded, options: &CheckOptions) -> Report {
+    let mut diagnostics = loaded.diagnostics.clone();
+    let mut truncated = false;
+    // An unused declaration in a file shared by several units is reported
+    // only when it is unused in every unit that loads the file.
+    let mut unused: BTreeMap<(Span, String), (usize, Diagnostic)> = BTreeMap::new();
+    let mut units_of_file: BTreeMap<FileId, usize> = BTreeMap::new();
+    for unit in checked_units(loaded) {
+        for &f in &unit.files {
+            *units_of_file.entry(f).or_default() += 1;
+        }
+        let files: Vec<_> = unit
+            .files
+            .iter()
+            .filter_map(|&f| loaded.ast(f).map(|a| (f, a)))
+            .collect();
+        let (model, diags) = resolve::resolve(&loaded.sources, &files);
+        // Lines dropped for syntax errors may have used a declaration: do
+        // not call anything unused in a model with syntax errors.
+        let broken = loaded
+            .diagnostics
+            .iter()
+            .any(|d| d.kind == Kind::SyntaxError && unit.files.contains(&d.span.file));
+        for d in diags {
+            if d.kind == Kind::UnusedDeclaration && broken {
+                continue;
+            }
+            if d.kind == Kind::UnusedDeclaration {
+                let entry = unused.entry((d.span, d.message.clone())).or_insert((0, d));
+                entry.0 += 1;
+            } else {
+                diagnostics.push(d);
+            }
+        }
+        let out = check::check(&model, options);
+        truncated |= out.truncated;
+        diagnostics.extend(out.diagnostics);
+    }
+    for ((span, _), (count, d)) in unused {
+        if units_of_file.get(&span.file).copied().unwrap_or(0) <= count {
+            diagnostics.push(d);
+        }
+    }
+    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    dedup_sorted(&mut diagnostics);
+    Report {
+        diagnostics,
+        truncated,
+    }
+}
+
+/// Removes repeated diagnostics (a file shared by several units yields the
+/// same finding once per unit). Equal diagnostics have equal sort keys, so
+/// comparing within runs of equal keys suffices.
+fn dedup_sorted(diagnostics: &mut Vec<Diagnostic>) {
+    let mut out: Vec<Diagnostic> = Vec::with_capacity(diagnostics.len());
+    let mut group_start = 0;
+    for d in diagnostics.drain(..) {
+        if out
+            .get(group_start)
+            .is_some_and(|g| g.sort_key() != d.sort_key())
+        {
+            group_start = out.len();
+        }
+        if !out[group_start..].contains(&d) {
+            out.push(d);
+        }
+    }
+    *diagnostics = out;
+}

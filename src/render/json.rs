@@ -1,0 +1,140 @@
+//! The JSON format of LANGUAGE.md §8 (version 1).
+//!
+//! Text is written as it is (the JSON encoder escapes what must be). One
+//! addition to §8: members with the role `condition` (the condition an
+//! expectation or a `ruled-out` finding is about).
+
+use super::{Counts, Location, RenderOptions, role_name};
+use crate::diagnostic::{Diagnostic, Member, StatementRef};
+use crate::source::SourceMap;
+use serde::Serialize;
+
+#[derive(Serialize)]
+struct Output<'a> {
+    version: u32,
+    diagnostics: Vec<JsonDiagnostic<'a>>,
+    summary: Summary,
+}
+
+#[derive(Serialize)]
+struct JsonDiagnostic<'a> {
+    code: &'static str,
+    name: &'static str,
+    severity: &'static str,
+    message: &'a str,
+    file: String,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    parties: &'a [String],
+    scenario: Option<&'a str>,
+    statements: Vec<Statement<'a>>,
+    chain: &'a [String],
+    concessions: Vec<Vec<Concession<'a>>>,
+}
+
+#[derive(Serialize)]
+struct Statement<'a> {
+    file: String,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    role: &'static str,
+    party: Option<&'a str>,
+    kind: &'static str,
+    label: Option<&'a str>,
+    text: &'a str,
+    quote: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct Concession<'a> {
+    file: String,
+    line: usize,
+    party: Option<&'a str>,
+    label: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    errors: usize,
+    warnings: usize,
+    infos: usize,
+    truncated: bool,
+}
+
+fn statement<'a>(m: &'a Member, sources: &SourceMap) -> Statement<'a> {
+    let loc = Location::of(m.span, sources);
+    Statement {
+        file: loc.file,
+        line: loc.line,
+        column: loc.column,
+        end_line: loc.end_line,
+        end_column: loc.end_column,
+        role: role_name(m.role),
+        party: m.party.as_deref(),
+        kind: m.kind,
+        label: m.label.as_deref(),
+        text: &m.text,
+        quote: m.quote.as_deref(),
+    }
+}
+
+fn concession<'a>(r: &'a StatementRef, sources: &SourceMap) -> Concession<'a> {
+    let loc = Location::of(r.span, sources);
+    Concession {
+        file: loc.file,
+        line: loc.line,
+        party: r.party.as_deref(),
+        label: r.label.as_deref(),
+    }
+}
+
+pub(super) fn render(
+    diagnostics: &[Diagnostic],
+    sources: &SourceMap,
+    options: &RenderOptions,
+) -> String {
+    let counts = Counts::of(diagnostics);
+    let output = Output {
+        version: 1,
+        diagnostics: diagnostics
+            .iter()
+            .map(|d| {
+                let loc = Location::of(d.span, sources);
+                JsonDiagnostic {
+                    code: d.kind.code(),
+                    name: d.kind.name(),
+                    severity: d.severity.as_str(),
+                    message: &d.message,
+                    file: loc.file,
+                    line: loc.line,
+                    column: loc.column,
+                    end_line: loc.end_line,
+                    end_column: loc.end_column,
+                    parties: &d.parties,
+                    scenario: d.scenario.as_deref(),
+                    statements: d.members.iter().map(|m| statement(m, sources)).collect(),
+                    chain: &d.chain,
+                    concessions: d
+                        .concessions
+                        .iter()
+                        .map(|set| set.iter().map(|r| concession(r, sources)).collect())
+                        .collect(),
+                }
+            })
+            .collect(),
+        summary: Summary {
+            errors: counts.errors,
+            warnings: counts.warnings,
+            infos: counts.infos,
+            truncated: options.truncated,
+        },
+    };
+    // Serializing these plain structs cannot fail.
+    let mut s = serde_json::to_string_pretty(&output).unwrap_or_default();
+    s.push('\n');
+    s
+}

@@ -1,0 +1,1094 @@
+//! The grammar (LANGUAGE.md §3–§6) as nom parsers over tokens, and the
+//! recovering loops for files and blocks.
+//!
+//! Items, statements and formulas are nom parsers: they commit (`cut`)
+//! after a keyword or operator, so the error says what was expected right
+//! there. The file and block loops catch those failures, record them, skip
+//! to the end of the line (or `;`, or the block's `}`), and go on.
+
+use nom::Parser;
+use nom::branch::alt;
+use nom::combinator::opt;
+use nom::multi::fold_many0;
+
+use super::MAX_DEPTH;
+use super::input::{
+    PErr, R, Toks, bad_word_help, describe, ident, label, need, need_name, op_then, operator_help,
+    string, tok,
+};
+use super::lexer::{K, Token};
+use crate::ast::{Expect, ExpectKind, Formula, FormulaKind, Ident, Item, Stance, Statement, Str};
+use crate::diagnostic::{Diagnostic, Kind};
+
+/// A formula with its outer extent (including any parentheses around it).
+pub(crate) struct F {
+    f: Formula,
+    lo: u32,
+    hi: u32,
+}
+
+// ---------------------------------------------------------------- formulas
+//
+// Formulas are parsed by an operator-precedence loop with explicit stacks
+// (one frame per open parenthesis), not by recursion: nesting depth never
+// grows the call stack, so 100 000 `(` cannot overflow it. Atoms are nom
+// parsers; the loop itself is a nom parser (`formula`) used by the
+// statement and item parsers like any other.
+//
+//   iff     := implies ( "<->" implies )?        not associative
+//   implies := or ( "->" implies )?              right associative
+//   or      := and ( ("or" | "|") and )*         n-ary
+//   and     := unary ( ("and" | "&") unary )*    n-ary
+//   unary   := ("not" | "!") unary | atom | "(" iff ")"
+//   atom    := TOPIC ( "@" PARTY )?
+
+/// The operands of an n-ary chain; allocates only from the second operand
+/// on.
+#[derive(Default)]
+pub(crate) struct Chain {
+    one: Option<F>,
+    many: Vec<Formula>,
+    lo: u32,
+    hi: u32,
+}
+
+impl Chain {
+    fn push(&mut self, f: F) {
+        if self.many.is_empty() {
+            match self.one.take() {
+                None => {
+                    self.one = Some(f);
+                    return;
+                }
+                Some(first) => {
+                    self.lo = first.lo;
+                    self.many.reserve_exact(2);
+                    self.many.push(first.f);
+                }
+            }
+        }
+        self.hi = f.hi;
+        self.many.push(f.f);
+    }
+
+    /// The chain as one formula: its only operand or an n-ary node.
+    fn close(&mut self, i: Toks<'_>, node: fn(Vec<Formula>) -> FormulaKind) -> Option<F> {
+        if self.many.is_empty() {
+            return self.one.take();
+        }
+        let (lo, hi) = (self.lo, self.hi);
+        let f = Formula {
+            kind: node(std::mem::take(&mut self.many)),
+            span: i.span(lo, hi),
+        };
+        Some(F { f, lo, hi })
+    }
+}
+
+/// One level of parentheses (the outermost has no `open`): the operands
+/// and operators seen so far at each precedence level.
+#[derive(Default)]
+pub(crate) struct Frame {
+    open: Option<Token>,
+    /// `not`s waiting for their operand.
+    nots: Vec<Token>,
+    /// The current `and` chain.
+    and: Chain,
+    /// Finished `and` chains of the current `or` chain.
+    or: Chain,
+    /// Finished `or` chains, each before a `->`.
+    imp: Vec<F>,
+    /// The left side of a `<->`.
+    iff: Option<F>,
+}
+
+fn binary(i: Toks<'_>, a: F, b: F, node: fn(Box<Formula>, Box<Formula>) -> FormulaKind) -> F {
+    let (lo, hi) = (a.lo, b.hi);
+    F {
+        f: Formula {
+            kind: node(Box::new(a.f), Box::new(b.f)),
+            span: i.span(lo, hi),
+        },
+        lo,
+        hi,
+    }
+}
+
+impl Frame {
+    /// Ends the current `and` chain.
+    fn close_and(&mut self, i: Toks<'_>) {
+        if let Some(f) = self.and.close(i, FormulaKind::And) {
+            self.or.push(f);
+        }
+    }
+
+    /// Ends the current `or` chain.
+    fn close_or(&mut self, i: Toks<'_>) -> Option<F> {
+        self.close_and(i);
+        self.or.close(i, FormulaKind::Or)
+    }
+
+    /// Ends the current `->` chain (folded from the right); returns how
+    /// many `->` it had.
+    fn close_implies(&mut self, i: Toks<'_>) -> (Option<F>, u32) {
+        let mut acc = self.close_or(i);
+        let n = u32::try_from(self.imp.len()).unwrap_or(u32::MAX);
+        while let Some(left) = self.imp.pop() {
+            acc = acc.map(|right| binary(i, left, right, FormulaKind::Implies));
+        }
+        (acc, n)
+    }
+
+    /// Ends the frame's formula.
+    fn finish(&mut self, i: Toks<'_>) -> (Option<F>, u32) {
+        let (right, n) = self.close_implies(i);
+        let f = match (self.iff.take(), right) {
+            (Some(left), Some(right)) => Some(binary(i, left, right, FormulaKind::Iff)),
+            (_, right) => right,
+        };
+        (f, n)
+    }
+}
+
+fn too_deep(i: Toks<'_>, at: Token) -> nom::Err<PErr> {
+    PErr::diag(
+        i,
+        Diagnostic::new(
+            Kind::SyntaxError,
+            i.tspan(at),
+            "formula is nested too deeply",
+        )
+        .with_span_label(format!("more than {MAX_DEPTH} levels deep here"))
+        .with_help(format!(
+            "at most {MAX_DEPTH} levels of parentheses, `not` and `->` may nest; \
+             split the formula into several statements"
+        )),
+    )
+}
+
+fn is_infix(k: K) -> bool {
+    matches!(k, K::And | K::Amp | K::Or | K::Pipe | K::Arrow | K::DArrow)
+}
+
+/// A formula. Does not match (nom `Error`) when the first token cannot
+/// start a formula; fails (`Failure`) on any error after that.
+fn formula(i: Toks<'_>) -> R<'_, F> {
+    // the common case: a lone atom
+    if i.kind() == K::Ident {
+        let (r, a) = atom(i)?;
+        if !is_infix(r.kind()) {
+            return Ok((r, a));
+        }
+        return precedence(i, Some((r, a)));
+    }
+    precedence(i, None)
+}
+
+/// The precedence loop, from `i`; `first` is an atom already parsed.
+fn precedence<'a>(i: Toks<'a>, first: Option<(Toks<'a>, F)>) -> R<'a, F> {
+    // the stack of open parentheses is reused from formula to formula
+    let mut frames = i.cx.frames.take();
+    frames.clear();
+    let r = precedence_in(i, first, &mut frames);
+    *i.cx.frames.borrow_mut() = frames;
+    r
+}
+
+fn precedence_in<'a>(
+    i: Toks<'a>,
+    first: Option<(Toks<'a>, F)>,
+    frames: &mut Vec<Frame>,
+) -> R<'a, F> {
+    let mut root = Frame::default();
+    // parentheses, pending `not`s and pending `->`s
+    let mut depth: u32 = 0;
+    let mut cur = i;
+    // the token that demands the next operand (none before the first)
+    let mut after: Option<Token> = None;
+    let mut first = first;
+    loop {
+        // operand position
+        let mut operand = if let Some((r, a)) = first.take() {
+            cur = r;
+            a
+        } else {
+            let t = cur.peek();
+            match t.kind {
+                K::Not | K::Bang | K::LParen => {
+                    if depth >= MAX_DEPTH {
+                        return Err(too_deep(cur, t));
+                    }
+                    depth += 1;
+                    if t.kind == K::LParen {
+                        frames.push(Frame {
+                            open: Some(t),
+                            ..Frame::default()
+                        });
+                    } else {
+                        frames.last_mut().unwrap_or(&mut root).nots.push(t);
+                    }
+                    cur = cur.bump().0;
+                    after = Some(t);
+                    continue;
+                }
+                K::Ident => {
+                    let (r, a) = atom(cur)?;
+                    cur = r;
+                    a
+                }
+                _ if after.is_none() => return Err(PErr::back(cur)),
+                _ => return Err(PErr::expected_name(cur, "a formula", after)),
+            }
+        };
+        // operator position; closing parentheses deliver their formula to
+        // the enclosing frame
+        loop {
+            let fr = frames.last_mut().unwrap_or(&mut root);
+            while let Some(n) = fr.nots.pop() {
+                depth = depth.saturating_sub(1);
+                let (lo, hi) = (n.start, operand.hi);
+                operand = F {
+                    f: Formula {
+                        kind: FormulaKind::Not(Box::new(operand.f)),
+                        span: i.span(lo, hi),
+                    },
+                    lo,
+                    hi,
+                };
+            }
+            fr.and.push(operand);
+            let t = cur.peek();
+            match t.kind {
+                K::And | K::Amp => {}
+                K::Or | K::Pipe => fr.close_and(cur),
+                K::Arrow => {
+                    if depth >= MAX_DEPTH {
+                        return Err(too_deep(cur, t));
+                    }
+                    depth += 1;
+                    if let Some(f) = fr.close_or(cur) {
+                        fr.imp.push(f);
+                    }
+                }
+                K::DArrow => {
+                    if fr.iff.is_some() {
+                        return Err(PErr::diag(
+                            cur,
+                            Diagnostic::new(
+                                Kind::SyntaxError,
+                                cur.tspan(t),
+                                "`<->` is not associative",
+                            )
+                            .with_span_label("a second `<->` in a row")
+                            .with_help("add parentheses: `(a <-> b) <-> c` or `a <-> (b <-> c)`"),
+                        ));
+                    }
+                    let (f, n) = fr.close_implies(cur);
+                    depth = depth.saturating_sub(n);
+                    fr.iff = f;
+                }
+                K::RParen if fr.open.is_some() => {
+                    let (f, n) = fr.finish(cur);
+                    let open = fr.open;
+                    frames.pop();
+                    depth = depth.saturating_sub(n + 1);
+                    let (Some(f), Some(open)) = (f, open) else {
+                        return Err(PErr::back(i));
+                    };
+                    // no node for parentheses: the inner formula, with the
+                    // outer extent
+                    operand = F {
+                        f: f.f,
+                        lo: open.start,
+                        hi: t.end,
+                    };
+                    cur = cur.bump().0;
+                    continue;
+                }
+                _ => {
+                    if let Some(open) = fr.open {
+                        return Err(PErr::unclosed(cur, "`)`", open));
+                    }
+                    return match fr.finish(cur).0 {
+                        Some(f) => Ok((cur, f)),
+                        None => Err(PErr::back(i)),
+                    };
+                }
+            }
+            // an infix operator: its operand must follow
+            cur = cur.bump().0;
+            after = Some(t);
+            break;
+        }
+    }
+}
+
+/// A whole formula as an AST node.
+fn formula_node(i: Toks<'_>) -> R<'_, Formula> {
+    formula.map(|f| f.f).parse(i)
+}
+
+/// `atom := TOPIC | TOPIC "@" PARTY`
+fn atom(i: Toks<'_>) -> R<'_, F> {
+    let (r, (topic, party)) = (
+        ident,
+        opt(op_then(tok(K::At), "a party name", ident).map(|(_, p)| p)),
+    )
+        .parse(i)?;
+    let lo = topic.span.start;
+    let hi = party.as_ref().map_or(topic.span.end, |p| p.span.end);
+    let f = Formula {
+        kind: FormulaKind::Atom { topic, party },
+        span: i.span(lo, hi),
+    };
+    Ok((r, F { f, lo, hi }))
+}
+
+// -------------------------------------------------------------- statements
+
+/// Succeeds (consuming nothing) at the end of a statement: a line break,
+/// `;`, `}` or the end of the file.
+fn end_of_statement<'a>(i: Toks<'a>, last: Option<K>) -> R<'a, ()> {
+    match i.kind() {
+        K::Newline | K::Semi | K::RBrace | K::Eof => Ok((i, ())),
+        found => {
+            let t = i.peek();
+            let text = i.text(t);
+            let (what, help) = match (last, found) {
+                (Some(K::Claims | K::No | K::Duty), K::When) => (
+                    "end of statement",
+                    Some(
+                        "only `requires`, `rejects`, `prefers` and `avoids` take a `when` condition",
+                    ),
+                ),
+                (Some(_), K::Ident | K::LParen | K::Not | K::Bang) => (
+                    "an operator or end of statement",
+                    Some(
+                        "join formulas with `and`, `or`, `->` or `<->`; \
+                         put each statement on its own line or separate statements with `;`",
+                    ),
+                ),
+                (Some(_), K::Str | K::StrOpen) => (
+                    "end of statement",
+                    Some("a statement takes at most one quote"),
+                ),
+                (_, K::BadWord) => ("end of statement", Some(bad_word_help(text))),
+                (_, K::Unknown) => ("end of statement", operator_help(t, text)),
+                _ => ("end of statement", None),
+            };
+            let mut d = Diagnostic::new(
+                Kind::SyntaxError,
+                i.tspan(t),
+                format!("expected {what}, found {}", describe(t, text)),
+            )
+            .with_span_label(format!("expected {what}"));
+            if let Some(h) = help {
+                d = d.with_help(h);
+            }
+            Err(PErr::diag(i, d))
+        }
+    }
+}
+
+/// `requires|rejects|prefers|avoids F [when C]`
+fn conditional(i: Toks<'_>) -> R<'_, (Stance, u32)> {
+    let (i, kw) = alt((
+        tok(K::Requires),
+        tok(K::Rejects),
+        tok(K::Prefers),
+        tok(K::Avoids),
+    ))
+    .parse(i)?;
+    let (i, (f, when)) = (
+        need_name("a formula", Some(kw), formula),
+        opt(op_then(tok(K::When), "a condition", formula).map(|(_, c)| c)),
+    )
+        .parse(i)?;
+    let hi = when.as_ref().map_or(f.hi, |c| c.hi);
+    let (formula, when) = (f.f, when.map(|c| c.f));
+    let stance = match kw.kind {
+        K::Requires => Stance::Requires { formula, when },
+        K::Rejects => Stance::Rejects { formula, when },
+        K::Prefers => Stance::Prefers { formula, when },
+        _ => Stance::Avoids { formula, when },
+    };
+    Ok((i, (stance, hi)))
+}
+
+/// `claims F`
+fn claims(i: Toks<'_>) -> R<'_, (Stance, u32)> {
+    let (i, kw) = tok(K::Claims)(i)?;
+    let (i, f) = need_name("a formula", Some(kw), formula)(i)?;
+    Ok((i, (Stance::Claims { formula: f.f }, f.hi)))
+}
+
+/// `no A without B`
+fn no_without(i: Toks<'_>) -> R<'_, (Stance, u32)> {
+    let (i, kw) = tok(K::No)(i)?;
+    let (i, a) = need_name("a formula", Some(kw), formula)(i)?;
+    let (i, (_, b)) = need(
+        "`without`",
+        None,
+        op_then(tok(K::Without), "a formula", formula),
+    )(i)?;
+    let hi = b.hi;
+    Ok((
+        i,
+        (
+            Stance::NoWithout {
+                antecedent: a.f,
+                consequent: b.f,
+            },
+            hi,
+        ),
+    ))
+}
+
+/// `duty Q: X`
+fn duty(i: Toks<'_>) -> R<'_, (Stance, u32)> {
+    let (i, kw) = tok(K::Duty)(i)?;
+    let (i, bearer) = need_name("a party name", Some(kw), ident)(i)?;
+    let (i, colon) = need("`:`", None, tok(K::Colon))(i)?;
+    let (i, topic) = need_name("a topic name", Some(colon), ident)(i)?;
+    let hi = topic.span.end;
+    Ok((i, (Stance::Duty { bearer, topic }, hi)))
+}
+
+const STATEMENT_KEYWORDS: &[&str] = &[
+    "requires", "rejects", "prefers", "avoids", "claims", "no", "duty",
+];
+
+const ITEM_KEYWORDS: &[&str] = &["include", "party", "topic", "assume", "scenario", "expect"];
+
+/// The closest of `candidates` to `word`, if close enough to be a likely
+/// typo.
+fn did_you_mean(word: &str, candidates: &[&'static str]) -> Option<&'static str> {
+    let lower = word.to_ascii_lowercase();
+    candidates
+        .iter()
+        .map(|c| (strsim::levenshtein(&lower, c), *c))
+        .filter(|(d, c)| *d <= 2 && *d < c.len() / 2 + 1)
+        .min()
+        .map(|(_, c)| c)
+}
+
+/// The error for a statement that does not start with a statement keyword.
+fn bad_statement_start<'a>(i: Toks<'a>, after_label: Option<&Ident>) -> nom::Err<PErr> {
+    let t = i.peek();
+    let text = i.text(t);
+    let help = "a statement starts with `requires`, `rejects`, `prefers`, `avoids`, \
+                `claims`, `no` or `duty`";
+    match t.kind {
+        K::Ident => {
+            let mut d = Diagnostic::new(
+                Kind::SyntaxError,
+                i.tspan(t),
+                format!("unknown statement keyword `{text}`"),
+            )
+            .with_span_label("not a statement keyword");
+            if let Some(s) = did_you_mean(text, STATEMENT_KEYWORDS) {
+                d = d.with_help(format!("did you mean `{s}`?"));
+            }
+            PErr::diag(i, d.with_help(help))
+        }
+        _ => {
+            let message = match after_label {
+                Some(l) => format!(
+                    "expected a statement after `{}:`, found {}",
+                    l.name,
+                    describe(t, text)
+                ),
+                None => format!("expected a statement, found {}", describe(t, text)),
+            };
+            // at the end of a line, point at the label
+            let span = match (t.kind, after_label, i.prev()) {
+                (K::Newline | K::Eof | K::Semi | K::RBrace, Some(l), Some(colon)) => {
+                    i.span(l.span.start, colon.end)
+                }
+                _ => i.tspan(t),
+            };
+            let mut d = Diagnostic::new(Kind::SyntaxError, span, message)
+                .with_span_label("expected a statement");
+            if t.kind == K::BadWord {
+                d = d.with_help(bad_word_help(text));
+            }
+            PErr::diag(i, d.with_help(help))
+        }
+    }
+}
+
+/// `[label:] STANCE ["quote"]`, up to (not including) its terminator.
+fn statement(i: Toks<'_>) -> R<'_, Statement> {
+    let start = i.peek().start;
+    let (i, lbl) = opt(label).parse(i)?;
+    let kw = i.peek();
+    let (i, (stance, body_hi)) = match alt((conditional, claims, no_without, duty)).parse(i) {
+        Err(nom::Err::Error(_)) => return Err(bad_statement_start(i, lbl.as_ref())),
+        r => r?,
+    };
+    let (i, quote) = opt(string).parse(i)?;
+    let last = if quote.is_some() { None } else { Some(kw.kind) };
+    let (i, ()) = end_of_statement(i, last)?;
+    let hi = quote.as_ref().map_or(body_hi, |q| q.span.end);
+    Ok((
+        i,
+        Statement {
+            label: lbl,
+            stance,
+            quote,
+            span: i.span(start, hi),
+            body_span: i.span(kw.start, body_hi),
+        },
+    ))
+}
+
+// ------------------------------------------------------------------ blocks
+
+/// The error for a block that is never closed: at its `{`, pointing at
+/// what came instead.
+fn unclosed_block(i: Toks<'_>, open: Token) -> PErr {
+    let t = i.peek();
+    let mut d = Diagnostic::new(
+        Kind::SyntaxError,
+        i.tspan(open),
+        format!(
+            "expected `}}` to close this block, found {}",
+            describe(t, i.text(t))
+        ),
+    )
+    .with_span_label("this `{` is never closed");
+    if t.kind != K::Eof {
+        d = d.with_label(i.tspan(t), "the block ends before this item");
+    }
+    PErr {
+        rem: i.toks.len(),
+        why: super::input::Why::Diag(Box::new(d.with_help("add `}` after the block's last line"))),
+    }
+}
+
+/// The statements of a party block, after its `{`, through its `}`.
+/// Errors are recorded; valid statements are kept.
+fn party_body<'a>(mut i: Toks<'a>, open: Token) -> (Toks<'a>, Vec<Statement>) {
+    // room for one statement per line up to the block's end
+    let lines = i
+        .toks
+        .iter()
+        .take_while(|t| !matches!(t.kind, K::RBrace | K::Eof) && !t.kind.is_item_keyword())
+        .filter(|t| matches!(t.kind, K::Newline | K::Semi))
+        .count();
+    let mut out = Vec::with_capacity((lines + 1).min(256));
+    loop {
+        i = i.skip_separators();
+        match i.kind() {
+            K::RBrace => return (after_block(i.bump().0), out),
+            K::Eof => {
+                i.report(unclosed_block(i, open));
+                return (i, out);
+            }
+            k if k.is_item_keyword() => {
+                i.report(unclosed_block(i, open));
+                return (i, out);
+            }
+            _ => match statement(i) {
+                Ok((r, s)) => {
+                    out.push(s);
+                    i = r;
+                }
+                Err(e) => {
+                    report_nom(i, e);
+                    i = i.skip_until(&[K::Newline, K::Semi, K::RBrace]);
+                }
+            },
+        }
+    }
+}
+
+/// The formulas of a scenario block, after its `{`, through its `}`:
+/// separated by commas or line breaks (a trailing comma is allowed).
+fn scenario_body<'a>(mut i: Toks<'a>, open: Token) -> (Toks<'a>, Vec<Formula>) {
+    let mut out = Vec::new();
+    loop {
+        i = i.skip_separators();
+        match i.kind() {
+            K::RBrace => return (after_block(i.bump().0), out),
+            K::Eof => {
+                i.report(unclosed_block(i, open));
+                return (i, out);
+            }
+            k if k.is_item_keyword() => {
+                i.report(unclosed_block(i, open));
+                return (i, out);
+            }
+            _ => {}
+        }
+        let sep = |i: Toks<'a>| match i.kind() {
+            K::Comma => Ok((i.bump().0, ())),
+            K::Newline | K::Semi | K::RBrace | K::Eof => Ok((i, ())),
+            _ => Err(PErr::expected(i, "`,`, end of line or `}`", None)),
+        };
+        let prev = i;
+        match (need_name("a formula", None, formula_node), sep).parse(i) {
+            Ok((r, (f, ()))) => {
+                out.push(f);
+                i = r;
+            }
+            Err(e) => {
+                report_nom(i, e);
+                i = i.skip_until(&[K::Comma, K::Newline, K::Semi, K::RBrace]);
+                if i.kind() == K::Comma {
+                    i = i.bump().0;
+                }
+            }
+        }
+        if i.toks.len() >= prev.toks.len() {
+            // never loop without progress
+            i = i.bump().0;
+        }
+    }
+}
+
+/// Records a nom error from a parser that was given the input `i`.
+fn report_nom(i: Toks<'_>, e: nom::Err<PErr>) {
+    match e {
+        nom::Err::Error(e) | nom::Err::Failure(e) => i.report(e),
+        nom::Err::Incomplete(_) => {}
+    }
+}
+
+// ------------------------------------------------------------------- items
+
+/// What an item header is followed by: the end of the line, or (for
+/// items with a block) `{`.
+fn header_end(i: Toks<'_>, block: bool) -> R<'_, Option<Token>> {
+    match i.kind() {
+        K::LBrace if block => {
+            let (r, t) = i.bump();
+            Ok((r, Some(t)))
+        }
+        K::Newline | K::Semi | K::Eof => Ok((i, None)),
+        _ if block => Err(PErr::expected(i, "`{` or end of line", None)),
+        K::LBrace => {
+            let t = i.peek();
+            Err(PErr::diag(
+                i,
+                Diagnostic::new(
+                    Kind::SyntaxError,
+                    i.tspan(t),
+                    "expected end of line, found `{`",
+                )
+                .with_span_label("this item takes no block")
+                .with_help("only `party` and `scenario` have a block"),
+            ))
+        }
+        _ => Err(PErr::expected(i, "end of line", None)),
+    }
+}
+
+fn include(i: Toks<'_>) -> R<'_, Item> {
+    let (i, kw) = tok(K::Include)(i)?;
+    let (i, path) = need("a path string", Some(kw), string)(i)?;
+    let (i, _) = header_end(i, false)?;
+    let span = i.span(kw.start, path.span.end);
+    Ok((i, Item::Include { path, span }))
+}
+
+fn topic(i: Toks<'_>) -> R<'_, Item> {
+    let (i, kw) = tok(K::Topic)(i)?;
+    let (i, (name, label)) = (need_name("a topic name", Some(kw), ident), opt(string)).parse(i)?;
+    let (i, _) = header_end(i, false)?;
+    let hi = label.as_ref().map_or(name.span.end, |l| l.span.end);
+    let span = i.span(kw.start, hi);
+    Ok((i, Item::Topic { name, label, span }))
+}
+
+fn assume(i: Toks<'_>) -> R<'_, Item> {
+    let (i, kw) = tok(K::Assume)(i)?;
+    let (i, (lbl, f, quote)) = (
+        opt(label),
+        need_name("a formula", Some(kw), formula),
+        opt(string),
+    )
+        .parse(i)?;
+    let (i, ()) = end_of_statement(i, quote.is_none().then_some(K::Assume))?;
+    if i.kind() == K::RBrace {
+        return Err(PErr::expected(i, "end of line", None));
+    }
+    let hi = quote.as_ref().map_or(f.hi, |q| q.span.end);
+    Ok((
+        i,
+        Item::Assume {
+            label: lbl,
+            formula: f.f,
+            quote,
+            span: i.span(kw.start, hi),
+        },
+    ))
+}
+
+/// `ID ["label"]` after `party` or `scenario`.
+fn name_and_label<'a>(
+    what: &'static str,
+    kw: Token,
+) -> impl FnMut(Toks<'a>) -> R<'a, (Ident, Option<Str>)> {
+    move |i| (need_name(what, Some(kw), ident), opt(string)).parse(i)
+}
+
+/// A comma-separated list of party names after `after`.
+fn parties<'a>(after: Token) -> impl FnMut(Toks<'a>) -> R<'a, Vec<Ident>> {
+    move |i| {
+        let (i, first) = need_name("a party name", Some(after), ident)(i)?;
+        let (i, rest) = fold_many0(
+            op_then(tok(K::Comma), "a party name", ident),
+            Vec::new,
+            |mut v, (_, p)| {
+                v.push(p);
+                v
+            },
+        )
+        .parse(i)?;
+        let mut v = Vec::with_capacity(rest.len() + 1);
+        v.push(first);
+        v.extend(rest);
+        Ok((i, v))
+    }
+}
+
+fn expect(i: Toks<'_>) -> R<'_, Item> {
+    let (i, kw) = tok(K::Expect)(i)?;
+    let (i, form) = need(
+        "`consistent`, `conflict`, `feasible`, `infeasible` or `impossible`",
+        Some(kw),
+        alt((
+            tok(K::Consistent),
+            tok(K::Conflict),
+            tok(K::Feasible),
+            tok(K::Infeasible),
+            tok(K::Impossible),
+        )),
+    )(i)?;
+    let (i, (kind, hi)) = match form.kind {
+        K::Consistent | K::Conflict => {
+            let (r, ps) = parties(form)(i)?;
+            let hi = ps.last().map_or(form.end, |p| p.span.end);
+            if form.kind == K::Conflict && ps.len() < 2 {
+                let span = i.span(form.start, hi);
+                return Err(PErr::diag(
+                    r,
+                    Diagnostic::new(
+                        Kind::SyntaxError,
+                        span,
+                        "`expect conflict` needs at least two parties",
+                    )
+                    .with_span_label("only one party named")
+                    .with_help(
+                        "a conflict is between parties: `expect conflict a, b`; \
+                         use `expect consistent a` to check one party",
+                    ),
+                ));
+            }
+            let kind = if form.kind == K::Conflict {
+                ExpectKind::Conflict(ps)
+            } else {
+                ExpectKind::Consistent(ps)
+            };
+            (r, (kind, hi))
+        }
+        K::Feasible | K::Infeasible => {
+            let (r, (scenario, for_)) = (
+                need_name("a scenario name", Some(form), ident),
+                opt(|i| {
+                    let (i, t) = tok(K::For)(i)?;
+                    parties(t)(i)
+                }),
+            )
+                .parse(i)?;
+            let hi = for_
+                .as_ref()
+                .and_then(|ps| ps.last())
+                .map_or(scenario.span.end, |p| p.span.end);
+            let kind = if form.kind == K::Feasible {
+                ExpectKind::Feasible {
+                    scenario,
+                    parties: for_,
+                }
+            } else {
+                ExpectKind::Infeasible {
+                    scenario,
+                    parties: for_,
+                }
+            };
+            (r, (kind, hi))
+        }
+        _ => {
+            let (r, f) = need_name("a formula", Some(form), formula)(i)?;
+            (r, (ExpectKind::Impossible(f.f), f.hi))
+        }
+    };
+    if i.kind() == K::Ident && matches!(form.kind, K::Consistent | K::Conflict) {
+        return Err(PErr::diag(i, missing_comma(i)));
+    }
+    if i.kind() == K::Ident && i.prev().is_some_and(|p| p.kind == K::Ident) {
+        if let ExpectKind::Feasible {
+            parties: Some(_), ..
+        }
+        | ExpectKind::Infeasible {
+            parties: Some(_), ..
+        } = kind
+        {
+            return Err(PErr::diag(i, missing_comma(i)));
+        }
+    }
+    let (i, _) = header_end(i, false)?;
+    Ok((
+        i,
+        Item::Expect(Expect {
+            kind,
+            span: i.span(kw.start, hi),
+        }),
+    ))
+}
+
+/// A party name right after another one.
+fn missing_comma(i: Toks<'_>) -> Diagnostic {
+    let t = i.peek();
+    Diagnostic::new(
+        Kind::SyntaxError,
+        i.tspan(t),
+        format!("expected `,` or end of line, found `{}`", i.text(t)),
+    )
+    .with_span_label("expected `,`")
+    .with_help("separate party names with `,`")
+}
+
+/// Which block an item has, for recovery.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum BlockKind {
+    Statements,
+    Formulas,
+}
+
+/// After an error in an item starting at `i`: skips the rest of its line;
+/// a block opened on that line is parsed (its errors are reported) and
+/// dropped.
+fn recover<'a>(i: Toks<'a>, block: BlockKind) -> Toks<'a> {
+    let i = i.skip_until(&[K::Newline, K::Semi, K::LBrace, K::RBrace]);
+    match i.kind() {
+        K::LBrace => {
+            let (r, open) = i.bump();
+            skip_block(r, open, block)
+        }
+        // a stray `}` on a broken line belongs to the broken line
+        K::RBrace => i.bump().0,
+        _ => i,
+    }
+}
+
+/// After a block's `}`: the line must end; otherwise reports and skips the
+/// rest of the line.
+fn after_block(i: Toks<'_>) -> Toks<'_> {
+    match i.kind() {
+        K::Newline | K::Semi | K::Eof => i,
+        _ => {
+            i.report(PErr {
+                rem: i.toks.len(),
+                why: super::input::Why::Expected {
+                    what: "end of line after `}`",
+                    after: None,
+                    name: false,
+                    open: None,
+                },
+            });
+            recover(i, BlockKind::Statements)
+        }
+    }
+}
+
+fn skip_block<'a>(i: Toks<'a>, open: Token, block: BlockKind) -> Toks<'a> {
+    match block {
+        BlockKind::Statements => party_body(i, open).0,
+        BlockKind::Formulas => scenario_body(i, open).0,
+    }
+}
+
+/// `party ID ["label"] [{ statements }]`. A broken header keeps the party
+/// when its name parsed; the block is parsed either way.
+fn party<'a>(i: Toks<'a>, out: &mut Vec<Item>) -> Toks<'a> {
+    let start = i;
+    let (i, kw) = i.bump();
+    let (i, (name, label)) = match name_and_label("a party name", kw)(i) {
+        Ok(x) => x,
+        Err(e) => {
+            report_nom(start, e);
+            return recover(i, BlockKind::Statements);
+        }
+    };
+    let hi = label.as_ref().map_or(name.span.end, |l| l.span.end);
+    let (i, open) = match header_end(i, true) {
+        Ok(x) => x,
+        Err(e) => {
+            report_nom(i, e);
+            let r = i.skip_until(&[K::Newline, K::Semi, K::LBrace, K::RBrace]);
+            match r.kind() {
+                K::LBrace => {
+                    let (r, t) = r.bump();
+                    (r, Some(t))
+                }
+                _ => (r, None),
+            }
+        }
+    };
+    let (i, statements, span) = match open {
+        Some(open) => {
+            let (r, s) = party_body(i, open);
+            (r, s, i.span(kw.start, open.end))
+        }
+        None => (i, Vec::new(), i.span(kw.start, hi)),
+    };
+    out.push(Item::Party {
+        name,
+        label,
+        statements,
+        span,
+    });
+    i
+}
+
+/// `scenario ID ["label"] { FORMULA, … }`. Without a block there is no
+/// scenario (an error); with a broken header the block is still parsed.
+fn scenario<'a>(i: Toks<'a>, out: &mut Vec<Item>) -> Toks<'a> {
+    let start = i;
+    let (i, kw) = i.bump();
+    let (i, (name, label)) = match name_and_label("a scenario name", kw)(i) {
+        Ok(x) => x,
+        Err(e) => {
+            report_nom(start, e);
+            return recover(i, BlockKind::Formulas);
+        }
+    };
+    let hi = label.as_ref().map_or(name.span.end, |l| l.span.end);
+    if i.kind() != K::LBrace {
+        let t = i.peek();
+        let mut d = Diagnostic::new(
+            Kind::SyntaxError,
+            if matches!(t.kind, K::Newline | K::Eof) {
+                i.span(kw.start, hi)
+            } else {
+                i.tspan(t)
+            },
+            format!(
+                "expected `{{` after the scenario header, found {}",
+                describe(t, i.text(t))
+            ),
+        )
+        .with_span_label("expected `{`");
+        if matches!(t.kind, K::Newline | K::Eof) {
+            d = d.with_help(format!(
+                "a scenario lists its formulas in a block on the same line: \
+                 `scenario {} {{ … }}`",
+                name.name
+            ));
+        }
+        i.report(PErr {
+            rem: i.toks.len(),
+            why: super::input::Why::Diag(Box::new(d)),
+        });
+        return recover(i, BlockKind::Formulas);
+    }
+    let (i, open) = i.bump();
+    let (i, formulas) = scenario_body(i, open);
+    out.push(Item::Scenario {
+        name,
+        label,
+        formulas,
+        span: i.span(kw.start, hi),
+    });
+    i
+}
+
+/// The error for a top-level line that does not start an item.
+fn bad_item_start(i: Toks<'_>) -> PErr {
+    let t = i.peek();
+    let text = i.text(t);
+    let mut d = Diagnostic::new(
+        Kind::SyntaxError,
+        i.tspan(t),
+        format!("expected an item, found {}", describe(t, text)),
+    )
+    .with_span_label("expected an item");
+    if t.kind.is_statement_keyword() || (t.kind == K::Ident && i.peek2().kind == K::Colon) {
+        d = d
+            .with_span_label("statements belong in a party block")
+            .with_help("write it inside `party NAME { … }`");
+    } else if t.kind == K::LBrace {
+        d = d
+            .with_span_label("a block must start on its header's line")
+            .with_help("move `{` to the end of the line above");
+    } else if t.kind == K::RBrace {
+        d = d.with_span_label("no block is open here");
+    } else {
+        if t.kind == K::Ident {
+            if let Some(s) = did_you_mean(text, ITEM_KEYWORDS) {
+                d = d.with_help(format!("did you mean `{s}`?"));
+            }
+        } else if t.kind == K::BadWord {
+            d = d.with_help(bad_word_help(text));
+        }
+        d = d.with_help(
+            "an item starts with `include`, `party`, `topic`, `assume`, `scenario` or `expect`",
+        );
+    }
+    PErr {
+        rem: i.toks.len(),
+        why: super::input::Why::Diag(Box::new(d)),
+    }
+}
+
+/// The whole file: items in order, recovering at line ends.
+pub(crate) fn file(mut i: Toks<'_>) -> Vec<Item> {
+    let mut items = Vec::new();
+    loop {
+        i = i.skip_separators();
+        let simple: fn(Toks<'_>) -> R<'_, Item> = match i.kind() {
+            K::Eof => return items,
+            K::Party => {
+                i = party(i, &mut items);
+                continue;
+            }
+            K::Scenario => {
+                i = scenario(i, &mut items);
+                continue;
+            }
+            K::Include => include,
+            K::Topic => topic,
+            K::Assume => assume,
+            K::Expect => expect,
+            K::LBrace => {
+                // a block on its own line: report once, parse and drop it
+                i.report(bad_item_start(i));
+                let (r, open) = i.bump();
+                i = skip_block(r, open, BlockKind::Statements);
+                continue;
+            }
+            K::RBrace => {
+                i.report(bad_item_start(i));
+                i = i.bump().0;
+                continue;
+            }
+            _ => {
+                i.report(bad_item_start(i));
+                i = recover(i, BlockKind::Statements);
+                continue;
+            }
+        };
+        match simple(i) {
+            Ok((r, item)) => {
+                items.push(item);
+                i = r;
+            }
+            Err(e) => {
+                report_nom(i, e);
+                i = recover(i, BlockKind::Statements);
+            }
+        }
+    }
+}

@@ -1,0 +1,285 @@
+//! CLI tests: run the real `stance` binary in a temporary directory.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// A fresh temporary directory, removed on drop.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new() -> TempDir {
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "stance-cli-{}-{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::SeqCst)
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        TempDir(dir)
+    }
+
+    fn write(&self, rel: &str, bytes: impl AsRef<[u8]>) -> &TempDir {
+        let p = self.0.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, bytes).unwrap();
+        self
+    }
+
+    fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn stance(dir: &Path, args: &[&str]) -> Output {
+    stance_stdin(dir, args, None)
+}
+
+fn stance_stdin(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_stance"));
+    cmd.args(args)
+        .current_dir(dir)
+        .env_remove("NO_COLOR")
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    if let Some(input) = stdin {
+        use std::io::Write;
+        child.stdin.take().unwrap().write_all(input).unwrap();
+    }
+    child.wait_with_output().unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+const CLEAN: &str = "party a \"A\"\ntopic x \"X\"\nparty a {\n  requires x\n}\n";
+
+#[test]
+fn clean_file_exits_zero() {
+    let t = TempDir::new();
+    t.write("ok.stance", CLEAN);
+    let o = stance(t.path(), &["check", "ok.stance", "--color", "never"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+}
+
+#[test]
+fn syntax_error_exits_one_and_names_the_line() {
+    let t = TempDir::new();
+    t.write(
+        "bad.stance",
+        "party a\ntopic x\nparty a {\n  requires x and\n}\n",
+    );
+    let o = stance(t.path(), &["check", "bad.stance", "--format", "short"]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(out.contains("bad.stance:4:"), "{out}");
+    assert!(out.contains("syntax-error"), "{out}");
+}
+
+#[test]
+fn missing_path_exits_two() {
+    let t = TempDir::new();
+    let o = stance(t.path(), &["check", "nope.stance"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("nope.stance"));
+}
+
+#[test]
+fn usage_error_exits_two() {
+    let t = TempDir::new();
+    let o = stance(t.path(), &["check", "--format", "yaml"]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = stance(t.path(), &["check", "-A", "syntax-error"]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = stance(t.path(), &["check", "-D", "no-such-lint"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn invalid_utf8_names_the_byte_offset() {
+    let t = TempDir::new();
+    t.write("bin.stance", b"party a\n\xff\xfe\n");
+    let o = stance(t.path(), &["check", "bin.stance", "--format", "short"]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(out.contains("invalid-utf8"), "{out}");
+    assert!(out.contains("offset 8"), "{out}");
+}
+
+#[test]
+fn bom_and_crlf_are_accepted() {
+    let t = TempDir::new();
+    t.write(
+        "crlf.stance",
+        format!("\u{feff}{}", CLEAN.replace('\n', "\r\n")),
+    );
+    let o = stance(t.path(), &["check", "crlf.stance"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+}
+
+#[test]
+fn deny_warnings_turns_warnings_into_failure() {
+    let t = TempDir::new();
+    t.write(
+        "w.stance",
+        "party a\ntopic x\ntopic unused\nparty a {\n  requires x\n}\n",
+    );
+    let o = stance(t.path(), &["check", "w.stance"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let o = stance(t.path(), &["check", "--deny", "warnings", "w.stance"]);
+    assert_eq!(o.status.code(), Some(1));
+    let o = stance(
+        t.path(),
+        &[
+            "check",
+            "-A",
+            "unused-declaration",
+            "-D",
+            "warnings",
+            "w.stance",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let o = stance(t.path(), &["check", "-D", "SC3002", "w.stance"]);
+    assert_eq!(o.status.code(), Some(1));
+}
+
+#[test]
+fn directories_are_walked_sorted_and_included_files_checked_once() {
+    let t = TempDir::new();
+    t.write(
+        "rules/b.stance",
+        "include \"shared/actors.stance\"\nparty a {\n  requires x\n}\n",
+    );
+    t.write("rules/shared/actors.stance", "party a\ntopic x\ntopic y\n");
+    t.write(
+        "rules/a.stance",
+        "party q\ntopic z\nparty q {\n  requires z\n}\n",
+    );
+    let o = stance(t.path(), &["check", "rules", "--format", "short"]);
+    let out = stdout(&o);
+    // `y` is unused; reported once, in the shared file, not as a root of its own.
+    assert_eq!(out.matches("unused-declaration").count(), 1, "{out}");
+    assert!(out.contains("rules/shared/actors.stance:3:"), "{out}");
+}
+
+#[test]
+fn include_outside_root_is_refused_without_reading() {
+    let t = TempDir::new();
+    t.write("secret.stance", "party SECRET_CONTENT\n");
+    t.write(
+        "root/main.stance",
+        "include \"../secret.stance\"\nparty a\ntopic x\nparty a {\n  requires x\n}\n",
+    );
+    let root = t.path().join("root");
+    let o = stance(&root, &["check", "main.stance", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(out.contains("include-error"), "{out}");
+    assert!(!out.contains("SECRET_CONTENT"), "{out}");
+}
+
+#[cfg(unix)]
+#[test]
+fn symlink_escaping_the_root_is_refused() {
+    let t = TempDir::new();
+    t.write("outside/secret.stance", "party SECRET_CONTENT\n");
+    t.write(
+        "root/main.stance",
+        "include \"link.stance\"\nparty a\ntopic x\nparty a {\n  requires x\n}\n",
+    );
+    std::os::unix::fs::symlink(
+        t.path().join("outside/secret.stance"),
+        t.path().join("root/link.stance"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(t.path().join("outside"), t.path().join("root/dirlink")).unwrap();
+    let root = t.path().join("root");
+    let o = stance(&root, &["check", "main.stance", "--format", "json"]);
+    let out = stdout(&o);
+    assert!(out.contains("outside the root"), "{out}");
+    assert!(!out.contains("SECRET_CONTENT"), "{out}");
+    // Walking the root does not follow the directory link out of it.
+    let o = stance(&root, &["check", ".", "--format", "json"]);
+    assert!(!stdout(&o).contains("SECRET_CONTENT"), "{}", stdout(&o));
+}
+
+#[test]
+fn stdin_with_filename() {
+    let t = TempDir::new();
+    let o = stance_stdin(
+        t.path(),
+        &[
+            "check",
+            "-",
+            "--stdin-filename",
+            "piped.stance",
+            "--format",
+            "short",
+        ],
+        Some(b"party a\ntopic x\nparty a {\n  requires x and\n}\n"),
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).starts_with("piped.stance:4:"), "{}", stdout(&o));
+}
+
+#[test]
+fn json_output_is_valid_and_stable() {
+    let t = TempDir::new();
+    t.write(
+        "j.stance",
+        "party a\ntopic x\ntopic y\nparty a {\n  requires x and\n}\n",
+    );
+    let a = stance(t.path(), &["check", "j.stance", "--format", "json"]);
+    let b = stance(t.path(), &["check", "j.stance", "--format", "json"]);
+    assert_eq!(
+        a.stdout, b.stdout,
+        "output must be byte-identical run to run"
+    );
+    let v: serde_json::Value = serde_json::from_slice(&a.stdout).unwrap();
+    assert_eq!(v["version"], 1);
+    assert!(v["diagnostics"].as_array().is_some_and(|d| !d.is_empty()));
+}
+
+#[test]
+fn explain_lists_and_explains() {
+    let t = TempDir::new();
+    let o = stance(t.path(), &["explain", "--list"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).contains("SC1003"));
+    let o = stance(t.path(), &["explain", "conflict"]);
+    assert_eq!(o.status.code(), Some(0));
+    let o = stance(t.path(), &["explain", "SC1003"]);
+    assert_eq!(o.status.code(), Some(0));
+    let o = stance(t.path(), &["explain", "nonsense"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn color_never_prints_no_escape() {
+    let t = TempDir::new();
+    t.write(
+        "c.stance",
+        "party a\ntopic x\nparty a {\n  requires x and\n}\n",
+    );
+    let o = stance(t.path(), &["check", "c.stance", "--color", "never"]);
+    assert!(!o.stdout.contains(&0x1b));
+    let o = stance(t.path(), &["check", "c.stance", "--color", "always"]);
+    assert!(o.stdout.contains(&0x1b));
+}
