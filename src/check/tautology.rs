@@ -9,7 +9,7 @@ use super::{
     session::{ItemKey, Session},
 };
 use crate::diagnostic::Kind;
-use crate::logic::{Stop, eval};
+use crate::logic::{Stop, atoms_of, eval};
 use crate::model::{AtomId, StmtId};
 use std::collections::BTreeSet;
 
@@ -40,23 +40,48 @@ pub(crate) fn run(
         let Some(st) = model.statements.get(s.0 as usize) else {
             continue;
         };
-        // Outcomes that respect the axioms: all false, all true, two mixes.
-        let refuted = (0..4u32).any(|seed| {
-            let value = |a: AtomId| -> bool {
-                let plain = |x: AtomId| match seed {
-                    0 => false,
-                    1 => true,
-                    _ => mix(x.0, seed),
+        // Few atoms: decide by truth table over the outcomes that respect
+        // the axioms, without the solver.
+        let atoms = atoms_of(&st.formula);
+        if atoms.len() <= 8 {
+            let valid = (0u32..1 << atoms.len()).all(|row| {
+                let plain = |x: AtomId| {
+                    atoms
+                        .iter()
+                        .position(|a| *a == x)
+                        .is_some_and(|i| row >> i & 1 == 1)
                 };
-                match base.get(a.0 as usize).copied().flatten() {
-                    Some(b) if b != a => plain(a) && plain(b),
-                    _ => plain(a),
-                }
-            };
-            !eval(&st.formula, &value)
-        });
-        if refuted {
-            continue;
+                let respects =
+                    atoms
+                        .iter()
+                        .all(|a| match base.get(a.0 as usize).copied().flatten() {
+                            Some(b) if b != *a && atoms.contains(&b) => !plain(*a) || plain(b),
+                            _ => true,
+                        });
+                !respects || eval(&st.formula, &plain)
+            });
+            if !valid {
+                continue;
+            }
+        } else {
+            // Outcomes that respect the axioms: all false, all true, two mixes.
+            let refuted = (0..4u32).any(|seed| {
+                let value = |a: AtomId| -> bool {
+                    let plain = |x: AtomId| match seed {
+                        0 => false,
+                        1 => true,
+                        _ => mix(x.0, seed),
+                    };
+                    match base.get(a.0 as usize).copied().flatten() {
+                        Some(b) if b != a => plain(a) && plain(b),
+                        _ => plain(a),
+                    }
+                };
+                !eval(&st.formula, &value)
+            });
+            if refuted {
+                continue;
+            }
         }
         ctx.budget.check()?;
         let neg = sess.item(ItemKey::Neg(s));
