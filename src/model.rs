@@ -163,7 +163,8 @@ pub struct Statement {
     pub label: Option<String>,
     /// Trailing quote.
     pub quote: Option<String>,
-    /// The whole statement.
+    /// The statement from its label (or keyword) to the end of its formula;
+    /// the quote is not included (it is shown separately).
     pub span: Span,
     /// The statement text without label and quote.
     pub text: String,

@@ -398,7 +398,9 @@ impl<'a> Resolver<'a> {
                             condition_text: None,
                             label,
                             quote: quote.as_ref().map(|q| q.value.clone()),
-                            span: *span,
+                            // The statement without its quote, which is
+                            // shown separately.
+                            span: Span { end: body.end, ..*span },
                             text: self.text(body),
                         });
                     }
@@ -473,7 +475,8 @@ impl<'a> Resolver<'a> {
             condition_text,
             label,
             quote: st.quote.as_ref().map(|q| q.value.clone()),
-            span: st.span,
+            // Label and body, without the quote (shown separately).
+            span: st.label.as_ref().map_or(st.body_span, |l| l.span.to(st.body_span)),
             text: self.text(st.body_span),
         });
     }

@@ -1,8 +1,45 @@
 //! The checker: every finding kind of LANGUAGE.md §6, one module per kind.
+//!
+//! The model is split into independent components ([`session`]); each
+//! component gets one incremental solver and runs, in order: tautology,
+//! assumptions-inconsistent (when the assumptions fail, nothing else that
+//! needs satisfiability runs on that component), self-contradiction,
+//! conflict, disputed-claim, ruled-out and unattainable-preference (only
+//! when the component's red lines and assumptions hold together),
+//! redundant. Then unaccepted-duty, the scenarios and the expectations run
+//! over the whole model.
+//!
+//! Sets: every reported set is a minimal unsatisfiable subset (MUS) of the
+//! items in question, where A (assumptions and the implicit `X@P -> X`
+//! axioms) are ordinary members: an assumption or axiom is shown only when
+//! the contradiction needs it. Each set is reported once; the output is
+//! sorted by primary location, code, then member locations.
+//!
+//! Limits: at most `max_sets` sets per finding kind (per scenario, per
+//! condition, per preference for those kinds); the time budget stops every
+//! search. Either sets [`CheckOutput::truncated`].
 
-use crate::diagnostic::Diagnostic;
-use crate::model::Model;
-use std::time::Duration;
+mod assumptions;
+mod conflict;
+mod disputed_claim;
+mod duty;
+mod expect;
+pub mod explain;
+mod preference;
+mod redundant;
+mod ruled_out;
+mod scenario;
+mod self_contradiction;
+pub mod session;
+mod tautology;
+
+use crate::diagnostic::{Diagnostic, Kind};
+use crate::logic::{Assignment, Budget, Stop};
+use crate::model::{AtomId, Expr, Model, PartyId, ScenarioId};
+use explain::{Cond, explain};
+use session::{Components, ItemKey, Session};
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::{Duration, Instant};
 
 /// Limits and switches of one check run.
 #[derive(Clone, Debug)]
@@ -32,8 +69,209 @@ pub struct CheckOutput {
     pub truncated: bool,
 }
 
+/// A diagnostic with what the expectations need to match it.
+#[derive(Clone, Debug)]
+pub(crate) struct Finding {
+    pub diag: Diagnostic,
+    pub scenario: Option<ScenarioId>,
+    pub condition: Option<Expr>,
+}
+
+/// What the per-component pass learned.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct CompState {
+    /// The assumptions and axioms hold together.
+    pub a_ok: bool,
+    /// The red lines and A hold together.
+    pub h_ok: bool,
+}
+
+/// State of one check run.
+pub(crate) struct Ctx<'m> {
+    pub model: &'m Model,
+    pub base: &'m [Option<AtomId>],
+    pub options: &'m CheckOptions,
+    pub budget: Budget,
+    pub truncated: bool,
+    pub findings: Vec<Finding>,
+    counts: BTreeMap<Kind, usize>,
+}
+
+impl<'m> Ctx<'m> {
+    /// How many more sets of `kind` may be reported.
+    pub fn room(&self, kind: Kind) -> usize {
+        self.options
+            .max_sets
+            .saturating_sub(self.counts.get(&kind).copied().unwrap_or(0))
+    }
+
+    /// Records a finding.
+    pub fn push(
+        &mut self,
+        diag: Diagnostic,
+        scenario: Option<ScenarioId>,
+        condition: Option<Expr>,
+    ) {
+        *self.counts.entry(diag.kind).or_insert(0) += 1;
+        self.findings.push(Finding {
+            diag,
+            scenario,
+            condition,
+        });
+    }
+
+    /// Notes that some search stopped early.
+    pub fn cut(&mut self) {
+        self.truncated = true;
+    }
+
+    /// A diagnostic about the set `keys`, at its first member.
+    pub fn set_diag(
+        &self,
+        kind: Kind,
+        keys: &[ItemKey],
+        cond: Option<&Cond<'_>>,
+        message: String,
+    ) -> Diagnostic {
+        let ex = explain(self.model, self.base, keys, cond);
+        let span = ex
+            .first
+            .or_else(|| ex.members.first().map(|m| m.span))
+            .unwrap_or_default();
+        let mut d = Diagnostic::new(kind, span, message);
+        d.members = ex.members;
+        d.chain = ex.chain;
+        d.parties = ex.parties;
+        d
+    }
+
+    /// The party of a key, if it is a party statement.
+    pub fn party_of(&self, key: &ItemKey) -> Option<PartyId> {
+        match key {
+            ItemKey::Stmt(s) | ItemKey::Neg(s) => self
+                .model
+                .statements
+                .get(s.0 as usize)
+                .and_then(|s| s.party),
+            _ => None,
+        }
+    }
+
+    /// The distinct parties of a set.
+    pub fn parties_of(&self, keys: &[ItemKey]) -> BTreeSet<PartyId> {
+        keys.iter().filter_map(|k| self.party_of(k)).collect()
+    }
+
+    /// `a`, `a` and `b`, `a`, `b` and `c` (names in backticks).
+    pub fn party_list(&self, parties: &BTreeSet<PartyId>) -> String {
+        let mut names: Vec<String> = parties
+            .iter()
+            .filter_map(|p| self.model.party_name(Some(*p)))
+            .map(|n| format!("`{n}`"))
+            .collect();
+        names.sort();
+        join_and(&names)
+    }
+}
+
+/// `x`, `x and y`, `x, y and z`.
+pub(crate) fn join_and(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// A short description of the true atoms of an outcome.
+pub(crate) fn describe_outcome(model: &Model, a: &Assignment, atoms: &[AtomId]) -> String {
+    let mut on: Vec<String> = atoms
+        .iter()
+        .filter(|x| a.get(**x))
+        .map(|x| format!("`{}`", model.atom_name(*x)))
+        .collect();
+    on.sort();
+    on.dedup();
+    if on.is_empty() {
+        String::from("an outcome where none of the topics involved holds")
+    } else {
+        format!(
+            "an outcome where {} {} and nothing else involved does",
+            join_and(&on),
+            if on.len() == 1 { "holds" } else { "hold" }
+        )
+    }
+}
+
+fn run<T>(ctx: &mut Ctx<'_>, r: Result<T, Stop>) -> Option<T> {
+    match r {
+        Ok(v) => Some(v),
+        Err(Stop) => {
+            ctx.cut();
+            None
+        }
+    }
+}
+
 /// Runs every check on a resolved model.
 pub fn check(model: &Model, options: &CheckOptions) -> CheckOutput {
-    let _ = (model, options);
-    CheckOutput::default()
+    let deadline = options.time_budget.map(|d| Instant::now() + d);
+    let comps = Components::new(model);
+    let mut ctx = Ctx {
+        model,
+        base: &comps.base,
+        options,
+        budget: Budget::new(deadline),
+        truncated: false,
+        findings: Vec::new(),
+        counts: BTreeMap::new(),
+    };
+    let mut states: Vec<CompState> = Vec::with_capacity(comps.list.len());
+    let mut tautologies = BTreeSet::new();
+    let scenario_comps = scenario::touched(model, &comps);
+    for k in 0..comps.list.len() {
+        let mut sess = Session::new(model, &comps, &[k]);
+        let r = tautology::run(&mut ctx, &mut sess, &mut tautologies);
+        run(&mut ctx, r);
+        let r = assumptions::run(&mut ctx, &mut sess);
+        let a_ok = run(&mut ctx, r).unwrap_or(false);
+        let mut h_ok = false;
+        if a_ok {
+            let r = self_contradiction::run(&mut ctx, &mut sess);
+            run(&mut ctx, r);
+            let r = conflict::run(&mut ctx, &mut sess);
+            let witness = run(&mut ctx, r).flatten();
+            h_ok = witness.is_some();
+            let r = disputed_claim::run(&mut ctx, &mut sess);
+            run(&mut ctx, r);
+            if let Some(w) = witness {
+                let mut models = vec![w];
+                let r = ruled_out::run(&mut ctx, &mut sess, &mut models);
+                run(&mut ctx, r);
+                let r = preference::run(&mut ctx, &mut sess, &mut models);
+                run(&mut ctx, r);
+            }
+            let r = redundant::run(&mut ctx, &mut sess, &tautologies);
+            run(&mut ctx, r);
+            scenario::run_in(&mut ctx, &mut sess, k, &scenario_comps, h_ok);
+        }
+        states.push(CompState { a_ok, h_ok });
+    }
+    duty::run(&mut ctx);
+    scenario::run_rest(&mut ctx, &comps, &states, &scenario_comps);
+    expect::run(&mut ctx, &comps, &states);
+
+    let truncated = ctx.truncated;
+    let mut diagnostics: Vec<Diagnostic> = ctx.findings.into_iter().map(|f| f.diag).collect();
+    diagnostics.sort_by(|a, b| {
+        a.sort_key().cmp(&b.sort_key()).then_with(|| {
+            let ma: Vec<_> = a.members.iter().map(|m| (m.span, m.role)).collect();
+            let mb: Vec<_> = b.members.iter().map(|m| (m.span, m.role)).collect();
+            ma.cmp(&mb)
+        })
+    });
+    CheckOutput {
+        diagnostics,
+        truncated,
+    }
 }

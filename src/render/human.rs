@@ -18,7 +18,7 @@
 //! that notes still show when a diagnostic has no source to point at.
 
 use super::{
-    Counts, Location, RenderOptions, TRUNCATED, describe_member, escape, notes_and_help,
+    Counts, Location, RenderOptions, TRUNCATED, describe_member_compact, escape, notes_and_help,
     sanitize_source,
 };
 use crate::diagnostic::{Diagnostic, Severity};
@@ -29,7 +29,6 @@ use std::fmt::Write as _;
 
 /// Quotes in member labels are shortened to this many characters (the
 /// source line above shows them whole).
-const MAX_QUOTE: usize = 72;
 
 const RESET: &str = "\x1b[0m";
 const BOLD: &str = "\x1b[1m";
@@ -228,8 +227,9 @@ fn render_one(
     let primary = clamp(d.span, sources);
     let mut pending = Vec::new();
     let primary_is_member = d.members.iter().any(|m| m.span == d.span);
+    // The primary label is folded into the member label at the same span.
     if let Some(p) = &primary
-        && (!d.span_label.is_empty() || !primary_is_member)
+        && !primary_is_member
     {
         pending.push(Pending {
             span: p.clone(),
@@ -244,6 +244,10 @@ fn render_one(
         });
     }
     for l in &d.labels {
+        // Folded into the member label at the same span, below.
+        if d.members.iter().any(|m| m.span == l.span) {
+            continue;
+        }
         if let Some(span) = clamp(l.span, sources) {
             pending.push(Pending {
                 span,
@@ -253,11 +257,22 @@ fn render_one(
             });
         }
     }
+    let mut folded = false;
     for (i, m) in d.members.iter().enumerate() {
         if let Some(span) = clamp(m.span, sources) {
+            let mut message = format!("{}. {}", i + 1, describe_member_compact(m));
+            if m.span == d.span && !folded && !d.span_label.is_empty() {
+                folded = true;
+                let _ = write!(message, " — {}", escape(&d.span_label));
+            }
+            if d.members.iter().position(|x| x.span == m.span) == Some(i) {
+                for l in d.labels.iter().filter(|l| l.span == m.span) {
+                    let _ = write!(message, " — {}", escape(&l.message));
+                }
+            }
             pending.push(Pending {
                 span,
-                message: Some(format!("{}. {}", i + 1, describe_member(m, MAX_QUOTE))),
+                message: Some(message),
                 color: MEMBER_COLORS
                     .get(i % MEMBER_COLORS.len())
                     .copied()

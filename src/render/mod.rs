@@ -315,6 +315,23 @@ pub(crate) fn describe_member(m: &Member, max_quote: usize) -> String {
     s
 }
 
+/// A compact description for a label drawn under the member's own source
+/// line (which already shows its text and quote): `ukraine (z1)`,
+/// `assumption`, `by definition: guarantees@eu -> guarantees`,
+/// `scenario (deal)`, `condition: ceasefire`.
+pub(crate) fn describe_member_compact(m: &Member) -> String {
+    let mut s = String::new();
+    s.push_str(&escape(member_owner(m)));
+    if let Some(label) = &m.label {
+        let _ = write!(s, " ({})", escape(label));
+    }
+    if matches!(m.role, Role::Definition | Role::Condition) {
+        s.push_str(": ");
+        s.push_str(&escape(&m.text));
+    }
+    s
+}
+
 /// The text shortened to at most `max` characters (with `…`).
 pub(crate) fn shorten(s: &str, max: usize) -> Cow<'_, str> {
     if s.chars().count() <= max {
@@ -364,7 +381,18 @@ pub(crate) fn notes_and_help(d: &Diagnostic) -> (Vec<String>, Vec<String>) {
         notes.push(format!("chain: {}", chain_line(&d.chain)));
     }
     notes.extend(d.notes.iter().map(|n| escape_keep_newlines(n).into_owned()));
-    let mut help: Vec<String> = d.concessions.iter().map(|c| concession_line(c)).collect();
+    let mut help = Vec::new();
+    match d.concessions.as_slice() {
+        [] => {}
+        [one] => help.push(format!("to resolve it, {}", concession_line(one))),
+        many => help.push(format!(
+            "to resolve it, any one of these concessions: {}",
+            many.iter()
+                .map(|c| concession_line(c).trim_start_matches("withdraw ").to_owned())
+                .collect::<Vec<_>>()
+                .join("; or ")
+        )),
+    }
     help.extend(d.help.iter().map(|h| escape_keep_newlines(h).into_owned()));
     (notes, help)
 }

@@ -1,0 +1,521 @@
+//! Explanations: the members of a minimal set, in the order that shows why
+//! they cannot hold together, and the chain of implications when there is
+//! one.
+//!
+//! Every member is classified by shape: a set of *units* (literals it
+//! asserts: `requires x`, `rejects y`, a scenario `{ a, not b }`), an
+//! *implication* between two literals (`no a without b`, `requires b when a`,
+//! `duty q: x`, `x@q -> x`, `a -> b`), or something else.
+//!
+//! - A *chain* is found when the set is one path: a unit `l0` (the scenario
+//!   or condition first, then statements in source order), implications
+//!   `l0 → l1 → … → lk` using every other member once, and a closing unit
+//!   that asserts `not lk`. The chain lists the literals and ends with
+//!   `⟂ party` (the owner of the closing unit; `assumption`, `scenario` or
+//!   `definition` when it has none). Implications are followed as written
+//!   first, contrapositively only when that fails.
+//! - Otherwise members are ordered by unit propagation: the subject (scenario,
+//!   condition, negated statement) first, then whichever member the literals
+//!   derived so far trigger, then the rest in source order.
+
+use super::session::ItemKey;
+use crate::diagnostic::{Member, Role, StatementRef};
+use crate::model::{AtomId, Expr, Model, StmtId};
+use crate::source::Span;
+use std::collections::{HashMap, HashSet};
+
+/// The condition or formula a set is about, as written.
+#[derive(Clone, Debug)]
+pub struct Cond<'a> {
+    /// Its formula.
+    pub expr: &'a Expr,
+    /// Where it is written.
+    pub span: Span,
+    /// Its text.
+    pub text: String,
+}
+
+/// A minimal set, explained.
+#[derive(Clone, Debug, Default)]
+pub struct Explained {
+    /// Members in explanation order.
+    pub members: Vec<Member>,
+    /// The chain, or empty.
+    pub chain: Vec<String>,
+    /// Parties of the members (names, sorted, deduplicated).
+    pub parties: Vec<String>,
+    /// The first member in source order that is not a definition.
+    pub first: Option<Span>,
+}
+
+type Lit = (AtomId, bool);
+
+#[derive(Clone, Debug)]
+enum Shape {
+    Units(Vec<Lit>),
+    Imp(Lit, Lit),
+    Other,
+}
+
+fn lit_of(e: &Expr) -> Option<Lit> {
+    let mut e = e;
+    let mut pos = true;
+    loop {
+        match e {
+            Expr::Atom(a) => return Some((*a, pos)),
+            Expr::Not(x) => {
+                pos = !pos;
+                e = x;
+            }
+            _ => return None,
+        }
+    }
+}
+
+fn neg(l: Lit) -> Lit {
+    (l.0, !l.1)
+}
+
+/// The shape of `e` (of `not e` when `negated`).
+fn shape(e: &Expr, negated: bool) -> Shape {
+    if let Some(l) = lit_of(e) {
+        return Shape::Units(vec![if negated { neg(l) } else { l }]);
+    }
+    let lits = |xs: &[Expr], flip: bool| -> Option<Vec<Lit>> {
+        xs.iter()
+            .map(|x| lit_of(x).map(|l| if flip { neg(l) } else { l }))
+            .collect()
+    };
+    match (e, negated) {
+        (Expr::Not(x), _) => shape(x, !negated),
+        (Expr::And(xs), false) | (Expr::Or(xs), true) => match lits(xs, negated) {
+            Some(ls) => Shape::Units(ls),
+            None => Shape::Other,
+        },
+        (Expr::Implies(a, b), false) => match (lit_of(a), lit_of(b)) {
+            (Some(a), Some(b)) => Shape::Imp(a, b),
+            _ => Shape::Other,
+        },
+        (Expr::Implies(a, b), true) => match (lit_of(a), lit_of(b)) {
+            (Some(a), Some(b)) => Shape::Units(vec![a, neg(b)]),
+            _ => Shape::Other,
+        },
+        (Expr::Or(xs), false) | (Expr::And(xs), true) => match lits(xs, negated) {
+            Some(ls) if ls.len() == 2 => Shape::Imp(neg(ls[0]), ls[1]),
+            _ => Shape::Other,
+        },
+        _ => Shape::Other,
+    }
+}
+
+struct Item {
+    member: Member,
+    shape: Shape,
+    subject: bool,
+    party: Option<String>,
+    closer: String,
+    order: (u32, u32, u8),
+}
+
+fn stmt_ref_text(model: &Model, s: StmtId) -> Option<&crate::model::Statement> {
+    model.statements.get(s.0 as usize)
+}
+
+/// The member of a statement.
+pub fn stmt_member(model: &Model, s: StmtId) -> Option<Member> {
+    let st = stmt_ref_text(model, s)?;
+    Some(Member {
+        span: st.span,
+        role: if st.party.is_some() {
+            Role::Party
+        } else {
+            Role::Assumption
+        },
+        party: model.party_name(st.party).map(str::to_owned),
+        kind: st.kind.as_str(),
+        label: st.label.clone(),
+        text: st.text.clone(),
+        quote: st.quote.clone(),
+    })
+}
+
+/// A concession entry for a statement.
+pub fn stmt_ref(model: &Model, s: StmtId) -> Option<StatementRef> {
+    let st = stmt_ref_text(model, s)?;
+    Some(StatementRef {
+        span: st.span,
+        party: model.party_name(st.party).map(str::to_owned),
+        label: st.label.clone(),
+        text: st.text.clone(),
+    })
+}
+
+/// How a statement is named in messages: its label, else its text.
+pub fn stmt_name(model: &Model, s: StmtId) -> String {
+    match stmt_ref_text(model, s) {
+        Some(st) => st.label.clone().unwrap_or_else(|| st.text.clone()),
+        None => String::from("?"),
+    }
+}
+
+fn lit_name(model: &Model, l: Lit) -> String {
+    if l.1 {
+        model.atom_name(l.0)
+    } else {
+        format!("not {}", model.atom_name(l.0))
+    }
+}
+
+/// Explains the set `keys`.
+pub fn explain(
+    model: &Model,
+    base: &[Option<AtomId>],
+    keys: &[ItemKey],
+    cond: Option<&Cond<'_>>,
+) -> Explained {
+    let mut items: Vec<Item> = Vec::new();
+    for key in keys {
+        let item = match key {
+            ItemKey::Stmt(s) | ItemKey::Neg(s) => {
+                let (Some(st), Some(member)) = (stmt_ref_text(model, *s), stmt_member(model, *s))
+                else {
+                    continue;
+                };
+                let negated = matches!(key, ItemKey::Neg(_));
+                Item {
+                    shape: shape(&st.formula, negated),
+                    subject: negated,
+                    party: member.party.clone(),
+                    closer: member
+                        .party
+                        .clone()
+                        .unwrap_or_else(|| String::from("assumption")),
+                    order: (st.span.file.0, st.span.start, 1),
+                    member,
+                }
+            }
+            ItemKey::Def(a) => {
+                let Some(b) = base.get(a.0 as usize).copied().flatten() else {
+                    continue;
+                };
+                let span = model
+                    .atom_spans
+                    .get(a.0 as usize)
+                    .copied()
+                    .unwrap_or_default();
+                Item {
+                    member: Member {
+                        span,
+                        role: Role::Definition,
+                        party: None,
+                        kind: "definition",
+                        label: None,
+                        text: format!("{} -> {}", model.atom_name(*a), model.atom_name(b)),
+                        quote: None,
+                    },
+                    shape: Shape::Imp((*a, true), (b, true)),
+                    subject: false,
+                    party: None,
+                    closer: String::from("definition"),
+                    order: (span.file.0, span.start, 2),
+                }
+            }
+            ItemKey::Scenario(sc) => {
+                let Some(s) = model.scenarios.get(sc.0 as usize) else {
+                    continue;
+                };
+                let mut units = Vec::new();
+                let mut other = false;
+                for f in &s.formulas {
+                    match shape(f, false) {
+                        Shape::Units(ls) => units.extend(ls),
+                        _ => other = true,
+                    }
+                }
+                Item {
+                    member: Member {
+                        span: s.span,
+                        role: Role::Scenario,
+                        party: None,
+                        kind: "scenario",
+                        label: Some(s.name.clone()),
+                        text: s.text.clone(),
+                        quote: s.label.clone(),
+                    },
+                    shape: if other {
+                        Shape::Other
+                    } else {
+                        Shape::Units(units)
+                    },
+                    subject: true,
+                    party: None,
+                    closer: String::from("scenario"),
+                    order: (s.span.file.0, s.span.start, 0),
+                }
+            }
+            ItemKey::Formula(_) => {
+                let Some(c) = cond else { continue };
+                Item {
+                    member: Member {
+                        span: c.span,
+                        role: Role::Condition,
+                        party: None,
+                        kind: "condition",
+                        label: None,
+                        text: c.text.clone(),
+                        quote: None,
+                    },
+                    shape: shape(c.expr, false),
+                    subject: true,
+                    party: None,
+                    closer: String::from("condition"),
+                    order: (c.span.file.0, c.span.start, 0),
+                }
+            }
+        };
+        items.push(item);
+    }
+    // Source order: statements by position, definitions last.
+    items.sort_by(|a, b| {
+        let ka = (a.member.role == Role::Definition, a.order);
+        let kb = (b.member.role == Role::Definition, b.order);
+        ka.cmp(&kb)
+    });
+    let first = items
+        .iter()
+        .find(|i| i.member.role != Role::Definition && i.member.role != Role::Condition)
+        .map(|i| i.member.span);
+    let mut parties: Vec<String> = items.iter().filter_map(|i| i.party.clone()).collect();
+    parties.sort();
+    parties.dedup();
+
+    let (order, chain) =
+        match find_chain(model, &items, false).or_else(|| find_chain(model, &items, true)) {
+            Some((order, chain)) => (order, chain),
+            None => (propagation_order(&items), Vec::new()),
+        };
+    let mut slots: Vec<Option<Item>> = items.into_iter().map(Some).collect();
+    let members = order
+        .into_iter()
+        .filter_map(|i| slots.get_mut(i).and_then(Option::take))
+        .map(|i| i.member)
+        .collect();
+    Explained {
+        members,
+        chain,
+        parties,
+        first,
+    }
+}
+
+/// Implications indexed by the literal that triggers them: `a -> b` is
+/// triggered by `a` (forward) and, contrapositively, by `not b`.
+struct Index {
+    fwd: HashMap<Lit, Vec<(usize, Lit)>>,
+    contra: HashMap<Lit, Vec<(usize, Lit)>>,
+}
+
+impl Index {
+    fn new(shapes: &[&Shape]) -> Index {
+        let mut fwd: HashMap<Lit, Vec<(usize, Lit)>> = HashMap::new();
+        let mut contra: HashMap<Lit, Vec<(usize, Lit)>> = HashMap::new();
+        for (i, sh) in shapes.iter().enumerate() {
+            if let Shape::Imp(a, b) = sh {
+                fwd.entry(*a).or_default().push((i, *b));
+                contra.entry(neg(*b)).or_default().push((i, neg(*a)));
+            }
+        }
+        Index { fwd, contra }
+    }
+
+    fn next(&self, cur: Lit, used: &[bool], contra: bool) -> Option<(usize, Lit)> {
+        let pick = |m: &HashMap<Lit, Vec<(usize, Lit)>>| {
+            m.get(&cur).and_then(|v| {
+                v.iter()
+                    .find(|(i, _)| !used.get(*i).copied().unwrap_or(true))
+                    .copied()
+            })
+        };
+        pick(&self.fwd).or_else(|| if contra { pick(&self.contra) } else { None })
+    }
+}
+
+/// Whether the formulas form one simple chain: two single-literal units
+/// `l0` and `not lk` and implications that lead from `l0` to `lk`, each used
+/// once, each step to a new atom. Such a set is minimally unsatisfiable:
+/// without the first unit, make every chain literal false; without the last,
+/// make all true; without link `j`, make the literals before it true and the
+/// rest false.
+pub(crate) fn simple_chain(exprs: &[&Expr]) -> bool {
+    let shapes: Vec<Shape> = exprs.iter().map(|e| shape(e, false)).collect();
+    let mut units = Vec::new();
+    for (i, sh) in shapes.iter().enumerate() {
+        match sh {
+            Shape::Units(ls) if ls.len() == 1 => units.push((i, ls[0])),
+            Shape::Imp(..) => {}
+            _ => return false,
+        }
+    }
+    let [(u0, l0), (u1, l1)] = units.as_slice() else {
+        return false;
+    };
+    let refs: Vec<&Shape> = shapes.iter().collect();
+    let index = Index::new(&refs);
+    let mut used = vec![false; shapes.len()];
+    used[*u0] = true;
+    used[*u1] = true;
+    let mut atoms: HashSet<AtomId> = HashSet::new();
+    atoms.insert(l0.0);
+    let mut cur = *l0;
+    let mut left = shapes.len() - 2;
+    while left > 0 {
+        // Exactly one way on.
+        let ways = index
+            .fwd
+            .get(&cur)
+            .map_or(0, |v| v.iter().filter(|(i, _)| !used[*i]).count())
+            + index
+                .contra
+                .get(&cur)
+                .map_or(0, |v| v.iter().filter(|(i, _)| !used[*i]).count());
+        if ways != 1 {
+            return false;
+        }
+        let Some((i, l)) = index.next(cur, &used, true) else {
+            return false;
+        };
+        if !atoms.insert(l.0) {
+            return false;
+        }
+        used[i] = true;
+        left -= 1;
+        cur = l;
+    }
+    cur == neg(*l1)
+}
+
+fn find_chain(model: &Model, items: &[Item], contra: bool) -> Option<(Vec<usize>, Vec<String>)> {
+    if items.len() < 2 {
+        return None;
+    }
+    let shapes: Vec<&Shape> = items.iter().map(|i| &i.shape).collect();
+    let index = Index::new(&shapes);
+    let mut starts: Vec<usize> = (0..items.len()).filter(|i| items[*i].subject).collect();
+    starts.extend((0..items.len()).filter(|i| !items[*i].subject));
+    // Only units can start a chain; try at most a few so that a long
+    // non-chain set stays linear.
+    for s in starts
+        .into_iter()
+        .filter(|i| matches!(items[*i].shape, Shape::Units(_)))
+        .take(4)
+    {
+        let Shape::Units(ls) = &items[s].shape else {
+            continue;
+        };
+        for l0 in ls.iter().take(4) {
+            if let Some(found) = walk(model, items, &index, s, *l0, contra) {
+                return Some(found);
+            }
+        }
+    }
+    None
+}
+
+fn walk(
+    model: &Model,
+    items: &[Item],
+    index: &Index,
+    start: usize,
+    l0: Lit,
+    contra: bool,
+) -> Option<(Vec<usize>, Vec<String>)> {
+    let mut used = vec![false; items.len()];
+    used[start] = true;
+    let mut unused = items.len() - 1;
+    let mut order = vec![start];
+    let mut chain = vec![lit_name(model, l0)];
+    let mut cur = l0;
+    loop {
+        if unused == 1 {
+            let last = used.iter().position(|u| !*u)?;
+            if let Shape::Units(ls) = &items[last].shape {
+                if ls.contains(&neg(cur)) {
+                    order.push(last);
+                    chain.push(format!("⟂ {}", items[last].closer));
+                    return Some((order, chain));
+                }
+            }
+        }
+        if unused == 0 {
+            return None;
+        }
+        let (i, l) = index.next(cur, &used, contra)?;
+        used[i] = true;
+        unused -= 1;
+        order.push(i);
+        chain.push(lit_name(model, l));
+        cur = l;
+    }
+}
+
+fn propagation_order(items: &[Item]) -> Vec<usize> {
+    let shapes: Vec<&Shape> = items.iter().map(|i| &i.shape).collect();
+    let index = Index::new(&shapes);
+    let mut placed = vec![false; items.len()];
+    let mut order = Vec::new();
+    let mut queue: std::collections::VecDeque<Lit> = std::collections::VecDeque::new();
+    let mut known: HashSet<Lit> = HashSet::new();
+    let mut learn = |l: Lit, queue: &mut std::collections::VecDeque<Lit>| {
+        if known.insert(l) {
+            queue.push_back(l);
+        }
+    };
+    for (i, it) in items.iter().enumerate() {
+        if it.subject {
+            placed[i] = true;
+            order.push(i);
+            if let Shape::Units(ls) = &it.shape {
+                for l in ls {
+                    learn(*l, &mut queue);
+                }
+            }
+        }
+    }
+    let mut next_unit = 0;
+    loop {
+        while let Some(l) = queue.pop_front() {
+            let mut hits: Vec<(usize, Lit)> = Vec::new();
+            for m in [&index.fwd, &index.contra] {
+                if let Some(v) = m.get(&l) {
+                    hits.extend(v.iter().filter(|(i, _)| !placed[*i]).copied());
+                }
+            }
+            hits.sort_unstable();
+            for (i, derived) in hits {
+                if placed[i] {
+                    continue;
+                }
+                placed[i] = true;
+                order.push(i);
+                learn(derived, &mut queue);
+            }
+        }
+        while next_unit < items.len()
+            && (placed[next_unit] || !matches!(items[next_unit].shape, Shape::Units(_)))
+        {
+            next_unit += 1;
+        }
+        let Some(it) = items.get(next_unit) else {
+            break;
+        };
+        placed[next_unit] = true;
+        order.push(next_unit);
+        if let Shape::Units(ls) = &it.shape {
+            for l in ls {
+                learn(*l, &mut queue);
+            }
+        }
+    }
+    order.extend((0..items.len()).filter(|i| !placed[*i]));
+    order
+}

@@ -1,0 +1,107 @@
+//! `ruled-out`: the condition C of a conditional red line (`requires F when
+//! C`, `rejects F when C`, `no C without B`) that can hold in no outcome
+//! acceptable to all parties: H ∪ A holds (checked per component), but not
+//! with C. Conditions whose formulas are equal count as one; the finding is
+//! located at the first such statement and the condition is a member with
+//! role `condition` at that statement's condition. Reported sets are the
+//! MUSes of H ∪ A ∪ {C} that contain C.
+//!
+//! Most conditions are answered from outcomes already found: an outcome
+//! where H ∪ A holds and C is true proves C possible without a solver call.
+
+use super::explain::Cond;
+use super::{
+    Ctx,
+    session::{ItemKey, Session},
+};
+use crate::diagnostic::Kind;
+use crate::logic::{Assignment, Stop};
+use crate::model::{Expr, StmtId, Strength};
+use std::collections::HashMap;
+
+/// Reports the ruled-out conditions of the session.
+pub(crate) fn run(
+    ctx: &mut Ctx<'_>,
+    sess: &mut Session<'_>,
+    models: &mut Vec<Assignment>,
+) -> Result<(), Stop> {
+    let model = ctx.model;
+    let mut conds: Vec<(&Expr, StmtId)> = Vec::new();
+    let mut seen: HashMap<&Expr, ()> = HashMap::new();
+    for s in &sess.stmts {
+        let Some(st) = model.statements.get(s.0 as usize) else {
+            continue;
+        };
+        if st.kind.strength() != Strength::Hard {
+            continue;
+        }
+        if let Some(c) = &st.condition {
+            if seen.insert(c, ()).is_none() {
+                conds.push((c, *s));
+            }
+        }
+    }
+    if conds.is_empty() {
+        return Ok(());
+    }
+    let mut base = sess.hard();
+    base.extend(sess.background());
+    for (c, s) in conds {
+        if models.iter().any(|m| m.eval(c)) {
+            continue;
+        }
+        ctx.budget.check()?;
+        let ci = sess.formula_item(c);
+        let mut q = base.clone();
+        q.push(ci);
+        if sess.problem.is_sat(&q)? {
+            // Keep the few latest outcomes: enough for the fast path,
+            // and linear work on long lists of conditions.
+            if models.len() >= 8 {
+                models.remove(1);
+            }
+            models.push(sess.problem.assignment());
+            continue;
+        }
+        let (sets, complete) = sess.muses(
+            &base,
+            &[ci],
+            &ctx.budget,
+            ctx.options.max_sets,
+            true,
+            &|_| true,
+        )?;
+        if !complete {
+            ctx.cut();
+        }
+        let Some(st) = model.statements.get(s.0 as usize) else {
+            continue;
+        };
+        let text = st.condition_text.clone().unwrap_or_default();
+        let cond = Cond {
+            expr: c,
+            span: st.condition_span.unwrap_or(st.span),
+            text: text.clone(),
+        };
+        for set in sets {
+            let mut keys = sess.keys_of(&set);
+            keys.push(ItemKey::Formula(0));
+            let mut d = ctx
+                .set_diag(
+                    Kind::RuledOut,
+                    &keys,
+                    Some(&cond),
+                    format!(
+                        "`{text}` is ruled out: it can hold in no outcome acceptable to all parties"
+                    ),
+                )
+                .with_span_label("this condition can never hold")
+                .with_help(
+                    "the statements conditioned on it never apply: check whether that is intended",
+                );
+            d.span = st.span;
+            ctx.push(d, None, Some(c.clone()));
+        }
+    }
+    Ok(())
+}

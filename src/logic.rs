@@ -1,1 +1,0 @@
-//! Statements → clauses (Tseitin encoding under selector literals).

@@ -1,0 +1,124 @@
+//! The LANGUAGE.md §1 example, built by hand.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod check_support;
+
+use check_support::{Builder, line_of};
+use stancecheck::check::{CheckOptions, check};
+use stancecheck::diagnostic::{Kind, Role};
+use stancecheck::model::ExpectKind;
+
+fn example() -> (Builder, Vec<u32>) {
+    let mut b = Builder::new();
+    for p in ["ukraine", "us", "russia", "eu"] {
+        b.party(p);
+    }
+    let z1 = b.no_without("ukraine", "ceasefire", "guarantees");
+    b.label(z1, "z1");
+    let rej_us = b.rejects("us", "guarantees@us");
+    let duty = b.duty("us", "eu", "guarantees");
+    let rus = b.rejects("russia", "peacekeepers");
+    let asm = b.assume("guarantees@eu -> peacekeepers");
+    let deal = b.scenario("deal", &["ceasefire"]);
+    b.expect(ExpectKind::Infeasible(deal, None), "expect infeasible deal");
+    let lines = [z1, rej_us, duty, rus, asm]
+        .iter()
+        .map(|s| line_of(b.m.statements[s.0 as usize].span))
+        .collect();
+    (b, lines)
+}
+
+#[test]
+fn deal_is_infeasible_with_one_chain_of_five() {
+    let (b, lines) = example();
+    let out = check(&b.m, &CheckOptions::default());
+    assert!(!out.truncated);
+    let infeasible: Vec<_> = out
+        .diagnostics
+        .iter()
+        .filter(|d| matches!(d.kind, Kind::InfeasibleScenario | Kind::ExpectedInfeasible))
+        .collect();
+    assert_eq!(infeasible.len(), 1, "{:#?}", out.diagnostics);
+    let d = infeasible[0];
+    // The expectation records it.
+    assert_eq!(d.kind, Kind::ExpectedInfeasible);
+    assert_eq!(d.scenario.as_deref(), Some("deal"));
+    assert_eq!(
+        d.chain,
+        [
+            "ceasefire",
+            "guarantees",
+            "guarantees@eu",
+            "peacekeepers",
+            "⟂ russia"
+        ]
+    );
+    // Five members, in chain order; the definition `guarantees@eu ->
+    // guarantees` is not needed by this set, and `rejects guarantees@us` is
+    // not part of it.
+    let roles: Vec<Role> = d.members.iter().map(|m| m.role).collect();
+    assert_eq!(
+        roles,
+        [
+            Role::Scenario,
+            Role::Party,
+            Role::Party,
+            Role::Assumption,
+            Role::Party
+        ]
+    );
+    let member_lines: Vec<u32> = d.members.iter().skip(1).map(|m| line_of(m.span)).collect();
+    assert_eq!(member_lines, [lines[0], lines[2], lines[4], lines[3]]);
+    assert_eq!(d.members[1].label.as_deref(), Some("z1"));
+    assert_eq!(d.parties, ["russia", "ukraine", "us"]);
+    // Concessions: withdrawing any one of the three red lines.
+    assert_eq!(d.concessions.len(), 3);
+    assert!(d.concessions.iter().all(|c| c.len() == 1));
+    assert!(
+        !out.diagnostics
+            .iter()
+            .any(|d| d.kind == Kind::FailedExpectation)
+    );
+}
+
+#[test]
+fn ceasefire_is_ruled_out() {
+    let (b, lines) = example();
+    let out = check(&b.m, &CheckOptions::default());
+    let ruled: Vec<_> = out
+        .diagnostics
+        .iter()
+        .filter(|d| d.kind == Kind::RuledOut)
+        .collect();
+    assert_eq!(ruled.len(), 1, "{:#?}", out.diagnostics);
+    let d = ruled[0];
+    assert_eq!(
+        d.message,
+        "`ceasefire` is ruled out: it can hold in no outcome acceptable to all parties"
+    );
+    assert_eq!(line_of(d.span), lines[0]);
+    assert_eq!(d.members[0].role, Role::Condition);
+    assert_eq!(
+        d.chain,
+        [
+            "ceasefire",
+            "guarantees",
+            "guarantees@eu",
+            "peacekeepers",
+            "⟂ russia"
+        ]
+    );
+    // Nothing else but the duty `eu` never accepts: no conflict, no
+    // self-contradiction.
+    let mut kinds: Vec<Kind> = out.diagnostics.iter().map(|d| d.kind).collect();
+    kinds.sort();
+    assert_eq!(
+        kinds,
+        [
+            Kind::RuledOut,
+            Kind::UnacceptedDuty,
+            Kind::ExpectedInfeasible
+        ]
+    );
+}
