@@ -170,8 +170,44 @@ pub fn main() -> i32 {
 }
 
 fn trouble(message: impl std::fmt::Display) -> i32 {
+    // Messages name paths found on disk: untrusted text.
+    let message = message.to_string();
+    let message = printable(&message, false);
     let _ = writeln!(std::io::stderr(), "stance: error: {message}");
     EXIT_TROUBLE
+}
+
+/// Untrusted text (file names, file contents) made safe to print: control
+/// characters (all but `\n` and tab when `keep_newlines`), bidirectional controls
+/// and Unicode line separators become visible escapes (`\u{1b}`), so they
+/// cannot drive a terminal or start a GitHub workflow command on a line of
+/// their own.
+fn printable(s: &str, keep_newlines: bool) -> std::borrow::Cow<'_, str> {
+    let bad = |c: char| {
+        (c.is_control() && !(keep_newlines && matches!(c, '\n' | '\t')))
+            || matches!(
+                c,
+                '\u{61c}'
+                    | '\u{200e}'
+                    | '\u{200f}'
+                    | '\u{2028}'
+                    | '\u{2029}'
+                    | '\u{202a}'..='\u{202e}'
+                    | '\u{2066}'..='\u{2069}'
+            )
+    };
+    if !s.chars().any(bad) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\n' if !keep_newlines => out.push_str("\\n"),
+            c if bad(c) => out.push_str(&c.escape_unicode().to_string()),
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// Writes to stdout; a closed pipe ends quietly.
@@ -686,12 +722,13 @@ fn run_fmt(args: FmtArgs) -> i32 {
             if changed {
                 failed = true;
                 let old = String::from_utf8_lossy(&bytes);
-                out.push_str(
-                    &similar::TextDiff::from_lines(old.as_ref(), formatted.as_str())
-                        .unified_diff()
-                        .header(&shown, &shown)
-                        .to_string(),
-                );
+                let name = printable(&shown, false);
+                let diff = similar::TextDiff::from_lines(old.as_ref(), formatted.as_str())
+                    .unified_diff()
+                    .header(&name, &name)
+                    .to_string();
+                // The diff shows the file's own text: untrusted.
+                out.push_str(&printable(&diff, true));
             }
             continue;
         }

@@ -388,7 +388,9 @@ pub(crate) fn notes_and_help(d: &Diagnostic) -> (Vec<String>, Vec<String>) {
         many => help.push(format!(
             "to resolve it, any one of these concessions: {}",
             many.iter()
-                .map(|c| concession_line(c).trim_start_matches("withdraw ").to_owned())
+                .map(|c| concession_line(c)
+                    .trim_start_matches("withdraw ")
+                    .to_owned())
                 .collect::<Vec<_>>()
                 .join("; or ")
         )),
