@@ -400,7 +400,10 @@ impl<'a> Resolver<'a> {
                             quote: quote.as_ref().map(|q| q.value.clone()),
                             // The statement without its quote, which is
                             // shown separately.
-                            span: Span { end: body.end, ..*span },
+                            span: Span {
+                                end: body.end,
+                                ..*span
+                            },
                             text: self.text(body),
                         });
                     }
@@ -476,7 +479,10 @@ impl<'a> Resolver<'a> {
             label,
             quote: st.quote.as_ref().map(|q| q.value.clone()),
             // Label and body, without the quote (shown separately).
-            span: st.label.as_ref().map_or(st.body_span, |l| l.span.to(st.body_span)),
+            span: st
+                .label
+                .as_ref()
+                .map_or(st.body_span, |l| l.span.to(st.body_span)),
             text: self.text(st.body_span),
         });
     }
