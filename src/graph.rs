@@ -124,10 +124,14 @@ pub fn build(model: &Model, highlight: &BTreeSet<Span>) -> Graph {
     for st in &model.statements {
         let party = model.party_name(st.party).map(str::to_owned);
         let hl = highlight.contains(&st.span);
-        let label = st
+        let what = st
             .label
             .clone()
             .unwrap_or_else(|| st.kind.as_str().to_owned());
+        let label = match &party {
+            Some(p) => format!("{p}: {what}"),
+            None => what,
+        };
         let positive = match st.kind {
             StmtKind::Prefers => "prefers",
             StmtKind::Avoids => "avoids",
@@ -149,9 +153,9 @@ pub fn build(model: &Model, highlight: &BTreeSet<Span>) -> Graph {
         // Split into condition → body where the meaning is an implication.
         let (cond, body) = match (&st.formula, &st.condition) {
             (Expr::Implies(c, b), Some(_)) => (Some(&**c), &**b),
-            (Expr::Implies(c, b), None) if matches!(st.kind, StmtKind::Assume | StmtKind::Duty) => {
-                (Some(&**c), &**b)
-            }
+            // An unconditional implication (`assume a -> b`, `claims a -> b`,
+            // `requires a -> b`, a duty) is drawn from its antecedent.
+            (Expr::Implies(c, b), None) => (Some(&**c), &**b),
             (f, _) => (None, f),
         };
         let mut body_atoms = Vec::new();
@@ -372,6 +376,6 @@ mod tests {
         let dot = to_dot(&m, &g);
         assert!(dot.starts_with("digraph stance {"));
         let mer = to_mermaid(&m, &g);
-        assert!(mer.contains("t_c -->|\"z1\"| t_g"), "{mer}");
+        assert!(mer.contains("t_c -->|\"u: z1\"| t_g"), "{mer}");
     }
 }

@@ -58,6 +58,11 @@ impl MemoryFs {
         MemoryFs::default()
     }
 
+    /// The bytes of a file, if present.
+    pub fn get(&self, path: &str) -> Option<&[u8]> {
+        self.files.get(path).map(Vec::as_slice)
+    }
+
     /// Adds (or replaces) a file at a root-relative path.
     pub fn insert(&mut self, path: impl Into<String>, bytes: impl Into<Vec<u8>>) {
         self.files.insert(path.into(), bytes.into());

@@ -13,6 +13,10 @@
 //! - `#~ (tag)`: this line is a member of set `tag` (members are compared by
 //!   line; "by definition" members are not written).
 //!
+//! - `#~! only NAME…` anywhere in a file: compare only diagnostics of these
+//!   names (front-end fixtures use it so the checker's findings about their
+//!   content do not drown what they test).
+//!
 //! A fixture's directory is its root: it may include other files below it;
 //! annotations in included files count too. Files named `*.inc.stance` are only included,
 //! never checked as roots.
@@ -30,6 +34,8 @@ type Line = (String, usize);
 
 #[derive(Debug, Default)]
 struct Expected {
+    /// Restrict the comparison to these names (`#~! only …`).
+    only: Option<Vec<String>>,
     /// (file, line, name, optional tag)
     diags: Vec<(String, usize, String, Option<String>)>,
     /// tag → member lines (file, line)
@@ -39,6 +45,13 @@ struct Expected {
 fn parse_annotations(path: &str, text: &str, exp: &mut Expected) {
     for (i, line) in text.lines().enumerate() {
         let lineno = i + 1;
+        if let Some(pos) = line.find("#~! only") {
+            let names = line[pos + "#~! only".len()..]
+                .split_whitespace()
+                .map(str::to_owned);
+            exp.only.get_or_insert_with(Vec::new).extend(names);
+            continue;
+        }
         let Some(pos) = line.find("#~") else { continue };
         let mut rest = &line[pos + 2..];
         let mut target = lineno;
@@ -111,10 +124,18 @@ fn check_fixture(root: &Path, file: &Path) -> Result<(), String> {
     }
     // Actual: (file, line, name) with member lines.
     let mut actual: Vec<(String, usize, String, BTreeSet<Line>)> = Vec::new();
+    let mut messages: Vec<String> = Vec::new();
     for d in &report.diagnostics {
         let Some(src) = loaded.sources.get(d.span.file) else {
             return Err(format!("diagnostic without a file: {d:?}"));
         };
+        if exp
+            .only
+            .as_ref()
+            .is_some_and(|o| !o.iter().any(|n| n == d.kind.name()))
+        {
+            continue;
+        }
         let line = src.line_col(d.span.start as usize).line;
         let members = d
             .members
@@ -126,6 +147,7 @@ fn check_fixture(root: &Path, file: &Path) -> Result<(), String> {
             })
             .collect();
         actual.push((src.path.clone(), line, d.kind.name().to_owned(), members));
+        messages.push(d.message.clone());
     }
     let mut problems = Vec::new();
     let mut unmatched: Vec<bool> = vec![true; actual.len()];
@@ -158,7 +180,7 @@ fn check_fixture(root: &Path, file: &Path) -> Result<(), String> {
     }
     for (i, (f, l, n, m)) in actual.iter().enumerate() {
         if unmatched[i] {
-            let msg = report.diagnostics[i].message.clone();
+            let msg = &messages[i];
             problems.push(format!("unexpected: {f}:{l} {n}: {msg} (members {m:?})"));
         }
     }

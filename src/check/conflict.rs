@@ -60,15 +60,13 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, sess: &mut Session<'_>) -> Result<Option<As
             })
             .collect();
         party_members.sort();
-        let mut names = Vec::new();
-        for (p, _, s) in &party_members {
+        // Each party member alone resolves this set; renderers show the
+        // concessions (no separate help text, it would repeat them).
+        for (_, _, s) in &party_members {
             if let Some(r) = stmt_ref(model, *s) {
                 d.concessions.push(vec![r]);
             }
-            names.push(format!("`{}` ({p})", super::explain::stmt_name(model, *s)));
         }
-        d.help
-            .push(format!("withdraw one of: {}", names.join(", ")));
         ctx.push(d, None, None);
     }
     Ok(None)

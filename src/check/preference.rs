@@ -80,7 +80,7 @@ pub(crate) fn run(
                     ),
                 )
                 .with_label(st.span, "this preference cannot be met")
-                .with_note("the red lines below rule it out");
+                .with_note("the numbered statements rule it out");
             ctx.push(d, None, None);
         }
     }

@@ -10,7 +10,7 @@
 //! then in source order. When S contradicts the assumptions alone, no
 //! concession exists and a note says so.
 
-use super::explain::{stmt_name, stmt_ref};
+use super::explain::stmt_ref;
 use super::{
     CompState, Ctx,
     session::{Components, ItemKey, Session},
@@ -144,37 +144,6 @@ fn one(ctx: &mut Ctx<'_>, sess: &mut Session<'_>, id: ScenarioId, h_ok: bool) ->
         .iter()
         .map(|c| c.iter().filter_map(|s| stmt_ref(model, *s)).collect())
         .collect();
-    let help = if concessions.is_empty() {
-        None
-    } else {
-        let shown: Vec<String> = concessions
-            .iter()
-            .take(3)
-            .map(|c| {
-                c.iter()
-                    .map(|s| {
-                        let who = model
-                            .statements
-                            .get(s.0 as usize)
-                            .and_then(|st| model.party_name(st.party))
-                            .unwrap_or("?");
-                        format!("`{}` ({who})", stmt_name(model, *s))
-                    })
-                    .collect::<Vec<_>>()
-                    .join(" and ")
-            })
-            .collect();
-        Some(format!(
-            "`{}` becomes feasible if the parties withdraw {}{}",
-            sc.name,
-            shown.join("; or "),
-            if concessions.len() > 3 {
-                "; or …"
-            } else {
-                ""
-            }
-        ))
-    };
     for set in sets {
         let mut keys = sess.keys_of(&set);
         keys.push(ItemKey::Scenario(id));
@@ -191,9 +160,6 @@ fn one(ctx: &mut Ctx<'_>, sess: &mut Session<'_>, id: ScenarioId, h_ok: bool) ->
         d.span_label = String::from("this scenario cannot happen");
         d.scenario = Some(sc.name.clone());
         d.concessions = refs.clone();
-        if let Some(h) = &help {
-            d.help.push(h.clone());
-        }
         if hopeless {
             d.notes.push(String::from(
                 "the scenario contradicts the assumptions: no concession by the parties makes it feasible",

@@ -27,9 +27,6 @@ use ariadne::{Cache, CharSet, Color, Config, IndexType, Label, Report, ReportKin
 use std::fmt;
 use std::fmt::Write as _;
 
-/// Quotes in member labels are shortened to this many characters (the
-/// source line above shows them whole).
-
 const RESET: &str = "\x1b[0m";
 const BOLD: &str = "\x1b[1m";
 

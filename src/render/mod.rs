@@ -318,14 +318,14 @@ pub(crate) fn describe_member(m: &Member, max_quote: usize) -> String {
 /// A compact description for a label drawn under the member's own source
 /// line (which already shows its text and quote): `ukraine (z1)`,
 /// `assumption`, `by definition: guarantees@eu -> guarantees`,
-/// `scenario (deal)`, `condition: ceasefire`.
+/// `scenario (deal): ceasefire`, `condition: ceasefire`.
 pub(crate) fn describe_member_compact(m: &Member) -> String {
     let mut s = String::new();
     s.push_str(&escape(member_owner(m)));
     if let Some(label) = &m.label {
         let _ = write!(s, " ({})", escape(label));
     }
-    if matches!(m.role, Role::Definition | Role::Condition) {
+    if matches!(m.role, Role::Definition | Role::Condition | Role::Scenario) {
         s.push_str(": ");
         s.push_str(&escape(&m.text));
     }
@@ -382,11 +382,15 @@ pub(crate) fn notes_and_help(d: &Diagnostic) -> (Vec<String>, Vec<String>) {
     }
     notes.extend(d.notes.iter().map(|n| escape_keep_newlines(n).into_owned()));
     let mut help = Vec::new();
+    let lead = match &d.scenario {
+        Some(sc) => format!("`{}` becomes feasible if the parties", escape(sc)),
+        None => String::from("to resolve it,"),
+    };
     match d.concessions.as_slice() {
         [] => {}
-        [one] => help.push(format!("to resolve it, {}", concession_line(one))),
+        [one] => help.push(format!("{lead} {}", concession_line(one))),
         many => help.push(format!(
-            "to resolve it, any one of these concessions: {}",
+            "{lead} make any one of these concessions: {}",
             many.iter()
                 .map(|c| concession_line(c)
                     .trim_start_matches("withdraw ")

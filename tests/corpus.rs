@@ -1,0 +1,102 @@
+//! The rule corpus: every file of `rules/` and `examples/` checks clean with
+//! `--deny warnings`, and every `expect` line of `rules/` is necessary —
+//! removing any single one makes the check fail (so no expectation records
+//! nothing, and every finding stays visible).
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use stancecheck::check::CheckOptions;
+use stancecheck::diagnostic::Severity;
+use stancecheck::load::{Loader, MemoryFs};
+use stancecheck::pipeline;
+use std::path::{Path, PathBuf};
+
+fn stance_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            stance_files(&p, out);
+        } else if p.extension().is_some_and(|x| x == "stance") {
+            out.push(p);
+        }
+    }
+}
+
+/// All corpus files in memory, keyed by root-relative path.
+fn corpus() -> (MemoryFs, Vec<String>) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    stance_files(&root.join("rules"), &mut files);
+    stance_files(&root.join("examples"), &mut files);
+    files.sort();
+    let mut fs = MemoryFs::new();
+    let mut names = Vec::new();
+    for f in files {
+        let rel = f
+            .strip_prefix(root)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        fs.insert(rel.clone(), std::fs::read(&f).unwrap());
+        names.push(rel);
+    }
+    (fs, names)
+}
+
+/// Diagnostics at warning or error level (what `--deny warnings` fails on).
+fn failures(fs: &MemoryFs, roots: &[String]) -> Vec<String> {
+    let mut loader = Loader::new(fs);
+    for r in roots {
+        loader.add_root(r).unwrap();
+    }
+    let loaded = loader.finish();
+    let report = pipeline::run(&loaded, &CheckOptions::default());
+    assert!(
+        !report.truncated,
+        "the corpus must check without hitting a limit"
+    );
+    report
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity <= Severity::Warning)
+        .map(|d| format!("{}: {}", d.kind.name(), d.message))
+        .collect()
+}
+
+#[test]
+fn corpus_checks_clean_with_deny_warnings() {
+    let (fs, names) = corpus();
+    assert!(names.len() >= 10);
+    let bad = failures(&fs, &names);
+    assert!(bad.is_empty(), "{bad:#?}");
+}
+
+#[test]
+fn every_expectation_in_rules_is_necessary() {
+    let (fs, names) = corpus();
+    let mut checked = 0;
+    for name in names.iter().filter(|n| n.starts_with("rules/")) {
+        let text = String::from_utf8(fs.get(name).unwrap().to_vec()).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        for (i, line) in lines.iter().enumerate() {
+            if !line.trim_start().starts_with("expect ") {
+                continue;
+            }
+            let mut without = lines.clone();
+            without.remove(i);
+            let mut fs2 = fs.clone();
+            fs2.insert(name.clone(), without.join("\n").into_bytes());
+            // Check the file as the run would: through its includer when
+            // it is included, else as a root.
+            let bad = failures(&fs2, &names);
+            assert!(
+                !bad.is_empty(),
+                "removing `{}` (line {}) from {name} changes nothing: the expectation records nothing",
+                line.trim(),
+                i + 1
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 12, "only {checked} expect lines found");
+}
