@@ -148,8 +148,14 @@ impl Cache<FileId> for Files {
 /// the text of a second file at a character offset (and may panic inside a
 /// multi-byte character). The sanitized text handed to ariadne has the same
 /// characters at the same places as the original, so counting characters
-/// of the original is exact.
-fn clamp(span: Span, sources: &SourceMap) -> Option<(FileId, std::ops::Range<usize>)> {
+/// of the original is exact. Characters before the span are counted from
+/// the start of its line (ariadne knows each line's character offset), so
+/// a file with many diagnostics is not counted through once per label.
+fn clamp(
+    span: Span,
+    sources: &SourceMap,
+    files: &Files,
+) -> Option<(FileId, std::ops::Range<usize>)> {
     let text = &sources.get(span.file)?.text;
     let mut start = (span.start as usize).min(text.len());
     let mut end = (span.end as usize).clamp(start, text.len());
@@ -159,7 +165,16 @@ fn clamp(span: Span, sources: &SourceMap) -> Option<(FileId, std::ops::Range<usi
     while end < text.len() && !text.is_char_boundary(end) {
         end += 1;
     }
-    let before = text.get(..start)?.chars().count();
+    let before = match files
+        .sources
+        .get(span.file.0 as usize)
+        .and_then(|s| s.get_byte_line(start))
+    {
+        Some((line, _, column)) => {
+            line.offset() + text.get(start.checked_sub(column)?..start)?.chars().count()
+        }
+        None => text.get(..start)?.chars().count(),
+    };
     let inside = text.get(start..end)?.chars().count();
     Some((span.file, before..before + inside))
 }
@@ -221,7 +236,7 @@ fn render_one(
         let _ = writeln!(out, "{head}: {message}");
     }
 
-    let primary = clamp(d.span, sources);
+    let primary = clamp(d.span, sources, files);
     let mut pending = Vec::new();
     let primary_is_member = d.members.iter().any(|m| m.span == d.span);
     // The primary label is folded into the member label at the same span.
@@ -245,7 +260,7 @@ fn render_one(
         if d.members.iter().any(|m| m.span == l.span) {
             continue;
         }
-        if let Some(span) = clamp(l.span, sources) {
+        if let Some(span) = clamp(l.span, sources, files) {
             pending.push(Pending {
                 span,
                 message: Some(escape(&l.message).into_owned()),
@@ -256,7 +271,7 @@ fn render_one(
     }
     let mut folded = false;
     for (i, m) in d.members.iter().enumerate() {
-        if let Some(span) = clamp(m.span, sources) {
+        if let Some(span) = clamp(m.span, sources, files) {
             let mut message = format!("{}. {}", i + 1, describe_member_compact(m));
             if m.span == d.span && !folded && !d.span_label.is_empty() {
                 folded = true;
