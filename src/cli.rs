@@ -349,6 +349,18 @@ fn walk(dir: &Path, ignored: &[PathBuf], out: &mut Vec<PathBuf>) -> Result<(), S
     Ok(())
 }
 
+/// A path given on the command line: a file stands for itself, a directory
+/// for the `*.stance` files below it.
+fn expand(path: PathBuf, ignored: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+    let mut files = Vec::new();
+    if path.is_dir() {
+        walk(&path, ignored, &mut files)?;
+    } else {
+        files.push(path);
+    }
+    Ok(files)
+}
+
 /// Paths listed in `ROOT/.stanceignore` (one root-relative path a line,
 /// `#` comments), skipped when walking directories.
 fn read_ignore(root: &Path) -> Vec<PathBuf> {
@@ -411,14 +423,10 @@ fn run_check(args: CheckArgs) -> i32 {
                 root.display()
             ));
         }
-        let mut files = Vec::new();
-        if real.is_dir() {
-            if let Err(e) = walk(&real, &ignored, &mut files) {
-                return trouble(e);
-            }
-        } else {
-            files.push(real);
-        }
+        let files = match expand(real, &ignored) {
+            Ok(f) => f,
+            Err(e) => return trouble(e),
+        };
         for file in files {
             let Some(rel) = fs.relative(&file) else {
                 continue;
@@ -627,18 +635,13 @@ fn run_fmt(args: FmtArgs) -> i32 {
             continue;
         }
         let abs = cwd.join(path);
-        let meta = match std::fs::metadata(&abs) {
-            Ok(m) => m,
-            Err(e) => return trouble(format!("cannot open `{}`: {e}", path.display())),
-        };
-        let mut files = Vec::new();
-        if meta.is_dir() {
-            if let Err(e) = walk(&abs, &ignored, &mut files) {
-                return trouble(e);
-            }
-        } else {
-            files.push(abs);
+        if let Err(e) = std::fs::metadata(&abs) {
+            return trouble(format!("cannot open `{}`: {e}", path.display()));
         }
+        let files = match expand(abs, &ignored) {
+            Ok(f) => f,
+            Err(e) => return trouble(e),
+        };
         for file in files {
             let shown = shown_path(&file, &cwd);
             match std::fs::read(&file) {
