@@ -13,7 +13,36 @@ use stancecheck::pipeline::{self, Report};
 use stancecheck::render::{self, Format, RenderOptions};
 
 fn main() {
+    // `STANCE_WRITE_WORKLOADS=DIR cargo bench --bench check` writes the
+    // workloads as rule files (for benches/peer.sh) instead of timing.
+    if let Some(dir) = std::env::var_os("STANCE_WRITE_WORKLOADS") {
+        write_workloads(std::path::Path::new(&dir));
+        return;
+    }
     divan::main();
+}
+
+fn write_workloads(dir: &std::path::Path) {
+    std::fs::create_dir_all(dir).unwrap();
+    let all = [
+        ("disputes-1925", generate::disputes(1_925, 1)),
+        ("disputes-3850", generate::disputes(3_850, 1)),
+        ("disputes-7700", generate::disputes(7_700, 1)),
+        ("disputes-15400", generate::disputes(15_400, 1)),
+        ("disputes-77000", generate::disputes(77_000, 1)),
+        ("scenarios-7700", generate::scenarios(7_700, 1)),
+        ("chain-200000", generate::chain(200_000)),
+    ];
+    for (name, w) in all {
+        let path = dir.join(format!("{name}.stance"));
+        std::fs::write(&path, &w.text).unwrap();
+        println!(
+            "{}: {} statements, {} planted conflicts",
+            path.display(),
+            w.statements,
+            w.planted_conflicts
+        );
+    }
 }
 
 fn run(text: &str) -> (Report, String) {
@@ -22,9 +51,10 @@ fn run(text: &str) -> (Report, String) {
     let mut loader = Loader::new(&fs);
     let _ = loader.add_root("bench.stance");
     let loaded = loader.finish();
+    // Every set is wanted: nothing may be truncated.
     let options = CheckOptions {
         time_budget: None,
-        ..CheckOptions::default()
+        max_sets: usize::MAX,
     };
     let report = pipeline::run(&loaded, &options);
     let json = render::render(
