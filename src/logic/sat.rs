@@ -11,21 +11,12 @@ use batsat::{SolverInterface, lbool};
 use rustsat::types::Lit;
 
 /// An incremental SAT solver.
+#[derive(Default)]
 pub(crate) struct Sat {
     inner: batsat::BasicSolver,
     buf: Vec<batsat::Lit>,
     /// Whether the last solve was satisfiable.
     sat: bool,
-}
-
-impl Default for Sat {
-    fn default() -> Self {
-        Sat {
-            inner: batsat::BasicSolver::default(),
-            buf: Vec::new(),
-            sat: false,
-        }
-    }
 }
 
 impl Sat {
