@@ -16,6 +16,7 @@
 //! [`mus`] builds minimal unsatisfiable subsets, their enumeration and
 //! minimal correction sets on top of [`Problem`].
 
+pub mod export;
 pub mod mus;
 mod sat;
 
@@ -244,6 +245,8 @@ pub struct Problem {
     atom_vars: HashMap<AtomId, Lit>,
     selectors: Vec<Lit>,
     item_of_var: HashMap<u32, usize>,
+    /// Every clause added, when recording (for [`export`]).
+    record: Option<Vec<Vec<Lit>>>,
 }
 
 impl std::fmt::Debug for Problem {
@@ -272,6 +275,7 @@ impl Problem {
             atom_vars: HashMap::new(),
             selectors: Vec::new(),
             item_of_var: HashMap::new(),
+            record: None,
         }
     }
 
@@ -295,6 +299,9 @@ impl Problem {
         // `false` means the clauses alone became unsatisfiable; every
         // query then answers unsat with an empty core, which is right.
         let _ = self.solver.add_clause(lits);
+        if let Some(r) = &mut self.record {
+            r.push(lits.to_vec());
+        }
     }
 
     fn truth(&mut self) -> Lit {
