@@ -128,7 +128,7 @@ fn truth_table(m: &Model) -> bool {
 }
 
 /// A small DPLL over DIMACS clauses.
-fn dpll(clauses: &[Vec<i32>], assign: &mut Vec<i8>) -> bool {
+fn dpll(clauses: &[Vec<i32>], assign: &mut [i8]) -> bool {
     loop {
         let mut unit = None;
         for c in clauses {
@@ -166,7 +166,7 @@ fn dpll(clauses: &[Vec<i32>], assign: &mut Vec<i8>) -> bool {
         return true;
     };
     for val in [1, -1] {
-        let mut next = assign.clone();
+        let mut next = assign.to_vec();
         next[v] = val;
         if dpll(clauses, &mut next) {
             return true;
