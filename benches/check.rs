@@ -66,6 +66,21 @@ fn run(text: &str) -> (Report, String) {
     (report, json)
 }
 
+fn model_of(text: &str) -> stancecheck::model::Model {
+    let mut fs = MemoryFs::new();
+    fs.insert("bench.stance", text.as_bytes().to_vec());
+    let mut loader = Loader::new(&fs);
+    let _ = loader.add_root("bench.stance");
+    let loaded = loader.finish();
+    let files: Vec<_> = loaded
+        .units
+        .iter()
+        .flat_map(|u| u.files.iter())
+        .filter_map(|&f| loaded.ast(f).map(|a| (f, a)))
+        .collect();
+    stancecheck::resolve::resolve(&loaded.sources, &files).0
+}
+
 fn parse_only(text: &str) -> usize {
     let mut fs = MemoryFs::new();
     fs.insert("bench.stance", text.as_bytes().to_vec());
@@ -101,7 +116,7 @@ fn parse_resolve(bencher: divan::Bencher, disputes: usize) {
 }
 
 /// ~100k statements over independent disputes, half with a planted conflict.
-#[divan::bench(args = [1_925, 3_850, 7_700], sample_count = 5)]
+#[divan::bench(args = [1_925, 3_850, 7_700, 15_400], sample_count = 5)]
 fn disputes_with_conflicts(bencher: divan::Bencher, disputes: usize) {
     let w = generate::disputes(disputes, 1);
     let (report, _) = run(&w.text);
@@ -124,6 +139,9 @@ fn scenarios_and_conditions(bencher: divan::Bencher, disputes: usize) {
 #[divan::bench(args = [200_000], sample_count = 3)]
 fn long_chain(bencher: divan::Bencher, steps: usize) {
     let w = generate::chain(steps);
+    let (report, json) = run(&w.text);
+    assert_eq!(conflicts(&report), 0);
+    assert!(json.contains("\"diagnostics\""));
     bencher.bench(|| run(divan::black_box(&w.text)));
 }
 
@@ -131,5 +149,19 @@ fn long_chain(bencher: divan::Bencher, steps: usize) {
 #[divan::bench(args = [77_000], sample_count = 1, sample_size = 1, ignore)]
 fn million(bencher: divan::Bencher, disputes: usize) {
     let w = generate::disputes(disputes, 1);
+    let (report, _) = run(&w.text);
+    assert_eq!(conflicts(&report), w.planted_conflicts);
+    assert!(!report.truncated);
     bencher.bench(|| run(divan::black_box(&w.text)));
+}
+
+/// Export of the group CNF of ~100k statements (clauses of H and A).
+#[divan::bench(args = [7_700], sample_count = 5)]
+fn export_gcnf(bencher: divan::Bencher, disputes: usize) {
+    let w = generate::disputes(disputes, 1);
+    let model = model_of(&w.text);
+    let cnf = stancecheck::logic::export::cnf(&model);
+    // 9 of the 13 statements of a dispute are red lines or assumptions.
+    assert_eq!(cnf.groups.len(), 9 * disputes);
+    bencher.bench(|| stancecheck::logic::export::cnf(divan::black_box(&model)));
 }
