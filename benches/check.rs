@@ -13,7 +13,36 @@ use stancecheck::pipeline::{self, Report};
 use stancecheck::render::{self, Format, RenderOptions};
 
 fn main() {
+    // `STANCE_WRITE_WORKLOADS=DIR cargo bench --bench check` writes the
+    // workloads as rule files (for benches/peer.sh) instead of timing.
+    if let Some(dir) = std::env::var_os("STANCE_WRITE_WORKLOADS") {
+        write_workloads(std::path::Path::new(&dir));
+        return;
+    }
     divan::main();
+}
+
+fn write_workloads(dir: &std::path::Path) {
+    std::fs::create_dir_all(dir).unwrap();
+    let all = [
+        ("disputes-1925", generate::disputes(1_925, 1)),
+        ("disputes-3850", generate::disputes(3_850, 1)),
+        ("disputes-7700", generate::disputes(7_700, 1)),
+        ("disputes-15400", generate::disputes(15_400, 1)),
+        ("disputes-77000", generate::disputes(77_000, 1)),
+        ("scenarios-7700", generate::scenarios(7_700, 1)),
+        ("chain-200000", generate::chain(200_000)),
+    ];
+    for (name, w) in all {
+        let path = dir.join(format!("{name}.stance"));
+        std::fs::write(&path, &w.text).unwrap();
+        println!(
+            "{}: {} statements, {} planted conflicts",
+            path.display(),
+            w.statements,
+            w.planted_conflicts
+        );
+    }
 }
 
 fn run(text: &str) -> (Report, String) {
@@ -22,9 +51,10 @@ fn run(text: &str) -> (Report, String) {
     let mut loader = Loader::new(&fs);
     let _ = loader.add_root("bench.stance");
     let loaded = loader.finish();
+    // Every set is wanted: nothing may be truncated.
     let options = CheckOptions {
         time_budget: None,
-        ..CheckOptions::default()
+        max_sets: usize::MAX,
     };
     let report = pipeline::run(&loaded, &options);
     let json = render::render(
@@ -34,6 +64,21 @@ fn run(text: &str) -> (Report, String) {
         &RenderOptions::default(),
     );
     (report, json)
+}
+
+fn model_of(text: &str) -> stancecheck::model::Model {
+    let mut fs = MemoryFs::new();
+    fs.insert("bench.stance", text.as_bytes().to_vec());
+    let mut loader = Loader::new(&fs);
+    let _ = loader.add_root("bench.stance");
+    let loaded = loader.finish();
+    let files: Vec<_> = loaded
+        .units
+        .iter()
+        .flat_map(|u| u.files.iter())
+        .filter_map(|&f| loaded.ast(f).map(|a| (f, a)))
+        .collect();
+    stancecheck::resolve::resolve(&loaded.sources, &files).0
 }
 
 fn parse_only(text: &str) -> usize {
@@ -71,7 +116,7 @@ fn parse_resolve(bencher: divan::Bencher, disputes: usize) {
 }
 
 /// ~100k statements over independent disputes, half with a planted conflict.
-#[divan::bench(args = [1_925, 3_850, 7_700], sample_count = 5)]
+#[divan::bench(args = [1_925, 3_850, 7_700, 15_400], sample_count = 5)]
 fn disputes_with_conflicts(bencher: divan::Bencher, disputes: usize) {
     let w = generate::disputes(disputes, 1);
     let (report, _) = run(&w.text);
@@ -94,6 +139,9 @@ fn scenarios_and_conditions(bencher: divan::Bencher, disputes: usize) {
 #[divan::bench(args = [200_000], sample_count = 3)]
 fn long_chain(bencher: divan::Bencher, steps: usize) {
     let w = generate::chain(steps);
+    let (report, json) = run(&w.text);
+    assert_eq!(conflicts(&report), 0);
+    assert!(json.contains("\"diagnostics\""));
     bencher.bench(|| run(divan::black_box(&w.text)));
 }
 
@@ -101,5 +149,19 @@ fn long_chain(bencher: divan::Bencher, steps: usize) {
 #[divan::bench(args = [77_000], sample_count = 1, sample_size = 1, ignore)]
 fn million(bencher: divan::Bencher, disputes: usize) {
     let w = generate::disputes(disputes, 1);
+    let (report, _) = run(&w.text);
+    assert_eq!(conflicts(&report), w.planted_conflicts);
+    assert!(!report.truncated);
     bencher.bench(|| run(divan::black_box(&w.text)));
+}
+
+/// Export of the group CNF of ~100k statements (clauses of H and A).
+#[divan::bench(args = [7_700], sample_count = 5)]
+fn export_gcnf(bencher: divan::Bencher, disputes: usize) {
+    let w = generate::disputes(disputes, 1);
+    let model = model_of(&w.text);
+    let cnf = stancecheck::logic::export::cnf(&model);
+    // 9 of the 13 statements of a dispute are red lines or assumptions.
+    assert_eq!(cnf.groups.len(), 9 * disputes);
+    bencher.bench(|| stancecheck::logic::export::cnf(divan::black_box(&model)));
 }

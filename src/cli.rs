@@ -48,6 +48,8 @@ enum Command {
     Man,
     /// Format rule files in place in the canonical layout
     Fmt(FmtArgs),
+    /// Print the clauses of the red lines and assumptions (DIMACS or group CNF)
+    Export(ExportArgs),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -166,6 +168,7 @@ pub fn main() -> i32 {
             }
         }
         Command::Fmt(args) => run_fmt(args),
+        Command::Export(args) => run_export(args),
     }
 }
 
@@ -385,6 +388,18 @@ fn walk(dir: &Path, ignored: &[PathBuf], out: &mut Vec<PathBuf>) -> Result<(), S
     Ok(())
 }
 
+/// A path given on the command line: a file stands for itself, a directory
+/// for the `*.stance` files below it.
+fn expand(path: PathBuf, ignored: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+    let mut files = Vec::new();
+    if path.is_dir() {
+        walk(&path, ignored, &mut files)?;
+    } else {
+        files.push(path);
+    }
+    Ok(files)
+}
+
 /// Paths listed in `ROOT/.stanceignore` (one root-relative path a line,
 /// `#` comments), skipped when walking directories.
 fn read_ignore(root: &Path) -> Vec<PathBuf> {
@@ -447,14 +462,10 @@ fn run_check(args: CheckArgs) -> i32 {
                 root.display()
             ));
         }
-        let mut files = Vec::new();
-        if real.is_dir() {
-            if let Err(e) = walk(&real, &ignored, &mut files) {
-                return trouble(e);
-            }
-        } else {
-            files.push(real);
-        }
+        let files = match expand(real, &ignored) {
+            Ok(f) => f,
+            Err(e) => return trouble(e),
+        };
         for file in files {
             let Some(rel) = fs.relative(&file) else {
                 continue;
@@ -663,18 +674,13 @@ fn run_fmt(args: FmtArgs) -> i32 {
             continue;
         }
         let abs = cwd.join(path);
-        let meta = match std::fs::metadata(&abs) {
-            Ok(m) => m,
-            Err(e) => return trouble(format!("cannot open `{}`: {e}", path.display())),
-        };
-        let mut files = Vec::new();
-        if meta.is_dir() {
-            if let Err(e) = walk(&abs, &ignored, &mut files) {
-                return trouble(e);
-            }
-        } else {
-            files.push(abs);
+        if let Err(e) = std::fs::metadata(&abs) {
+            return trouble(format!("cannot open `{}`: {e}", path.display()));
         }
+        let files = match expand(abs, &ignored) {
+            Ok(f) => f,
+            Err(e) => return trouble(e),
+        };
         for file in files {
             let shown = shown_path(&file, &cwd);
             match std::fs::read(&file) {
@@ -757,4 +763,93 @@ fn run_fmt(args: FmtArgs) -> i32 {
         let _ = std::io::stderr().write_all(text.as_bytes());
     }
     emit(&out, if failed { EXIT_FINDINGS } else { EXIT_OK })
+}
+
+// ---- export ---------------------------------------------------------
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum ExportFormat {
+    Dimacs,
+    Gcnf,
+}
+
+#[derive(Args, Debug)]
+struct ExportArgs {
+    /// The root rule file (with its includes); `-` or nothing reads
+    /// standard input
+    path: Option<PathBuf>,
+    /// `dimacs`: all clauses; `gcnf`: group CNF, one group per statement
+    /// (group 0: auxiliary definitions and `X@P -> X` axioms)
+    #[arg(long, value_enum, default_value_t = ExportFormat::Dimacs)]
+    format: ExportFormat,
+    /// Root directory (default: the current directory)
+    #[arg(long)]
+    root: Option<PathBuf>,
+}
+
+fn run_export(args: ExportArgs) -> i32 {
+    let cwd = match std::env::current_dir() {
+        Ok(c) => c,
+        Err(e) => return trouble(format!("cannot read the current directory: {e}")),
+    };
+    let root_arg = args.root.clone().unwrap_or_else(|| cwd.clone());
+    let root = match std::fs::canonicalize(&root_arg) {
+        Ok(r) if r.is_dir() => r,
+        _ => return trouble(format!("cannot open root `{}`", root_arg.display())),
+    };
+    let fs = DiskFs { root: root.clone() };
+    let mut loader = Loader::new(&fs);
+    match &args.path {
+        Some(path) if path.as_os_str() != "-" => {
+            let real = match std::fs::canonicalize(cwd.join(path)) {
+                Ok(r) => r,
+                Err(e) => return trouble(format!("cannot open `{}`: {e}", path.display())),
+            };
+            let Some(rel) = fs.relative(&real) else {
+                return trouble(format!("`{}` is outside the root", path.display()));
+            };
+            if let Err(e) = loader.add_root(&rel) {
+                return trouble(format!("cannot read `{rel}`: {e}"));
+            }
+        }
+        _ => {
+            let mut bytes = Vec::new();
+            if let Err(e) = std::io::stdin().read_to_end(&mut bytes) {
+                return trouble(format!("cannot read standard input: {e}"));
+            }
+            loader.add_text("<stdin>", &bytes);
+        }
+    }
+    let loaded = loader.finish();
+    let Some(unit) = loaded.units.first() else {
+        return trouble("nothing to export");
+    };
+    let files: Vec<_> = unit
+        .files
+        .iter()
+        .filter_map(|&f| loaded.ast(f).map(|a| (f, a)))
+        .collect();
+    let (model, diags) = stancecheck::resolve::resolve(&loaded.sources, &files);
+    let errors: Vec<Diagnostic> = loaded
+        .diagnostics
+        .iter()
+        .cloned()
+        .chain(diags)
+        .filter(|d| d.severity == Severity::Error)
+        .collect();
+    if !errors.is_empty() {
+        let text = render::render(
+            Format::Short,
+            &errors,
+            &loaded.sources,
+            &RenderOptions::default(),
+        );
+        let _ = std::io::stderr().write_all(text.as_bytes());
+        return trouble("the rules have errors; nothing exported");
+    }
+    let text = match args.format {
+        ExportFormat::Dimacs => stancecheck::logic::export::dimacs(&model, &loaded.sources),
+        ExportFormat::Gcnf => stancecheck::logic::export::gcnf(&model, &loaded.sources),
+    };
+    emit(&text, EXIT_OK)
 }

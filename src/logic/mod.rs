@@ -16,12 +16,13 @@
 //! [`mus`] builds minimal unsatisfiable subsets, their enumeration and
 //! minimal correction sets on top of [`Problem`].
 
+pub mod export;
 pub mod mus;
+mod sat;
 
 use crate::model::{AtomId, Expr};
-use rustsat::solvers::{Solve, SolveIncremental, SolverResult};
-use rustsat::types::{Clause, Lit, TernaryVal};
-use rustsat_batsat::BasicSolver;
+use rustsat::types::Lit;
+use sat::Sat;
 use std::collections::{BTreeMap, HashMap};
 use std::time::Instant;
 
@@ -237,14 +238,15 @@ impl Pol {
 
 /// One incremental SAT problem: items under selectors, atoms as variables.
 pub struct Problem {
-    solver: BasicSolver,
+    solver: Sat,
     next_var: u32,
     reserved: u32,
     truth: Option<Lit>,
     atom_vars: HashMap<AtomId, Lit>,
     selectors: Vec<Lit>,
     item_of_var: HashMap<u32, usize>,
-    failed: bool,
+    /// Every clause added, when recording (for [`export`]).
+    record: Option<Vec<Vec<Lit>>>,
 }
 
 impl std::fmt::Debug for Problem {
@@ -266,14 +268,14 @@ impl Problem {
     /// An empty problem.
     pub fn new() -> Problem {
         Problem {
-            solver: BasicSolver::default(),
+            solver: Sat::default(),
             next_var: 0,
             reserved: 0,
             truth: None,
             atom_vars: HashMap::new(),
             selectors: Vec::new(),
             item_of_var: HashMap::new(),
-            failed: false,
+            record: None,
         }
     }
 
@@ -294,9 +296,11 @@ impl Problem {
     }
 
     fn clause(&mut self, lits: &[Lit]) {
-        let cl: Clause = lits.iter().copied().collect();
-        if self.solver.add_clause(cl).is_err() {
-            self.failed = true;
+        // `false` means the clauses alone became unsatisfiable; every
+        // query then answers unsat with an empty core, which is right.
+        let _ = self.solver.add_clause(lits);
+        if let Some(r) = &mut self.record {
+            r.push(lits.to_vec());
         }
     }
 
@@ -462,33 +466,27 @@ impl Problem {
 
     /// Solves with exactly the given items switched on.
     pub fn solve(&mut self, items: &[usize]) -> Result<Outcome, Stop> {
-        if self.failed {
-            return Err(Stop);
-        }
-        if self.reserved < self.next_var && self.next_var > 0 {
-            let max = rustsat::types::Var::new(self.next_var - 1);
-            if self.solver.reserve(max).is_err() {
-                return Err(Stop);
-            }
+        if self.reserved < self.next_var {
+            self.solver.reserve(self.next_var);
             self.reserved = self.next_var;
         }
         let assumps: Vec<Lit> = items
             .iter()
             .filter_map(|i| self.selectors.get(*i).copied())
             .collect();
-        match self.solver.solve_assumps(&assumps) {
-            Ok(SolverResult::Sat) => Ok(Outcome::Sat),
-            Ok(SolverResult::Unsat) => {
-                let core = self.solver.core().map_err(|_| Stop)?;
-                let mut out: Vec<usize> = core
-                    .iter()
+        match self.solver.solve(&assumps) {
+            Some(true) => Ok(Outcome::Sat),
+            Some(false) => {
+                let mut out: Vec<usize> = self
+                    .solver
+                    .core()
                     .filter_map(|l| self.item_of_var.get(&l.vidx32()).copied())
                     .collect();
                 out.sort_unstable();
                 out.dedup();
                 Ok(Outcome::Unsat(out))
             }
-            _ => Err(Stop),
+            None => Err(Stop),
         }
     }
 
@@ -502,7 +500,7 @@ impl Problem {
     pub fn assignment(&self) -> Assignment {
         let mut a = Assignment::default();
         for (atom, lit) in &self.atom_vars {
-            let v = matches!(self.solver.lit_val(*lit), Ok(TernaryVal::True));
+            let v = self.solver.value(*lit);
             a.set(*atom, v);
         }
         a

@@ -14,10 +14,9 @@
 //! MUSes found are minimal subsets `T` of the candidates such that
 //! `T ∪ required` cannot hold.
 
+use super::sat::Sat;
 use super::{Assignment, Budget, Outcome, Problem, Stop};
-use rustsat::solvers::{Solve, SolveIncremental, SolverResult};
-use rustsat::types::{Clause, Lit, TernaryVal};
-use rustsat_batsat::BasicSolver;
+use rustsat::types::Lit;
 
 /// What [`enumerate`] found.
 #[derive(Clone, Copy, Debug)]
@@ -268,15 +267,13 @@ fn grow(
 
 /// The MARCO map: variable `j` true means candidate `j` is left out.
 struct MapSolver {
-    solver: BasicSolver,
+    solver: Sat,
 }
 
 impl MapSolver {
     fn new(n: usize) -> MapSolver {
-        let mut solver = BasicSolver::default();
-        if n > 0 {
-            let _ = solver.reserve(rustsat::types::Var::new(n as u32 - 1));
-        }
+        let mut solver = Sat::default();
+        solver.reserve(n as u32);
         MapSolver { solver }
     }
 
@@ -285,8 +282,7 @@ impl MapSolver {
     }
 
     fn add(&mut self, lits: Vec<Lit>) {
-        let cl: Clause = lits.into_iter().collect();
-        let _ = self.solver.add_clause(cl);
+        let _ = self.solver.add_clause(&lits);
     }
 
     /// No future seed contains all of `mus`.
@@ -309,19 +305,19 @@ impl MapSolver {
     }
 
     fn seed(&mut self, cands: &[usize]) -> Result<Option<Vec<usize>>, Stop> {
-        match self.solver.solve_assumps(&[]) {
-            Ok(SolverResult::Sat) => {
+        match self.solver.solve(&[]) {
+            Some(true) => {
                 let mut seed = Vec::new();
                 for (j, c) in cands.iter().enumerate() {
-                    let out = matches!(self.solver.lit_val(Self::lit(j)), Ok(TernaryVal::True));
+                    let out = self.solver.value(Self::lit(j));
                     if !out {
                         seed.push(*c);
                     }
                 }
                 Ok(Some(seed))
             }
-            Ok(SolverResult::Unsat) => Ok(None),
-            _ => Err(Stop),
+            Some(false) => Ok(None),
+            None => Err(Stop),
         }
     }
 }
