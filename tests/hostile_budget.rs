@@ -212,14 +212,9 @@ fn a_small_pigeonhole_ends_within_the_budget() {
 }
 
 /// A pigeonhole hard enough that one solver call takes minutes: the budget
-/// must stop the call itself.
-///
-/// Fails today: `Sat::solve` (src/logic/sat.rs, called by `Problem::solve`
-/// in src/logic/mod.rs) runs batsat's `solve_limited` with no deadline,
-/// and the budget is checked only between calls (src/logic/mus.rs). batsat
-/// can be stopped from inside a search through its `Callbacks::stop` hook.
+/// must stop the call itself (batsat's `stop` callback checks the deadline
+/// at every conflict, src/logic/sat.rs).
 #[test]
-#[ignore = "the budget does not interrupt a single solver call (src/logic/sat.rs, Sat::solve)"]
 fn a_hard_pigeonhole_ends_within_the_budget() {
     let (_, v) = check_budgeted(&pigeonhole(10), &[]);
     assert_eq!(v["summary"]["truncated"], true);

@@ -216,7 +216,8 @@ fn run<T>(ctx: &mut Ctx<'_>, r: Result<T, Stop>) -> Option<T> {
 /// Runs every check on a resolved model.
 pub fn check(model: &Model, options: &CheckOptions) -> CheckOutput {
     let deadline = options.time_budget.map(|d| Instant::now() + d);
-    let comps = Components::new(model);
+    let mut comps = Components::new(model);
+    comps.deadline = deadline;
     let mut ctx = Ctx {
         model,
         base: &comps.base,

@@ -37,6 +37,8 @@ pub struct Components {
     pub of_topic: HashMap<TopicId, usize>,
     /// Atom → its plain-topic atom (for `X@P`: `X`).
     pub base: Vec<Option<AtomId>>,
+    /// When every solver of the check gives up (the time budget).
+    pub deadline: Option<std::time::Instant>,
 }
 
 impl Components {
@@ -115,6 +117,7 @@ impl Components {
             list,
             of_topic,
             base,
+            deadline: None,
         }
     }
 
@@ -216,6 +219,7 @@ impl<'m> Session<'m> {
         for d in &defs {
             s.item(ItemKey::Def(*d));
         }
+        s.problem.set_deadline(comps.deadline);
         s.stmts = stmts;
         s.defs = defs;
         s

@@ -42,6 +42,11 @@ impl Budget {
         Budget { deadline }
     }
 
+    /// The deadline, if any.
+    pub fn deadline(&self) -> Option<Instant> {
+        self.deadline
+    }
+
     /// `Err(Stop)` once the deadline has passed.
     pub fn check(&self) -> Result<(), Stop> {
         match self.deadline {
@@ -462,6 +467,11 @@ impl Problem {
             Some(l) => l,
             None => self.truth(),
         }
+    }
+
+    /// Gives up any solve still running when `at` has passed.
+    pub fn set_deadline(&mut self, at: Option<Instant>) {
+        self.solver.set_deadline(at);
     }
 
     /// Solves with exactly the given items switched on.

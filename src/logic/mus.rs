@@ -163,6 +163,7 @@ pub fn enumerate(
                 return Ok(true);
             }
             let mut map = MapSolver::new(cands.len());
+            map.solver.set_deadline(budget.deadline());
             map.block_up(&first, &cands);
             if needs_required(p, &first, required, holds)?
                 && on_found(Found::Mus(&first)) == Flow::Done

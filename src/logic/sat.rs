@@ -7,13 +7,28 @@
 //! sign), converted at this boundary.
 
 use batsat::intmap::AsIndex;
-use batsat::{SolverInterface, lbool};
+use batsat::{Callbacks, SolverInterface, lbool};
 use rustsat::types::Lit;
+use std::time::Instant;
+
+/// batsat callbacks that stop a solve once the check's deadline has passed
+/// (batsat asks `stop` at every conflict), so one hard query cannot
+/// outlive the time budget.
+#[derive(Default)]
+pub(crate) struct Deadline {
+    at: Option<Instant>,
+}
+
+impl Callbacks for Deadline {
+    fn stop(&self) -> bool {
+        self.at.is_some_and(|at| Instant::now() >= at)
+    }
+}
 
 /// An incremental SAT solver.
 #[derive(Default)]
 pub(crate) struct Sat {
-    inner: batsat::BasicSolver,
+    inner: batsat::Solver<Deadline>,
     buf: Vec<batsat::Lit>,
     /// Whether the last solve was satisfiable.
     sat: bool,
@@ -23,6 +38,11 @@ impl Sat {
     fn conv(&mut self, l: Lit) -> batsat::Lit {
         let v = self.inner.var_of_int(l.vidx32());
         batsat::Lit::new(v, l.is_pos())
+    }
+
+    /// Stops every later solve (with `None`, "gave up") once `at` has passed.
+    pub fn set_deadline(&mut self, at: Option<Instant>) {
+        self.inner.cb_mut().at = at;
     }
 
     /// Makes variables `0..n` known.
