@@ -118,11 +118,11 @@ struct CheckArgs {
     /// Do not report a diagnostic (name or code); input errors cannot be allowed
     #[arg(short = 'A', long = "allow", value_name = "NAME")]
     allow: Vec<String>,
-    /// Maximum number of minimal sets reported per finding kind
-    #[arg(long, value_name = "N", default_value_t = 100)]
-    max_conflicts: usize,
+    /// Maximum number of minimal sets reported per finding kind (at least 1)
+    #[arg(long, value_name = "N", default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..))]
+    max_conflicts: u32,
     /// Time budget for the whole check, in seconds (0: no limit)
-    #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
+    #[arg(long, value_name = "SECONDS", default_value_t = 10.0, value_parser = parse_budget)]
     time_budget: f64,
 }
 
@@ -133,6 +133,16 @@ struct ExplainArgs {
     /// List every diagnostic with its code, default severity and summary
     #[arg(long)]
     list: bool,
+}
+
+/// A time budget: a finite number of seconds, not negative.
+fn parse_budget(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v.is_finite() && v >= 0.0 => Ok(v),
+        _ => Err(format!(
+            "`{s}` is not a number of seconds (use 0 for no limit)"
+        )),
+    }
 }
 
 /// Runs the tool; returns the exit code.
@@ -472,8 +482,15 @@ fn run_check(args: CheckArgs) -> i32 {
             };
             if let Err(e) = loader.add_root(&rel) {
                 match e {
-                    // A link found while walking that leaves the root is skipped.
-                    FsError::OutsideRoot => {}
+                    // Named paths were opened above, so these are links
+                    // found while walking: skipped, and said so.
+                    FsError::OutsideRoot | FsError::NotFound => {
+                        let _ = writeln!(
+                            std::io::stderr(),
+                            "stance: warning: skipping `{}`: {e}",
+                            printable(&rel, false)
+                        );
+                    }
                     e => return trouble(format!("cannot read `{rel}`: {e}")),
                 }
             }
@@ -481,8 +498,8 @@ fn run_check(args: CheckArgs) -> i32 {
     }
     let loaded = loader.finish();
     let mut options = CheckOptions::default();
-    options.max_sets = args.max_conflicts.max(1);
-    options.time_budget = if args.time_budget > 0.0 && args.time_budget.is_finite() {
+    options.max_sets = args.max_conflicts as usize;
+    options.time_budget = if args.time_budget > 0.0 {
         Some(Duration::from_secs_f64(args.time_budget))
     } else {
         None
