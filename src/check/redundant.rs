@@ -19,9 +19,10 @@ use super::{
     session::{ItemKey, Session},
 };
 use crate::diagnostic::Kind;
+use crate::hash::{IdMap, id_map};
 use crate::logic::{Assignment, Outcome, Stop, atoms_of};
 use crate::model::{AtomId, PartyId, StmtId, Strength};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
 /// Atoms mentioned by more items than this are not flipped (the test costs
 /// the size of every item that mentions the atom).
@@ -69,7 +70,7 @@ pub(crate) fn run(
         }
         let mut outcome = sess.problem.assignment();
         // Atom → the items of `all` that mention it.
-        let mut occ: HashMap<AtomId, Vec<usize>> = HashMap::new();
+        let mut occ: IdMap<AtomId, Vec<usize>> = id_map();
         for &i in &all {
             if let Some(e) = sess.exprs.get(i) {
                 for a in atoms_of(e) {
@@ -142,9 +143,9 @@ pub(crate) fn run(
 /// `occ` holds) falsifies `s` while every other item mentioning that atom
 /// still holds. `outcome` is restored before returning.
 fn flip_witness(
-    exprs: &[crate::model::Expr],
+    exprs: &[std::borrow::Cow<'_, crate::model::Expr>],
     s: usize,
-    occ: &HashMap<AtomId, Vec<usize>>,
+    occ: &IdMap<AtomId, Vec<usize>>,
     outcome: &mut Assignment,
 ) -> bool {
     let Some(e) = exprs.get(s) else {
