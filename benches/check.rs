@@ -141,6 +141,7 @@ fn long_chain(bencher: divan::Bencher, steps: usize) {
     let w = generate::chain(steps);
     let (report, json) = run(&w.text);
     assert_eq!(conflicts(&report), 0);
+    assert!(!report.truncated);
     assert!(json.contains("\"diagnostics\""));
     bencher.bench(|| run(divan::black_box(&w.text)));
 }

@@ -15,6 +15,7 @@ pub mod diagnostic;
 pub mod format;
 pub mod generate;
 pub mod graph;
+mod hash;
 pub mod load;
 pub mod logic;
 pub mod model;

@@ -9,6 +9,7 @@
 
 use crate::ast::{self, FormulaKind, Item, Stance};
 use crate::diagnostic::{Diagnostic, Kind};
+use crate::hash::{IdMap, id_map};
 use crate::model::{
     Atom, AtomId, ExpectKind, Expectation, Expr, Model, Party, PartyId, Scenario, ScenarioId,
     Statement, StmtId, StmtKind, Topic, TopicId,
@@ -24,7 +25,7 @@ pub fn resolve(sources: &SourceMap, files: &[(FileId, &ast::File)]) -> (Model, V
         diags: Vec::new(),
         party_ids: HashMap::new(),
         topic_ids: HashMap::new(),
-        atom_ids: HashMap::new(),
+        atom_ids: id_map(),
         scenario_ids: HashMap::new(),
         labels: HashMap::new(),
         party_used: Vec::new(),
@@ -44,7 +45,7 @@ struct Resolver<'a> {
     diags: Vec<Diagnostic>,
     party_ids: HashMap<String, PartyId>,
     topic_ids: HashMap<String, TopicId>,
-    atom_ids: HashMap<Atom, AtomId>,
+    atom_ids: IdMap<Atom, AtomId>,
     scenario_ids: HashMap<String, ScenarioId>,
     labels: HashMap<String, Span>,
     party_used: Vec<bool>,
@@ -63,6 +64,18 @@ fn idx(n: usize) -> u32 {
 /// breaks of continued statements included) collapsed to one space. The
 /// texts handled here (statement bodies, formulas) hold no strings.
 fn clean_text(raw: &str) -> String {
+    // Fast path: nothing to drop or collapse.
+    let b = raw.as_bytes();
+    let plain = !b.is_empty()
+        && b.first() != Some(&b' ')
+        && b.last() != Some(&b' ')
+        && !b.windows(2).any(|w| w == b"  ")
+        && !b
+            .iter()
+            .any(|c| matches!(c, b'#' | b'\n' | b'\r' | b'\t' | 0x0b | 0x0c) || *c >= 0x80);
+    if plain {
+        return raw.to_owned();
+    }
     let mut out = String::with_capacity(raw.len());
     for line in raw.lines() {
         let code = line.split('#').next().unwrap_or("");
@@ -88,7 +101,22 @@ impl<'a> Resolver<'a> {
 
     fn declare(&mut self, files: &[(FileId, &ast::File)]) {
         let mut party_label_span: Vec<Option<Span>> = Vec::new();
-        let mut topic_label_span: HashMap<String, Option<Span>> = HashMap::new();
+        let mut topic_label_span: Vec<Option<Span>> = Vec::new();
+        let (mut n_items, mut n_stmts) = (0, 0);
+        for (_, file) in files {
+            n_items += file.items.len();
+            for item in &file.items {
+                if let Item::Party { statements, .. } = item {
+                    n_stmts += statements.len();
+                }
+            }
+        }
+        self.model.statements.reserve(n_stmts + n_items);
+        self.model.topics.reserve(n_items);
+        self.topic_ids.reserve(n_items);
+        self.atom_ids.reserve(n_items);
+        self.model.atoms.reserve(n_items);
+        self.model.atom_spans.reserve(n_items);
         for (_, file) in files {
             for item in &file.items {
                 match item {
@@ -151,8 +179,7 @@ impl<'a> Resolver<'a> {
                                 });
                                 self.topic_used.push(false);
                                 self.topic_ids.insert(name.name.clone(), id);
-                                topic_label_span
-                                    .insert(name.name.clone(), label.as_ref().map(|l| l.span));
+                                topic_label_span.push(label.as_ref().map(|l| l.span));
                             }
                             Some(id) => {
                                 let Some(topic) = self.model.topics.get_mut(id.0 as usize) else {
@@ -162,12 +189,14 @@ impl<'a> Resolver<'a> {
                                 match &topic.label {
                                     None => {
                                         topic.label = Some(label.value.clone());
-                                        topic_label_span
-                                            .insert(name.name.clone(), Some(label.span));
+                                        if let Some(first) = topic_label_span.get_mut(id.0 as usize)
+                                        {
+                                            *first = Some(label.span);
+                                        }
                                     }
                                     Some(old) if *old != label.value => {
                                         let first = topic_label_span
-                                            .get(&name.name)
+                                            .get(id.0 as usize)
                                             .copied()
                                             .flatten()
                                             .unwrap_or(*span);
@@ -675,5 +704,18 @@ mod tests {
             "no a without (b or c)"
         );
         assert_eq!(clean_text("requires x"), "requires x");
+        for (raw, want) in [
+            ("a  b", "a b"),
+            (" a", "a"),
+            ("a ", "a"),
+            ("a\tb", "a b"),
+            ("a\u{a0}b", "a b"),
+            ("a # c", "a"),
+            ("a\r\n b", "a b"),
+            ("a\u{b}b", "a b"),
+            ("", ""),
+        ] {
+            assert_eq!(clean_text(raw), want, "{raw:?}");
+        }
     }
 }

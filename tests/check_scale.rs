@@ -133,6 +133,51 @@ fn long_chain_does_not_overflow() {
 }
 
 #[test]
+fn long_consistent_chain_is_answered_in_full() {
+    // `requires t0`, `no t_i without t_i+1`: no red line follows from the
+    // others. A solver call per red line over the whole chain would be cut
+    // by the work bound (and set `truncated`); each one must be answered
+    // from one outcome instead.
+    let n = 12_000;
+    let mut b = Builder::new();
+    b.requires("a", "t0");
+    for i in 0..n {
+        b.no_without("a", &format!("t{i}"), &format!("t{}", i + 1));
+    }
+    let (_, d, tr) = timed(&b.m);
+    assert!(!tr);
+    assert_eq!(d, 0);
+    // `requires t_k` added: it follows from the chain, and `no t_k-1
+    // without t_k` follows from it; both found, nothing truncated.
+    b.requires("a", &format!("t{}", n / 2));
+    let out = check(
+        &b.m,
+        &CheckOptions {
+            max_sets: 100,
+            time_budget: None,
+        },
+    );
+    assert!(!out.truncated);
+    let red: Vec<&str> = out
+        .diagnostics
+        .iter()
+        .filter(|d| d.kind == Kind::Redundant)
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(
+        red,
+        [
+            format!("`requires t{}` follows from other red lines of `a`", n / 2),
+            format!(
+                "`no t{} without t{}` follows from other red lines of `a`",
+                n / 2 - 1,
+                n / 2
+            ),
+        ]
+    );
+}
+
+#[test]
 #[ignore = "timing: run with --release"]
 fn hundred_thousand_statements() {
     let sizes: Vec<usize> = match std::env::var("SCALE_N") {

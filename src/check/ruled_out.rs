@@ -15,9 +15,9 @@ use super::{
     session::{ItemKey, Session},
 };
 use crate::diagnostic::Kind;
+use crate::hash::{IdMap, id_map};
 use crate::logic::{Assignment, Stop};
 use crate::model::{Expr, StmtId, Strength};
-use std::collections::HashMap;
 
 /// Reports the ruled-out conditions of the session.
 pub(crate) fn run(
@@ -27,7 +27,7 @@ pub(crate) fn run(
 ) -> Result<(), Stop> {
     let model = ctx.model;
     let mut conds: Vec<(&Expr, StmtId)> = Vec::new();
-    let mut seen: HashMap<&Expr, ()> = HashMap::new();
+    let mut seen: IdMap<&Expr, ()> = id_map();
     for s in &sess.stmts {
         let Some(st) = model.statements.get(s.0 as usize) else {
             continue;

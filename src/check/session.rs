@@ -13,9 +13,11 @@
 //! inconsistency in one dispute is reported on its own and does not silence
 //! the findings of an unrelated dispute.
 
+use crate::hash::{IdMap, id_map};
 use crate::logic::{Assignment, Budget, Problem, Stop, atoms_of, mus};
 use crate::model::{AtomId, Expr, Model, ScenarioId, StmtId, Strength, TopicId};
 use petgraph::unionfind::UnionFind;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
 /// One independent part of the model.
@@ -138,15 +140,15 @@ impl Components {
 pub type Set = Vec<usize>;
 
 /// Hints from the items' formulas: evaluation, and simple chains.
-struct ExprHints<'a>(&'a [Expr], bool);
+struct ExprHints<'a, 'm>(&'a [Cow<'m, Expr>], bool);
 
-impl mus::Hints for ExprHints<'_> {
+impl mus::Hints for ExprHints<'_, '_> {
     fn holds(&self, item: usize, a: &Assignment) -> Option<bool> {
         self.0.get(item).map(|e| a.eval(e))
     }
 
     fn known_minimal(&self, set: &[usize]) -> bool {
-        let exprs: Option<Vec<&Expr>> = set.iter().map(|i| self.0.get(*i)).collect();
+        let exprs: Option<Vec<&Expr>> = set.iter().map(|i| self.0.get(*i).map(|e| &**e)).collect();
         exprs.is_some_and(|e| super::explain::simple_chain(&e))
     }
 
@@ -179,8 +181,8 @@ pub struct Session<'m> {
     /// The solver.
     pub problem: Problem,
     keys: Vec<ItemKey>,
-    pub(crate) exprs: Vec<Expr>,
-    index: HashMap<ItemKey, usize>,
+    pub(crate) exprs: Vec<Cow<'m, Expr>>,
+    index: IdMap<ItemKey, usize>,
     /// Statements of the session, in source order.
     pub stmts: Vec<StmtId>,
     /// Definition atoms of the session.
@@ -208,7 +210,7 @@ impl<'m> Session<'m> {
             problem: Problem::new(),
             keys: Vec::new(),
             exprs: Vec::new(),
-            index: HashMap::new(),
+            index: id_map(),
             stmts: Vec::new(),
             defs: Vec::new(),
             formulas: Vec::new(),
@@ -226,13 +228,16 @@ impl<'m> Session<'m> {
     }
 
     /// The formula an item key stands for.
-    fn expr_of(&self, key: &ItemKey) -> Expr {
+    fn expr_of(&self, key: &ItemKey) -> Cow<'m, Expr> {
         let m = self.model;
-        match key {
-            ItemKey::Stmt(s) => m
-                .statements
-                .get(s.0 as usize)
-                .map_or(Expr::And(vec![]), |s| s.formula.clone()),
+        if let ItemKey::Stmt(s) = key {
+            return match m.statements.get(s.0 as usize) {
+                Some(s) => Cow::Borrowed(&s.formula),
+                None => Cow::Owned(Expr::And(vec![])),
+            };
+        }
+        Cow::Owned(match key {
+            ItemKey::Stmt(_) => Expr::And(vec![]),
             ItemKey::Neg(s) => Expr::Not(Box::new(
                 m.statements
                     .get(s.0 as usize)
@@ -249,7 +254,7 @@ impl<'m> Session<'m> {
                 .get(sc.0 as usize)
                 .map_or(Expr::And(vec![]), |s| Expr::And(s.formulas.clone())),
             ItemKey::Formula(i) => self.formulas.get(*i).cloned().unwrap_or(Expr::And(vec![])),
-        }
+        })
     }
 
     /// The item for a key, added on first use.

@@ -101,7 +101,7 @@ pub fn cnf(model: &Model) -> Cnf {
         items.push((p.add_item(&axiom), None));
     }
     // Renumber: selectors vanish, other variables keep their order.
-    let selector: HashMap<u32, usize> = p.item_of_var.clone();
+    let selector = p.item_of_var.clone();
     let mut number: HashMap<u32, i32> = HashMap::new();
     let mut next = 0i32;
     for v in 0..p.next_var {

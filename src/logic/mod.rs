@@ -20,10 +20,10 @@ pub mod export;
 pub mod mus;
 mod sat;
 
+use crate::hash::{IdMap, id_map};
 use crate::model::{AtomId, Expr};
 use rustsat::types::Lit;
 use sat::Sat;
-use std::collections::{BTreeMap, HashMap};
 use std::time::Instant;
 
 /// The solver gave up (it failed, or the time budget ran out).
@@ -59,23 +59,34 @@ impl Budget {
 /// An assignment of truth values to atoms (unassigned atoms are false).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Assignment {
-    values: BTreeMap<AtomId, bool>,
+    /// Sorted by atom, each atom once.
+    values: Vec<(AtomId, bool)>,
 }
 
 impl Assignment {
     /// The value of an atom.
     pub fn get(&self, atom: AtomId) -> bool {
-        self.values.get(&atom).copied().unwrap_or(false)
+        match self.values.binary_search_by_key(&atom, |(a, _)| *a) {
+            Ok(i) => self.values.get(i).is_some_and(|(_, v)| *v),
+            Err(_) => false,
+        }
     }
 
     /// Sets the value of an atom.
     pub fn set(&mut self, atom: AtomId, value: bool) {
-        self.values.insert(atom, value);
+        match self.values.binary_search_by_key(&atom, |(a, _)| *a) {
+            Ok(i) => {
+                if let Some(slot) = self.values.get_mut(i) {
+                    slot.1 = value;
+                }
+            }
+            Err(i) => self.values.insert(i, (atom, value)),
+        }
     }
 
     /// The atoms that are true, in id order.
     pub fn true_atoms(&self) -> impl Iterator<Item = AtomId> + '_ {
-        self.values.iter().filter(|(_, v)| **v).map(|(a, _)| *a)
+        self.values.iter().filter(|(_, v)| *v).map(|(a, _)| *a)
     }
 
     /// Whether `expr` is true here.
@@ -94,8 +105,33 @@ pub enum Outcome {
     Unsat(Vec<usize>),
 }
 
+/// Evaluates a shallow formula directly (recursion bounded by `depth`);
+/// `None` when it is deeper or wider than that.
+fn eval_small(expr: &Expr, value: &dyn Fn(AtomId) -> bool, depth: u32) -> Option<bool> {
+    let d = depth.checked_sub(1)?;
+    Some(match expr {
+        Expr::Atom(a) => value(*a),
+        Expr::Not(x) => !eval_small(x, value, d)?,
+        Expr::Implies(a, b) => !eval_small(a, value, d)? || eval_small(b, value, d)?,
+        Expr::Iff(a, b) => eval_small(a, value, d)? == eval_small(b, value, d)?,
+        Expr::And(xs) | Expr::Or(xs) if xs.len() <= 4 => {
+            let is_and = matches!(expr, Expr::And(_));
+            let mut acc = is_and;
+            for x in xs {
+                let v = eval_small(x, value, d)?;
+                acc = if is_and { acc && v } else { acc || v };
+            }
+            acc
+        }
+        Expr::And(_) | Expr::Or(_) => return None,
+    })
+}
+
 /// Evaluates `expr` under `value` without recursion.
 pub fn eval(expr: &Expr, value: &dyn Fn(AtomId) -> bool) -> bool {
+    if let Some(v) = eval_small(expr, value, 4) {
+        return v;
+    }
     enum Task<'a> {
         Visit(&'a Expr),
         Not,
@@ -247,9 +283,9 @@ pub struct Problem {
     next_var: u32,
     reserved: u32,
     truth: Option<Lit>,
-    atom_vars: HashMap<AtomId, Lit>,
+    atom_vars: IdMap<AtomId, Lit>,
     selectors: Vec<Lit>,
-    item_of_var: HashMap<u32, usize>,
+    item_of_var: IdMap<u32, usize>,
     /// Every clause added, when recording (for [`export`]).
     record: Option<Vec<Vec<Lit>>>,
 }
@@ -277,9 +313,9 @@ impl Problem {
             next_var: 0,
             reserved: 0,
             truth: None,
-            atom_vars: HashMap::new(),
+            atom_vars: id_map(),
             selectors: Vec::new(),
-            item_of_var: HashMap::new(),
+            item_of_var: id_map(),
             record: None,
         }
     }
@@ -508,12 +544,13 @@ impl Problem {
     /// The atom values of the last satisfying assignment (atoms this problem
     /// has never seen are false).
     pub fn assignment(&self) -> Assignment {
-        let mut a = Assignment::default();
-        for (atom, lit) in &self.atom_vars {
-            let v = self.solver.value(*lit);
-            a.set(*atom, v);
-        }
-        a
+        let mut values: Vec<(AtomId, bool)> = self
+            .atom_vars
+            .iter()
+            .map(|(atom, lit)| (*atom, self.solver.value(*lit)))
+            .collect();
+        values.sort_unstable_by_key(|(a, _)| *a);
+        Assignment { values }
     }
 }
 
