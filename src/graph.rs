@@ -223,7 +223,7 @@ fn dot_str(s: &str) -> String {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
             '\n' => out.push_str("\\n"),
-            c if c.is_control() => {
+            c if crate::render::is_unsafe_char(c) => {
                 let _ = write!(out, "\\\\u{{{:x}}}", c as u32);
             }
             c => out.push(c),
@@ -281,7 +281,7 @@ fn mermaid_str(s: &str) -> String {
             '\n' => out.push_str("<br/>"),
             '<' => out.push_str("#lt;"),
             '>' => out.push_str("#gt;"),
-            c if c.is_control() => out.push(' '),
+            c if crate::render::is_unsafe_char(c) => out.push(' '),
             c => out.push(c),
         }
     }
@@ -355,6 +355,8 @@ mod tests {
     fn escapes_labels() {
         assert_eq!(dot_str("a\"b\\c\n\u{1b}"), "\"a\\\"b\\\\c\\n\\\\u{1b}\"");
         assert_eq!(mermaid_str("<\"x\">"), "\"#lt;#quot;x#quot;#gt;\"");
+        assert_eq!(dot_str("a\u{202e}b"), "\"a\\\\u{202e}b\"");
+        assert_eq!(mermaid_str("a\u{202e}b"), "\"a b\"");
     }
 
     #[test]

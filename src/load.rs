@@ -113,6 +113,11 @@ impl Loaded {
     }
 }
 
+/// At most this many syntax errors are reported per file (then one
+/// diagnostic says how many more there are): a binary file must not produce
+/// hundreds of thousands of diagnostics.
+pub const MAX_SYNTAX_ERRORS: usize = 200;
+
 /// Maximum depth of nested includes.
 pub const MAX_INCLUDE_DEPTH: usize = 64;
 
@@ -210,8 +215,25 @@ impl<'f, F: FileSystem> Loader<'f, F> {
                     .get(id)
                     .map(|f| f.text.as_str())
                     .unwrap_or("");
-                let (file, diags) = syntax::parse(id, text);
+                let (file, mut diags) = syntax::parse(id, text);
                 self.loaded.asts.push(file);
+                if diags.len() > MAX_SYNTAX_ERRORS {
+                    let rest = diags.len() - MAX_SYNTAX_ERRORS;
+                    let at = diags
+                        .get(MAX_SYNTAX_ERRORS)
+                        .map_or(Span::new(id, 0, 0), |d| d.span);
+                    diags.truncate(MAX_SYNTAX_ERRORS);
+                    diags.push(
+                        Diagnostic::new(
+                            Kind::SyntaxError,
+                            at,
+                            format!(
+                                "too many syntax errors: {rest} more in this file are not shown"
+                            ),
+                        )
+                        .with_help("is this a rule file? fix the errors above and check again"),
+                    );
+                }
                 self.loaded.diagnostics.extend(diags);
                 id
             }
@@ -359,6 +381,18 @@ impl<'f, F: FileSystem> Loader<'f, F> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn syntax_errors_are_capped_per_file() {
+        let mut fs = MemoryFs::new();
+        fs.insert("junk.stance", "$\n".repeat(1000));
+        let mut loader = Loader::new(&fs);
+        loader.add_root("junk.stance").unwrap();
+        let loaded = loader.finish();
+        assert_eq!(loaded.diagnostics.len(), MAX_SYNTAX_ERRORS + 1);
+        let last = loaded.diagnostics.last().unwrap();
+        assert!(last.message.contains("800 more"), "{}", last.message);
+    }
 
     #[test]
     fn join_normalises_and_confines() {
