@@ -567,40 +567,68 @@ fn run_explain(args: ExplainArgs) -> i32 {
     }
 }
 
+// ---- one model (graph, export) --------------------------------------
+
+/// Loads one root file with its includes (`None` or `-`: standard input)
+/// under `root` (default: the working directory). Returns the loaded files
+/// (one unit), or an exit code after reporting the trouble.
+fn load_unit(path: Option<&Path>, root: Option<&Path>) -> Result<stancecheck::load::Loaded, i32> {
+    let cwd = std::env::current_dir()
+        .map_err(|e| trouble(format!("cannot read the current directory: {e}")))?;
+    let root_arg = root.map_or_else(|| cwd.clone(), Path::to_path_buf);
+    let root = match std::fs::canonicalize(&root_arg) {
+        Ok(r) if r.is_dir() => r,
+        _ => {
+            return Err(trouble(format!(
+                "cannot open root `{}`",
+                root_arg.display()
+            )));
+        }
+    };
+    let fs = DiskFs { root };
+    let mut loader = Loader::new(&fs);
+    match path {
+        Some(path) if path.as_os_str() != "-" => {
+            let real = std::fs::canonicalize(cwd.join(path))
+                .map_err(|e| trouble(format!("cannot open `{}`: {e}", path.display())))?;
+            let Some(rel) = fs.relative(&real) else {
+                return Err(trouble(format!("`{}` is outside the root", path.display())));
+            };
+            loader
+                .add_root(&rel)
+                .map_err(|e| trouble(format!("cannot read `{rel}`: {e}")))?;
+        }
+        _ => {
+            let mut bytes = Vec::new();
+            std::io::stdin()
+                .read_to_end(&mut bytes)
+                .map_err(|e| trouble(format!("cannot read standard input: {e}")))?;
+            loader.add_text("<stdin>", &bytes);
+        }
+    }
+    Ok(loader.finish())
+}
+
+/// [`load_unit`], resolved.
+fn load_model(
+    path: Option<&Path>,
+    root: Option<&Path>,
+) -> Result<(stancecheck::load::Loaded, stancecheck::model::Model), i32> {
+    let loaded = load_unit(path, root)?;
+    let Some(u) = loaded.units.first() else {
+        return Err(trouble("nothing to read"));
+    };
+    let (model, _) = pipeline::resolve_unit(&loaded, u);
+    Ok((loaded, model))
+}
+
 // ---- graph ----------------------------------------------------------
 
 fn run_graph(args: GraphArgs) -> i32 {
-    let cwd = match std::env::current_dir() {
-        Ok(c) => c,
-        Err(e) => return trouble(format!("cannot read the current directory: {e}")),
+    let (_, model) = match load_model(Some(&args.path), args.root.as_deref()) {
+        Ok(x) => x,
+        Err(code) => return code,
     };
-    let root_arg = args.root.clone().unwrap_or_else(|| cwd.clone());
-    let root = match std::fs::canonicalize(&root_arg) {
-        Ok(r) if r.is_dir() => r,
-        _ => return trouble(format!("cannot open root `{}`", root_arg.display())),
-    };
-    let fs = DiskFs { root: root.clone() };
-    let real = match std::fs::canonicalize(cwd.join(&args.path)) {
-        Ok(r) => r,
-        Err(e) => return trouble(format!("cannot open `{}`: {e}", args.path.display())),
-    };
-    let Some(rel) = fs.relative(&real) else {
-        return trouble(format!("`{}` is outside the root", args.path.display()));
-    };
-    let mut loader = Loader::new(&fs);
-    if let Err(e) = loader.add_root(&rel) {
-        return trouble(format!("cannot read `{rel}`: {e}"));
-    }
-    let loaded = loader.finish();
-    let Some(unit) = loaded.units.first() else {
-        return trouble("nothing to draw");
-    };
-    let files: Vec<_> = unit
-        .files
-        .iter()
-        .filter_map(|&f| loaded.ast(f).map(|a| (f, a)))
-        .collect();
-    let (model, _) = stancecheck::resolve::resolve(&loaded.sources, &files);
     let mut highlight = std::collections::BTreeSet::new();
     if !args.highlight.is_empty() {
         let out = stancecheck::check::check(&model, &CheckOptions::default());
@@ -805,48 +833,14 @@ struct ExportArgs {
 }
 
 fn run_export(args: ExportArgs) -> i32 {
-    let cwd = match std::env::current_dir() {
-        Ok(c) => c,
-        Err(e) => return trouble(format!("cannot read the current directory: {e}")),
+    let loaded = match load_unit(args.path.as_deref(), args.root.as_deref()) {
+        Ok(x) => x,
+        Err(code) => return code,
     };
-    let root_arg = args.root.clone().unwrap_or_else(|| cwd.clone());
-    let root = match std::fs::canonicalize(&root_arg) {
-        Ok(r) if r.is_dir() => r,
-        _ => return trouble(format!("cannot open root `{}`", root_arg.display())),
+    let (model, diags) = match loaded.units.first() {
+        Some(u) => pipeline::resolve_unit(&loaded, u),
+        None => return trouble("nothing to export"),
     };
-    let fs = DiskFs { root: root.clone() };
-    let mut loader = Loader::new(&fs);
-    match &args.path {
-        Some(path) if path.as_os_str() != "-" => {
-            let real = match std::fs::canonicalize(cwd.join(path)) {
-                Ok(r) => r,
-                Err(e) => return trouble(format!("cannot open `{}`: {e}", path.display())),
-            };
-            let Some(rel) = fs.relative(&real) else {
-                return trouble(format!("`{}` is outside the root", path.display()));
-            };
-            if let Err(e) = loader.add_root(&rel) {
-                return trouble(format!("cannot read `{rel}`: {e}"));
-            }
-        }
-        _ => {
-            let mut bytes = Vec::new();
-            if let Err(e) = std::io::stdin().read_to_end(&mut bytes) {
-                return trouble(format!("cannot read standard input: {e}"));
-            }
-            loader.add_text("<stdin>", &bytes);
-        }
-    }
-    let loaded = loader.finish();
-    let Some(unit) = loaded.units.first() else {
-        return trouble("nothing to export");
-    };
-    let files: Vec<_> = unit
-        .files
-        .iter()
-        .filter_map(|&f| loaded.ast(f).map(|a| (f, a)))
-        .collect();
-    let (model, diags) = stancecheck::resolve::resolve(&loaded.sources, &files);
     let errors: Vec<Diagnostic> = loaded
         .diagnostics
         .iter()

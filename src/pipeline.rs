@@ -37,6 +37,16 @@ pub fn checked_units(loaded: &Loaded) -> Vec<&Unit> {
         .collect()
 }
 
+/// Resolves the files of one unit into its model.
+pub fn resolve_unit(loaded: &Loaded, unit: &Unit) -> (crate::model::Model, Vec<Diagnostic>) {
+    let files: Vec<_> = unit
+        .files
+        .iter()
+        .filter_map(|&f| loaded.ast(f).map(|a| (f, a)))
+        .collect();
+    resolve::resolve(&loaded.sources, &files)
+}
+
 /// Resolves and checks every unit of a run.
 pub fn run(loaded: &Loaded, options: &CheckOptions) -> Report {
     let mut diagnostics = loaded.diagnostics.clone();
@@ -49,12 +59,7 @@ pub fn run(loaded: &Loaded, options: &CheckOptions) -> Report {
         for &f in &unit.files {
             *units_of_file.entry(f).or_default() += 1;
         }
-        let files: Vec<_> = unit
-            .files
-            .iter()
-            .filter_map(|&f| loaded.ast(f).map(|a| (f, a)))
-            .collect();
-        let (model, diags) = resolve::resolve(&loaded.sources, &files);
+        let (model, diags) = resolve_unit(loaded, unit);
         // Lines dropped for syntax errors may have used a declaration: do
         // not call anything unused in a model with syntax errors.
         let broken = loaded
