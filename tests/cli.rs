@@ -2,43 +2,11 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// A fresh temporary directory, removed on drop.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new() -> TempDir {
-        static N: AtomicUsize = AtomicUsize::new(0);
-        let dir = std::env::temp_dir().join(format!(
-            "stance-cli-{}-{}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::SeqCst)
-        ));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        TempDir(dir)
-    }
-
-    fn write(&self, rel: &str, bytes: impl AsRef<[u8]>) -> &TempDir {
-        let p = self.0.join(rel);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, bytes).unwrap();
-        self
-    }
-
-    fn path(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
+mod common;
+use common::TempDir;
 
 fn stance(dir: &Path, args: &[&str]) -> Output {
     stance_stdin(dir, args, None)
@@ -72,7 +40,7 @@ const CLEAN: &str = "party a \"A\"\ntopic x \"X\"\nparty a {\n  requires x\n}\n"
 
 #[test]
 fn clean_file_exits_zero() {
-    let t = TempDir::new();
+    let t = TempDir::new("cli");
     t.write("ok.stance", CLEAN);
     let o = stance(t.path(), &["check", "ok.stance", "--color", "never"]);
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
@@ -80,7 +48,7 @@ fn clean_file_exits_zero() {
 
 #[test]
 fn syntax_error_exits_one_and_names_the_line() {
-    let t = TempDir::new();
+    let t = TempDir::new("cli");
     t.write(
         "bad.stance",
         "party a\ntopic x\nparty a {\n  requires x and\n}\n",
@@ -94,7 +62,7 @@ fn syntax_error_exits_one_and_names_the_line() {
 
 #[test]
 fn missing_path_exits_two() {
-    let t = TempDir::new();
+    let t = TempDir::new("cli");
     let o = stance(t.path(), &["check", "nope.stance"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("nope.stance"));
@@ -102,7 +70,7 @@ fn missing_path_exits_two() {
 
 #[test]
 fn usage_error_exits_two() {
-    let t = TempDir::new();
+    let t = TempDir::new("cli");
     let o = stance(t.path(), &["check", "--format", "yaml"]);
     assert_eq!(o.status.code(), Some(2));
     let o = stance(t.path(), &["check", "-A", "syntax-error"]);
@@ -113,7 +81,7 @@ fn usage_error_exits_two() {
 
 #[test]
 fn invalid_utf8_names_the_byte_offset() {
-    let t = TempDir::new();
+    let t = TempDir::new("cli");
     t.write("bin.stance", b"party a\n\xff\xfe\n");
     let o = stance(t.path(), &["check", "bin.stance", "--format", "short"]);
     assert_eq!(o.status.code(), Some(1));
@@ -124,7 +92,7 @@ fn invalid_utf8_names_the_byte_offset() {
 
 #[test]
 fn bom_and_crlf_are_accepted() {
-    let t = TempDir::new();
+    let t = TempDir::new("cli");
     t.write(
         "crlf.stance",
         format!("\u{feff}{}", CLEAN.replace('\n', "\r\n")),
@@ -135,7 +103,7 @@ fn bom_and_crlf_are_accepted() {
 
 #[test]
 fn deny_warnings_turns_warnings_into_failure() {
-    let t = TempDir::new();
+    let t = TempDir::new("cli");
     t.write(
         "w.stance",
         "party a\ntopic x\ntopic unused\nparty a {\n  requires x\n}\n",
@@ -162,7 +130,7 @@ fn deny_warnings_turns_warnings_into_failure() {
 
 #[test]
 fn directories_are_walked_sorted_and_included_files_checked_once() {
-    let t = TempDir::new();
+    let t = TempDir::new("cli");
     t.write(
         "rules/b.stance",
         "include \"shared/actors.stance\"\nparty a {\n  requires x\n}\n",
@@ -181,7 +149,7 @@ fn directories_are_walked_sorted_and_included_files_checked_once() {
 
 #[test]
 fn include_outside_root_is_refused_without_reading() {
-    let t = TempDir::new();
+    let t = TempDir::new("cli");
     t.write("secret.stance", "party SECRET_CONTENT\n");
     t.write(
         "root/main.stance",
@@ -198,7 +166,7 @@ fn include_outside_root_is_refused_without_reading() {
 #[cfg(unix)]
 #[test]
 fn symlink_escaping_the_root_is_refused() {
-    let t = TempDir::new();
+    let t = TempDir::new("cli");
     t.write("outside/secret.stance", "party SECRET_CONTENT\n");
     t.write(
         "root/main.stance",
@@ -222,7 +190,7 @@ fn symlink_escaping_the_root_is_refused() {
 
 #[test]
 fn stdin_with_filename() {
-    let t = TempDir::new();
+    let t = TempDir::new("cli");
     let o = stance_stdin(
         t.path(),
         &[
@@ -241,7 +209,7 @@ fn stdin_with_filename() {
 
 #[test]
 fn json_output_is_valid_and_stable() {
-    let t = TempDir::new();
+    let t = TempDir::new("cli");
     t.write(
         "j.stance",
         "party a\ntopic x\ntopic y\nparty a {\n  requires x and\n}\n",
@@ -259,7 +227,7 @@ fn json_output_is_valid_and_stable() {
 
 #[test]
 fn explain_lists_and_explains() {
-    let t = TempDir::new();
+    let t = TempDir::new("cli");
     let o = stance(t.path(), &["explain", "--list"]);
     assert_eq!(o.status.code(), Some(0));
     assert!(stdout(&o).contains("SC1003"));
@@ -273,7 +241,7 @@ fn explain_lists_and_explains() {
 
 #[test]
 fn color_never_prints_no_escape() {
-    let t = TempDir::new();
+    let t = TempDir::new("cli");
     t.write(
         "c.stance",
         "party a\ntopic x\nparty a {\n  requires x and\n}\n",

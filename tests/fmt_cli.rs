@@ -2,46 +2,11 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// A fresh temporary directory, removed on drop.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new() -> TempDir {
-        static N: AtomicUsize = AtomicUsize::new(0);
-        let dir = std::env::temp_dir().join(format!(
-            "stance-fmt-{}-{}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::SeqCst)
-        ));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        TempDir(dir)
-    }
-
-    fn write(&self, rel: &str, text: &str) {
-        let p = self.0.join(rel);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, text).unwrap();
-    }
-
-    fn read(&self, rel: &str) -> String {
-        std::fs::read_to_string(self.0.join(rel)).unwrap()
-    }
-
-    fn path(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
+mod common;
+use common::TempDir;
 
 fn stance(dir: &Path, args: &[&str], stdin: Option<&str>) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_stance"));
@@ -82,7 +47,7 @@ const BROKEN: &str = "party a {\n  requires\n}\n";
 
 #[test]
 fn check_mode_prints_a_diff_and_changes_nothing() {
-    let t = TempDir::new();
+    let t = TempDir::new("fmt");
     t.write("rules/messy.stance", MESSY);
     t.write("rules/tidy.stance", TIDY);
     let o = stance(t.path(), &["fmt", "--check"], None);
@@ -105,7 +70,7 @@ fn check_mode_prints_a_diff_and_changes_nothing() {
 
 #[test]
 fn rewrites_in_place_then_check_passes() {
-    let t = TempDir::new();
+    let t = TempDir::new("fmt");
     t.write("a.stance", MESSY);
     t.write("sub/b.stance", "topic   y\r\n");
     t.write("notes.txt", "topic   z\n");
@@ -120,7 +85,7 @@ fn rewrites_in_place_then_check_passes() {
 
 #[test]
 fn ignored_paths_are_not_formatted() {
-    let t = TempDir::new();
+    let t = TempDir::new("fmt");
     t.write(".stanceignore", "skip\n");
     t.write("skip/a.stance", MESSY);
     t.write("b.stance", MESSY);
@@ -132,7 +97,7 @@ fn ignored_paths_are_not_formatted() {
 
 #[test]
 fn standard_input_to_standard_output() {
-    let t = TempDir::new();
+    let t = TempDir::new("fmt");
     let o = stance(t.path(), &["fmt", "-"], Some(MESSY));
     assert_eq!(o.status.code(), Some(0), "{}", err(&o));
     assert_eq!(out(&o), TIDY);
@@ -149,7 +114,7 @@ fn standard_input_to_standard_output() {
 
 #[test]
 fn syntax_errors_leave_the_file_untouched() {
-    let t = TempDir::new();
+    let t = TempDir::new("fmt");
     t.write("bad.stance", BROKEN);
     t.write("good.stance", MESSY);
     let o = stance(t.path(), &["fmt"], None);
@@ -175,7 +140,7 @@ fn syntax_errors_leave_the_file_untouched() {
 
 #[test]
 fn invalid_utf8_is_reported_and_untouched() {
-    let t = TempDir::new();
+    let t = TempDir::new("fmt");
     std::fs::write(t.path().join("bin.stance"), b"topic a\xff\n").unwrap();
     let o = stance(t.path(), &["fmt"], None);
     assert_eq!(o.status.code(), Some(1));
@@ -188,7 +153,7 @@ fn invalid_utf8_is_reported_and_untouched() {
 
 #[test]
 fn unreadable_path_exits_two_and_writes_nothing() {
-    let t = TempDir::new();
+    let t = TempDir::new("fmt");
     t.write("a.stance", MESSY);
     let o = stance(t.path(), &["fmt", "a.stance", "missing.stance"], None);
     assert_eq!(o.status.code(), Some(2));
