@@ -22,18 +22,7 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, sess: &mut Session<'_>) -> Result<(), Stop>
         return Ok(());
     }
     let model = ctx.model;
-    let keep = |keys: &[ItemKey]| {
-        let mut ps: Vec<_> = keys
-            .iter()
-            .filter_map(|k| match k {
-                ItemKey::Stmt(s) => model.statements.get(s.0 as usize).and_then(|s| s.party),
-                _ => None,
-            })
-            .collect();
-        ps.sort_unstable();
-        ps.dedup();
-        ps.len() >= 2
-    };
+    let keep = |keys: &[ItemKey]| super::involves_several_parties(model, keys);
     let (sets, complete) = sess.muses(&items, &[], &ctx.budget, ctx.room(kind), false, &keep)?;
     if !complete {
         ctx.cut();

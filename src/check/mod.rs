@@ -213,6 +213,61 @@ fn run<T>(ctx: &mut Ctx<'_>, r: Result<T, Stop>) -> Option<T> {
     }
 }
 
+/// The minimal sets that make `extra` impossible together with `base`
+/// (which holds), or `None` when `extra` can hold — then the outcome found
+/// joins `models`, the few latest outcomes that answer later questions
+/// without the solver. Shared by `ruled-out` and `unattainable-preference`.
+pub(crate) fn sets_against(
+    ctx: &mut Ctx<'_>,
+    sess: &mut Session<'_>,
+    base: &[usize],
+    extra: usize,
+    models: &mut Vec<crate::logic::Assignment>,
+) -> Result<Option<Vec<Vec<usize>>>, Stop> {
+    ctx.budget.check()?;
+    let mut q = base.to_vec();
+    q.push(extra);
+    if sess.problem.is_sat(&q)? {
+        // Keep the few latest outcomes: enough for the fast path, and
+        // linear work on long lists of conditions.
+        if models.len() >= 8 {
+            models.remove(1);
+        }
+        models.push(sess.problem.assignment());
+        return Ok(None);
+    }
+    let (sets, complete) = sess.muses(
+        base,
+        &[extra],
+        &ctx.budget,
+        ctx.options.max_sets,
+        true,
+        &|_| true,
+    )?;
+    if !complete {
+        ctx.cut();
+    }
+    Ok(Some(sets))
+}
+
+/// Whether the statements among `keys` belong to two or more parties (the
+/// filter that makes a minimal set a conflict or a disputed claim).
+pub(crate) fn involves_several_parties(model: &Model, keys: &[ItemKey]) -> bool {
+    let mut first = None;
+    for k in keys {
+        if let ItemKey::Stmt(s) = k
+            && let Some(p) = model.statements.get(s.0 as usize).and_then(|s| s.party)
+        {
+            match first {
+                None => first = Some(p),
+                Some(q) if q != p => return true,
+                Some(_) => {}
+            }
+        }
+    }
+    false
+}
+
 /// Runs every check on a resolved model.
 pub fn check(model: &Model, options: &CheckOptions) -> CheckOutput {
     let deadline = options.time_budget.map(|d| Instant::now() + d);

@@ -41,30 +41,10 @@ pub(crate) fn run(
         if models.iter().any(|m| m.eval(&st.formula)) {
             continue;
         }
-        ctx.budget.check()?;
         let pi = sess.item(ItemKey::Stmt(p));
-        let mut q = base.clone();
-        q.push(pi);
-        if sess.problem.is_sat(&q)? {
-            // Keep the few latest outcomes: enough for the fast path,
-            // and linear work on long lists of conditions.
-            if models.len() >= 8 {
-                models.remove(1);
-            }
-            models.push(sess.problem.assignment());
+        let Some(sets) = super::sets_against(ctx, sess, &base, pi, models)? else {
             continue;
-        }
-        let (sets, complete) = sess.muses(
-            &base,
-            &[pi],
-            &ctx.budget,
-            ctx.options.max_sets,
-            true,
-            &|_| true,
-        )?;
-        if !complete {
-            ctx.cut();
-        }
+        };
         let who = model.party_name(st.party).unwrap_or("?");
         for set in sets {
             let mut keys = sess.keys_of(&set);

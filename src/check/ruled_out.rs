@@ -50,30 +50,10 @@ pub(crate) fn run(
         if models.iter().any(|m| m.eval(c)) {
             continue;
         }
-        ctx.budget.check()?;
         let ci = sess.formula_item(c);
-        let mut q = base.clone();
-        q.push(ci);
-        if sess.problem.is_sat(&q)? {
-            // Keep the few latest outcomes: enough for the fast path,
-            // and linear work on long lists of conditions.
-            if models.len() >= 8 {
-                models.remove(1);
-            }
-            models.push(sess.problem.assignment());
+        let Some(sets) = super::sets_against(ctx, sess, &base, ci, models)? else {
             continue;
-        }
-        let (sets, complete) = sess.muses(
-            &base,
-            &[ci],
-            &ctx.budget,
-            ctx.options.max_sets,
-            true,
-            &|_| true,
-        )?;
-        if !complete {
-            ctx.cut();
-        }
+        };
         let Some(st) = model.statements.get(s.0 as usize) else {
             continue;
         };
