@@ -42,8 +42,8 @@ pub(crate) struct F {
 //   unary   := ("not" | "!") unary | atom | "(" iff ")"
 //   atom    := TOPIC ( "@" PARTY )?
 
-/// The operands of an n-ary chain; allocates only from the second operand
-/// on.
+/// The operands of an n-ary chain; the buffer is reused from chain to
+/// chain, each node gets an exact-size copy.
 #[derive(Default)]
 pub(crate) struct Chain {
     one: Option<F>,
@@ -62,7 +62,6 @@ impl Chain {
                 }
                 Some(first) => {
                     self.lo = first.lo;
-                    self.many.reserve_exact(2);
                     self.many.push(first.f);
                 }
             }
@@ -72,13 +71,14 @@ impl Chain {
     }
 
     /// The chain as one formula: its only operand or an n-ary node.
-    fn close(&mut self, i: Toks<'_>, node: fn(Vec<Formula>) -> FormulaKind) -> Option<F> {
+    fn close(&mut self, i: Toks<'_>, node: fn(Box<[Formula]>) -> FormulaKind) -> Option<F> {
         if self.many.is_empty() {
             return self.one.take();
         }
         let (lo, hi) = (self.lo, self.hi);
         let f = Formula {
-            kind: node(std::mem::take(&mut self.many)),
+            // an exact-size node; the buffer is kept for the next chain
+            kind: node(self.many.drain(..).collect()),
             span: i.span(lo, hi),
         };
         Some(F { f, lo, hi })

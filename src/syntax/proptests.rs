@@ -411,7 +411,7 @@ fn print(g: &G, out: &mut String) {
 
 fn ident(name: &str) -> Ident {
     Ident {
-        name: name.to_owned(),
+        name: name.into(),
         span: Span::default(),
     }
 }
