@@ -205,8 +205,8 @@ pub enum Item {
     Assume {
         /// Optional statement label.
         label: Option<Ident>,
-        /// The assumed formula.
-        formula: Formula,
+        /// The assumed formula (boxed: keeps every item small).
+        formula: Box<Formula>,
         /// Optional quote.
         quote: Option<Str>,
         /// The whole item.
@@ -230,12 +230,13 @@ pub enum Item {
 /// A statement inside a party block.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Statement {
-    /// Optional `label:` prefix.
-    pub label: Option<Ident>,
+    /// Optional `label:` prefix (boxed, like the quote: most statements
+    /// have neither, and statements are the bulk of a tree).
+    pub label: Option<Box<Ident>>,
     /// What the statement says.
     pub stance: Stance,
     /// Optional trailing quote (the party's words or the source).
-    pub quote: Option<Str>,
+    pub quote: Option<Box<Str>>,
     /// The whole statement, label to quote.
     pub span: Span,
     /// The statement without label and quote (keyword to end of formula).
@@ -310,8 +311,9 @@ pub enum FormulaKind {
     Atom {
         /// The topic.
         topic: Ident,
-        /// The party after `@`, if any.
-        party: Option<Ident>,
+        /// The party after `@`, if any (boxed: rare, and it keeps every
+        /// formula node small).
+        party: Option<Box<Ident>>,
     },
     /// `not F`.
     Not(Box<Formula>),
@@ -407,5 +409,16 @@ mod tests {
         }
         assert_ne!(Name::from("a"), Name::from("b"));
         assert_eq!(std::mem::size_of::<Name>(), 16);
+    }
+
+    /// The tree is most of the memory of a big check: keep its nodes small.
+    #[test]
+    #[cfg(target_pointer_width = "64")]
+    fn nodes_stay_small() {
+        use std::mem::size_of;
+        assert!(size_of::<Ident>() <= 32);
+        assert!(size_of::<Formula>() <= 56);
+        assert!(size_of::<Statement>() <= 160);
+        assert!(size_of::<Item>() <= 104);
     }
 }

@@ -365,7 +365,7 @@ impl<'a> Resolver<'a> {
         if failed { Err(Failed) } else { Ok(out) }
     }
 
-    fn label(&mut self, label: &Option<ast::Ident>) -> Result<Option<String>, Failed> {
+    fn label(&mut self, label: Option<&ast::Ident>) -> Result<Option<String>, Failed> {
         let Some(label) = label else { return Ok(None) };
         if let Some(&first) = self.labels.get(label.name.as_str()) {
             self.diags.push(
@@ -411,7 +411,7 @@ impl<'a> Resolver<'a> {
                         quote,
                         span,
                     } => {
-                        let label = self.label(label);
+                        let label = self.label(label.as_ref());
                         let f = self.formula(formula);
                         let (Ok(label), Ok(f)) = (label, f) else {
                             continue;
@@ -488,7 +488,7 @@ impl<'a> Resolver<'a> {
     }
 
     fn statement(&mut self, party: PartyId, st: &ast::Statement) {
-        let label = self.label(&st.label);
+        let label = self.label(st.label.as_deref());
         let resolved = self.stance(&st.stance);
         let (Ok(label), Ok((kind, formula, cond))) = (label, resolved) else {
             return;

@@ -338,7 +338,10 @@ fn atom(i: Toks<'_>) -> R<'_, F> {
     let lo = topic.span.start;
     let hi = party.as_ref().map_or(topic.span.end, |p| p.span.end);
     let f = Formula {
-        kind: FormulaKind::Atom { topic, party },
+        kind: FormulaKind::Atom {
+            topic,
+            party: party.map(Box::new),
+        },
         span: i.span(lo, hi),
     };
     Ok((r, F { f, lo, hi }))
@@ -533,9 +536,9 @@ fn statement(i: Toks<'_>) -> R<'_, Statement> {
     Ok((
         i,
         Statement {
-            label: lbl,
+            label: lbl.map(Box::new),
             stance,
-            quote,
+            quote: quote.map(Box::new),
             span: i.span(start, hi),
             body_span: i.span(kw.start, body_hi),
         },
@@ -718,7 +721,7 @@ fn assume(i: Toks<'_>) -> R<'_, Item> {
         i,
         Item::Assume {
             label: lbl,
-            formula: f.f,
+            formula: Box::new(f.f),
             quote,
             span: i.span(kw.start, hi),
         },
