@@ -1048,7 +1048,10 @@ fn bad_item_start(i: Toks<'_>) -> PErr {
 
 /// The whole file: items in order, recovering at line ends.
 pub(crate) fn file(mut i: Toks<'_>) -> Vec<Item> {
-    let mut items = Vec::new();
+    // room for one item per item keyword: exact for a valid file, and the
+    // item vector of a big file is never regrown (nor half empty)
+    let keywords = i.toks.iter().filter(|t| t.kind.is_item_keyword()).count();
+    let mut items = Vec::with_capacity(keywords);
     loop {
         i = i.skip_separators();
         let simple: fn(Toks<'_>) -> R<'_, Item> = match i.kind() {
