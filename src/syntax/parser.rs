@@ -572,14 +572,23 @@ fn unclosed_block(i: Toks<'_>, open: Token) -> PErr {
 /// The statements of a party block, after its `{`, through its `}`.
 /// Errors are recorded; valid statements are kept.
 fn party_body<'a>(mut i: Toks<'a>, open: Token) -> (Toks<'a>, Vec<Statement>) {
-    // room for one statement per line up to the block's end
-    let lines = i
+    // room for one statement per non-empty line up to the block's end
+    // (exact when each statement has its own line: statements are most of
+    // a big tree, so no spare room)
+    let mut lines = 0;
+    let mut line_start = true;
+    for t in i
         .toks
         .iter()
         .take_while(|t| !matches!(t.kind, K::RBrace | K::Eof) && !t.kind.is_item_keyword())
-        .filter(|t| matches!(t.kind, K::Newline | K::Semi))
-        .count();
-    let mut out = Vec::with_capacity((lines + 1).min(256));
+    {
+        let sep = matches!(t.kind, K::Newline | K::Semi);
+        if line_start && !sep {
+            lines += 1;
+        }
+        line_start = sep;
+    }
+    let mut out = Vec::with_capacity(lines.min(256));
     loop {
         i = i.skip_separators();
         match i.kind() {
