@@ -3,13 +3,153 @@
 //! Every node carries a byte [`Span`]. Parentheses leave no node: `(a)` and
 //! `a` parse to equal formulas (compare with [`Formula::same`]).
 
+use std::fmt;
+
 use crate::source::Span;
+
+/// Inline capacity of a [`Name`], in bytes.
+const INLINE: usize = 14;
+
+/// A short immutable string that needs no allocation up to 14 bytes
+/// (identifiers, labels and short quotes usually fit). Behaves like a
+/// `&str` (it dereferences to one) and compares, hashes and prints like
+/// one. 16 bytes.
+#[derive(Clone)]
+pub struct Name(Repr);
+
+#[derive(Clone)]
+enum Repr {
+    Inline { len: u8, buf: [u8; INLINE] },
+    Heap(Box<Box<str>>),
+}
+
+impl Name {
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        match &self.0 {
+            Repr::Inline { len, buf } => buf
+                .get(..usize::from(*len))
+                .and_then(|b| std::str::from_utf8(b).ok())
+                .unwrap_or_default(),
+            Repr::Heap(s) => s,
+        }
+    }
+}
+
+impl From<&str> for Name {
+    fn from(s: &str) -> Name {
+        if s.len() <= INLINE {
+            let mut buf = [0; INLINE];
+            if let Some(dst) = buf.get_mut(..s.len()) {
+                dst.copy_from_slice(s.as_bytes());
+            }
+            // s.len() <= INLINE < 256
+            Name(Repr::Inline {
+                len: s.len() as u8,
+                buf,
+            })
+        } else {
+            Name(Repr::Heap(Box::new(s.into())))
+        }
+    }
+}
+
+impl From<String> for Name {
+    fn from(s: String) -> Name {
+        if s.len() <= INLINE {
+            Name::from(s.as_str())
+        } else {
+            Name(Repr::Heap(Box::new(s.into_boxed_str())))
+        }
+    }
+}
+
+impl std::ops::Deref for Name {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl AsRef<str> for Name {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl std::borrow::Borrow<str> for Name {
+    fn borrow(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl PartialEq for Name {
+    fn eq(&self, other: &Name) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for Name {}
+
+impl std::hash::Hash for Name {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl PartialEq<str> for Name {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for Name {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl PartialEq<String> for Name {
+    fn eq(&self, other: &String) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl PartialEq<Name> for String {
+    fn eq(&self, other: &Name) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl PartialEq<Name> for str {
+    fn eq(&self, other: &Name) -> bool {
+        self == other.as_str()
+    }
+}
+
+impl PartialEq<Name> for &str {
+    fn eq(&self, other: &Name) -> bool {
+        *self == other.as_str()
+    }
+}
+
+impl fmt::Debug for Name {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl fmt::Display for Name {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self.as_str(), f)
+    }
+}
 
 /// An identifier with its span.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Ident {
     /// The identifier text.
-    pub name: String,
+    pub name: Name,
     /// Where it was written.
     pub span: Span,
 }
@@ -19,7 +159,7 @@ pub struct Ident {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Str {
     /// The value with escapes resolved.
-    pub value: String,
+    pub value: Name,
     /// Span of the literal including its quotes.
     pub span: Span,
 }
@@ -65,8 +205,8 @@ pub enum Item {
     Assume {
         /// Optional statement label.
         label: Option<Ident>,
-        /// The assumed formula.
-        formula: Formula,
+        /// The assumed formula (boxed: keeps every item small).
+        formula: Box<Formula>,
         /// Optional quote.
         quote: Option<Str>,
         /// The whole item.
@@ -90,12 +230,13 @@ pub enum Item {
 /// A statement inside a party block.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Statement {
-    /// Optional `label:` prefix.
-    pub label: Option<Ident>,
+    /// Optional `label:` prefix (boxed, like the quote: most statements
+    /// have neither, and statements are the bulk of a tree).
+    pub label: Option<Box<Ident>>,
     /// What the statement says.
     pub stance: Stance,
     /// Optional trailing quote (the party's words or the source).
-    pub quote: Option<Str>,
+    pub quote: Option<Box<Str>>,
     /// The whole statement, label to quote.
     pub span: Span,
     /// The statement without label and quote (keyword to end of formula).
@@ -170,15 +311,16 @@ pub enum FormulaKind {
     Atom {
         /// The topic.
         topic: Ident,
-        /// The party after `@`, if any.
-        party: Option<Ident>,
+        /// The party after `@`, if any (boxed: rare, and it keeps every
+        /// formula node small).
+        party: Option<Box<Ident>>,
     },
     /// `not F`.
     Not(Box<Formula>),
     /// `F and G and …` (two or more operands).
-    And(Vec<Formula>),
+    And(Box<[Formula]>),
     /// `F or G or …` (two or more operands).
-    Or(Vec<Formula>),
+    Or(Box<[Formula]>),
     /// `F -> G`.
     Implies(Box<Formula>, Box<Formula>),
     /// `F <-> G`.
@@ -202,7 +344,7 @@ impl Formula {
             ) => t1.name == t2.name && p1.as_ref().map(|p| &p.name) == p2.as_ref().map(|p| &p.name),
             (Not(a), Not(b)) => a.same(b),
             (And(a), And(b)) | (Or(a), Or(b)) => {
-                a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.same(y))
+                a.len() == b.len() && a.iter().zip(b.iter()).all(|(x, y)| x.same(y))
             }
             (Implies(a1, b1), Implies(a2, b2)) | (Iff(a1, b1), Iff(a2, b2)) => {
                 a1.same(a2) && b1.same(b2)
@@ -244,4 +386,39 @@ pub enum ExpectKind {
     },
     /// `expect impossible F`.
     Impossible(Formula),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_behave_like_strings() {
+        for s in [
+            "",
+            "a",
+            "abcdefghijklmn",
+            "abcdefghijklmno",
+            "ü€ and more text than fits",
+        ] {
+            let n = Name::from(s);
+            assert_eq!(n.as_str(), s);
+            assert_eq!(Name::from(s.to_owned()), n);
+            assert_eq!(format!("{n:?}"), format!("{s:?}"));
+            assert_eq!(n.to_string(), s);
+        }
+        assert_ne!(Name::from("a"), Name::from("b"));
+        assert_eq!(std::mem::size_of::<Name>(), 16);
+    }
+
+    /// The tree is most of the memory of a big check: keep its nodes small.
+    #[test]
+    #[cfg(target_pointer_width = "64")]
+    fn nodes_stay_small() {
+        use std::mem::size_of;
+        assert!(size_of::<Ident>() <= 32);
+        assert!(size_of::<Formula>() <= 56);
+        assert!(size_of::<Statement>() <= 160);
+        assert!(size_of::<Item>() <= 104);
+    }
 }

@@ -332,7 +332,7 @@ impl<'f, F: FileSystem> Loader<'f, F> {
                 f.items
                     .iter()
                     .filter_map(|item| match item {
-                        ast::Item::Include { path, span } => Some((path.value.clone(), *span)),
+                        ast::Item::Include { path, span } => Some((path.value.to_string(), *span)),
                         _ => None,
                     })
                     .collect()

@@ -121,18 +121,18 @@ impl<'a> Resolver<'a> {
             for item in &file.items {
                 match item {
                     Item::Party { name, label, .. } => {
-                        let id = match self.party_ids.get(&name.name) {
+                        let id = match self.party_ids.get(name.name.as_str()) {
                             Some(&id) => id,
                             None => {
                                 let id = PartyId(idx(self.model.parties.len()));
                                 self.model.parties.push(Party {
-                                    name: name.name.clone(),
+                                    name: name.name.to_string(),
                                     label: None,
                                     span: name.span,
                                 });
                                 party_label_span.push(None);
                                 self.party_used.push(false);
-                                self.party_ids.insert(name.name.clone(), id);
+                                self.party_ids.insert(name.name.to_string(), id);
                                 id
                             }
                         };
@@ -145,7 +145,7 @@ impl<'a> Resolver<'a> {
                         };
                         match (&party.label, *first) {
                             (None, _) => {
-                                party.label = Some(label.value.clone());
+                                party.label = Some(label.value.to_string());
                                 *first = Some(label.span);
                             }
                             (Some(old), Some(old_span)) if *old != label.value => {
@@ -168,17 +168,17 @@ impl<'a> Resolver<'a> {
                         }
                     }
                     Item::Topic { name, label, span } => {
-                        match self.topic_ids.get(&name.name).copied() {
+                        match self.topic_ids.get(name.name.as_str()).copied() {
                             None => {
                                 let id = TopicId(idx(self.model.topics.len()));
                                 self.model.topics.push(Topic {
-                                    name: name.name.clone(),
-                                    label: label.as_ref().map(|l| l.value.clone()),
+                                    name: name.name.to_string(),
+                                    label: label.as_ref().map(|l| l.value.to_string()),
                                     span: name.span,
                                     declared: true,
                                 });
                                 self.topic_used.push(false);
-                                self.topic_ids.insert(name.name.clone(), id);
+                                self.topic_ids.insert(name.name.to_string(), id);
                                 topic_label_span.push(label.as_ref().map(|l| l.span));
                             }
                             Some(id) => {
@@ -188,7 +188,7 @@ impl<'a> Resolver<'a> {
                                 let Some(label) = label else { continue };
                                 match &topic.label {
                                     None => {
-                                        topic.label = Some(label.value.clone());
+                                        topic.label = Some(label.value.to_string());
                                         if let Some(first) = topic_label_span.get_mut(id.0 as usize)
                                         {
                                             *first = Some(label.span);
@@ -239,7 +239,7 @@ impl<'a> Resolver<'a> {
     }
 
     fn party(&mut self, ident: &ast::Ident) -> Result<PartyId, Failed> {
-        if let Some(&id) = self.party_ids.get(&ident.name) {
+        if let Some(&id) = self.party_ids.get(ident.name.as_str()) {
             if let Some(u) = self.party_used.get_mut(id.0 as usize) {
                 *u = true;
             }
@@ -262,7 +262,7 @@ impl<'a> Resolver<'a> {
     }
 
     fn topic(&mut self, ident: &ast::Ident) -> TopicId {
-        if let Some(&id) = self.topic_ids.get(&ident.name) {
+        if let Some(&id) = self.topic_ids.get(ident.name.as_str()) {
             if let Some(u) = self.topic_used.get_mut(id.0 as usize) {
                 *u = true;
             }
@@ -270,16 +270,16 @@ impl<'a> Resolver<'a> {
         }
         let id = TopicId(idx(self.model.topics.len()));
         self.model.topics.push(Topic {
-            name: ident.name.clone(),
+            name: ident.name.to_string(),
             label: None,
             span: ident.span,
             declared: false,
         });
         self.topic_used.push(true);
-        self.topic_ids.insert(ident.name.clone(), id);
+        self.topic_ids.insert(ident.name.to_string(), id);
         if self
             .undeclared_reported
-            .insert(ident.name.clone(), ())
+            .insert(ident.name.to_string(), ())
             .is_none()
         {
             let mut d = Diagnostic::new(
@@ -297,7 +297,7 @@ impl<'a> Resolver<'a> {
                 .collect();
             if let Some(s) = Self::suggest(&ident.name, declared.into_iter()) {
                 d = d.with_help(format!("did you mean `{s}`?"));
-            } else if self.party_ids.contains_key(&ident.name) {
+            } else if self.party_ids.contains_key(ident.name.as_str()) {
                 d = d.with_help(format!(
                     "`{}` is a party, not a topic; write `TOPIC@{}` for a topic borne by it",
                     ident.name, ident.name
@@ -365,9 +365,9 @@ impl<'a> Resolver<'a> {
         if failed { Err(Failed) } else { Ok(out) }
     }
 
-    fn label(&mut self, label: &Option<ast::Ident>) -> Result<Option<String>, Failed> {
+    fn label(&mut self, label: Option<&ast::Ident>) -> Result<Option<String>, Failed> {
         let Some(label) = label else { return Ok(None) };
-        if let Some(&first) = self.labels.get(&label.name) {
+        if let Some(&first) = self.labels.get(label.name.as_str()) {
             self.diags.push(
                 Diagnostic::new(
                     Kind::DuplicateLabel,
@@ -380,8 +380,8 @@ impl<'a> Resolver<'a> {
             );
             return Err(Failed);
         }
-        self.labels.insert(label.name.clone(), label.span);
-        Ok(Some(label.name.clone()))
+        self.labels.insert(label.name.to_string(), label.span);
+        Ok(Some(label.name.to_string()))
     }
 
     // ---- statements ---------------------------------------------------
@@ -393,7 +393,7 @@ impl<'a> Resolver<'a> {
                     Item::Party {
                         name, statements, ..
                     } => {
-                        let Some(&party) = self.party_ids.get(&name.name) else {
+                        let Some(&party) = self.party_ids.get(name.name.as_str()) else {
                             continue;
                         };
                         if !statements.is_empty() {
@@ -411,7 +411,7 @@ impl<'a> Resolver<'a> {
                         quote,
                         span,
                     } => {
-                        let label = self.label(label);
+                        let label = self.label(label.as_ref());
                         let f = self.formula(formula);
                         let (Ok(label), Ok(f)) = (label, f) else {
                             continue;
@@ -426,7 +426,7 @@ impl<'a> Resolver<'a> {
                             condition_span: None,
                             condition_text: None,
                             label,
-                            quote: quote.as_ref().map(|q| q.value.clone()),
+                            quote: quote.as_ref().map(|q| q.value.to_string()),
                             // The statement without its quote, which is
                             // shown separately.
                             span: Span {
@@ -442,7 +442,7 @@ impl<'a> Resolver<'a> {
                         formulas,
                         span,
                     } => {
-                        if let Some(&first) = self.scenario_ids.get(&name.name) {
+                        if let Some(&first) = self.scenario_ids.get(name.name.as_str()) {
                             let first_span = self
                                 .model
                                 .scenarios
@@ -467,10 +467,10 @@ impl<'a> Resolver<'a> {
                             .collect::<Vec<_>>()
                             .join(", ");
                         let id = ScenarioId(idx(self.model.scenarios.len()));
-                        self.scenario_ids.insert(name.name.clone(), id);
+                        self.scenario_ids.insert(name.name.to_string(), id);
                         self.model.scenarios.push(Scenario {
-                            name: name.name.clone(),
-                            label: label.as_ref().map(|l| l.value.clone()),
+                            name: name.name.to_string(),
+                            label: label.as_ref().map(|l| l.value.to_string()),
                             formulas: fs,
                             span: *span,
                             text,
@@ -488,7 +488,7 @@ impl<'a> Resolver<'a> {
     }
 
     fn statement(&mut self, party: PartyId, st: &ast::Statement) {
-        let label = self.label(&st.label);
+        let label = self.label(st.label.as_deref());
         let resolved = self.stance(&st.stance);
         let (Ok(label), Ok((kind, formula, cond))) = (label, resolved) else {
             return;
@@ -506,7 +506,7 @@ impl<'a> Resolver<'a> {
             condition_span,
             condition_text,
             label,
-            quote: st.quote.as_ref().map(|q| q.value.clone()),
+            quote: st.quote.as_ref().map(|q| q.value.to_string()),
             // Label and body, without the quote (shown separately).
             span: st
                 .label
@@ -597,7 +597,7 @@ impl<'a> Resolver<'a> {
     }
 
     fn scenario(&mut self, ident: &ast::Ident) -> Result<ScenarioId, Failed> {
-        if let Some(&id) = self.scenario_ids.get(&ident.name) {
+        if let Some(&id) = self.scenario_ids.get(ident.name.as_str()) {
             return Ok(id);
         }
         let mut d = Diagnostic::new(

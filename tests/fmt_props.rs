@@ -572,7 +572,7 @@ fn formulas(text: &str) -> Vec<Formula> {
     let mut out = Vec::new();
     for item in file.items {
         match item {
-            Item::Assume { formula, .. } => out.push(formula),
+            Item::Assume { formula, .. } => out.push(*formula),
             Item::Scenario { formulas, .. } => out.extend(formulas),
             Item::Expect(Expect {
                 kind: ExpectKind::Impossible(f),

@@ -404,7 +404,7 @@ impl Builder<'_> {
                 range(st.span),
                 1,
                 statement_body(st),
-                st.quote.as_ref(),
+                st.quote.as_deref(),
                 Align::Block(block),
             );
         }

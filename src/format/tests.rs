@@ -24,7 +24,7 @@ fn formulas_of(text: &str) -> Vec<Formula> {
     let mut out = Vec::new();
     for item in file.items {
         match item {
-            Item::Assume { formula, .. } => out.push(formula),
+            Item::Assume { formula, .. } => out.push(*formula),
             Item::Scenario { formulas, .. } => out.extend(formulas),
             Item::Expect(Expect {
                 kind: ExpectKind::Impossible(f),

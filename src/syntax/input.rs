@@ -19,7 +19,7 @@ use nom::error::{ErrorKind, ParseError};
 use nom::{IResult, Input, Needed, Parser};
 
 use super::lexer::{K, Token};
-use crate::ast::{Ident, Str};
+use crate::ast::{Ident, Name, Str};
 use crate::diagnostic::{Diagnostic, Kind};
 use crate::source::{FileId, Span};
 
@@ -110,7 +110,7 @@ impl<'a> Toks<'a> {
     /// An identifier node from an `Ident` token.
     pub fn ident(&self, t: Token) -> Ident {
         Ident {
-            name: self.text(t).to_owned(),
+            name: Name::from(self.text(t)),
             span: self.tspan(t),
         }
     }

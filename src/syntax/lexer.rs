@@ -16,6 +16,7 @@
 //! ends the statement after all, so the parser reports the missing `)` on
 //! its own line instead of swallowing the rest of the file.
 
+use crate::ast::Name;
 use crate::diagnostic::{Diagnostic, Kind};
 use crate::source::{FileId, Span};
 
@@ -451,7 +452,7 @@ impl Lexer<'_> {
 
 /// The value of a string token: quotes removed, escapes resolved. Unknown
 /// escapes (already reported) are kept as written.
-pub(crate) fn unescape(lit: &str) -> String {
+pub(crate) fn unescape(lit: &str) -> Name {
     let inner = lit.strip_prefix('"').unwrap_or(lit);
     let inner = match inner.strip_suffix('"') {
         // `"abc\"` unterminated: the final quote is escaped, keep it
@@ -459,7 +460,7 @@ pub(crate) fn unescape(lit: &str) -> String {
         _ => inner,
     };
     if !inner.contains('\\') {
-        return inner.to_owned();
+        return Name::from(inner);
     }
     let mut out = String::with_capacity(inner.len());
     let mut chars = inner.chars();
@@ -480,7 +481,7 @@ pub(crate) fn unescape(lit: &str) -> String {
             None => out.push('\\'),
         }
     }
-    out
+    Name::from(out)
 }
 
 fn ends_with_odd_backslashes(s: &str) -> bool {

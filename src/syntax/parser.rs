@@ -42,8 +42,8 @@ pub(crate) struct F {
 //   unary   := ("not" | "!") unary | atom | "(" iff ")"
 //   atom    := TOPIC ( "@" PARTY )?
 
-/// The operands of an n-ary chain; allocates only from the second operand
-/// on.
+/// The operands of an n-ary chain; the buffer is reused from chain to
+/// chain, each node gets an exact-size copy.
 #[derive(Default)]
 pub(crate) struct Chain {
     one: Option<F>,
@@ -62,7 +62,6 @@ impl Chain {
                 }
                 Some(first) => {
                     self.lo = first.lo;
-                    self.many.reserve_exact(2);
                     self.many.push(first.f);
                 }
             }
@@ -72,13 +71,14 @@ impl Chain {
     }
 
     /// The chain as one formula: its only operand or an n-ary node.
-    fn close(&mut self, i: Toks<'_>, node: fn(Vec<Formula>) -> FormulaKind) -> Option<F> {
+    fn close(&mut self, i: Toks<'_>, node: fn(Box<[Formula]>) -> FormulaKind) -> Option<F> {
         if self.many.is_empty() {
             return self.one.take();
         }
         let (lo, hi) = (self.lo, self.hi);
         let f = Formula {
-            kind: node(std::mem::take(&mut self.many)),
+            // an exact-size node; the buffer is kept for the next chain
+            kind: node(self.many.drain(..).collect()),
             span: i.span(lo, hi),
         };
         Some(F { f, lo, hi })
@@ -338,7 +338,10 @@ fn atom(i: Toks<'_>) -> R<'_, F> {
     let lo = topic.span.start;
     let hi = party.as_ref().map_or(topic.span.end, |p| p.span.end);
     let f = Formula {
-        kind: FormulaKind::Atom { topic, party },
+        kind: FormulaKind::Atom {
+            topic,
+            party: party.map(Box::new),
+        },
         span: i.span(lo, hi),
     };
     Ok((r, F { f, lo, hi }))
@@ -533,9 +536,9 @@ fn statement(i: Toks<'_>) -> R<'_, Statement> {
     Ok((
         i,
         Statement {
-            label: lbl,
+            label: lbl.map(Box::new),
             stance,
-            quote,
+            quote: quote.map(Box::new),
             span: i.span(start, hi),
             body_span: i.span(kw.start, body_hi),
         },
@@ -569,14 +572,23 @@ fn unclosed_block(i: Toks<'_>, open: Token) -> PErr {
 /// The statements of a party block, after its `{`, through its `}`.
 /// Errors are recorded; valid statements are kept.
 fn party_body<'a>(mut i: Toks<'a>, open: Token) -> (Toks<'a>, Vec<Statement>) {
-    // room for one statement per line up to the block's end
-    let lines = i
+    // room for one statement per non-empty line up to the block's end
+    // (exact when each statement has its own line: statements are most of
+    // a big tree, so no spare room)
+    let mut lines = 0;
+    let mut line_start = true;
+    for t in i
         .toks
         .iter()
         .take_while(|t| !matches!(t.kind, K::RBrace | K::Eof) && !t.kind.is_item_keyword())
-        .filter(|t| matches!(t.kind, K::Newline | K::Semi))
-        .count();
-    let mut out = Vec::with_capacity((lines + 1).min(256));
+    {
+        let sep = matches!(t.kind, K::Newline | K::Semi);
+        if line_start && !sep {
+            lines += 1;
+        }
+        line_start = sep;
+    }
+    let mut out = Vec::with_capacity(lines.min(256));
     loop {
         i = i.skip_separators();
         match i.kind() {
@@ -718,7 +730,7 @@ fn assume(i: Toks<'_>) -> R<'_, Item> {
         i,
         Item::Assume {
             label: lbl,
-            formula: f.f,
+            formula: Box::new(f.f),
             quote,
             span: i.span(kw.start, hi),
         },
@@ -1045,7 +1057,10 @@ fn bad_item_start(i: Toks<'_>) -> PErr {
 
 /// The whole file: items in order, recovering at line ends.
 pub(crate) fn file(mut i: Toks<'_>) -> Vec<Item> {
-    let mut items = Vec::new();
+    // room for one item per item keyword: exact for a valid file, and the
+    // item vector of a big file is never regrown (nor half empty)
+    let keywords = i.toks.iter().filter(|t| t.kind.is_item_keyword()).count();
+    let mut items = Vec::with_capacity(keywords);
     loop {
         i = i.skip_separators();
         let simple: fn(Toks<'_>) -> R<'_, Item> = match i.kind() {

@@ -411,7 +411,7 @@ fn print(g: &G, out: &mut String) {
 
 fn ident(name: &str) -> Ident {
     Ident {
-        name: name.to_owned(),
+        name: name.into(),
         span: Span::default(),
     }
 }
@@ -428,7 +428,7 @@ fn expected(g: &G) -> Formula {
     match g {
         G::Atom(t, p) => node(FormulaKind::Atom {
             topic: ident(TOPICS[*t]),
-            party: p.map(|p| ident(PARTIES[p])),
+            party: p.map(|p| Box::new(ident(PARTIES[p]))),
         }),
         G::Not(_, a) => node(FormulaKind::Not(Box::new(expected(a)))),
         G::And(_, v) => node(FormulaKind::And(v.iter().map(expected).collect())),
@@ -451,7 +451,7 @@ fn parse_formula(text: &str) -> Result<Formula, TestCaseError> {
     let (file, diags) = parse(FileId(0), &src);
     prop_assert!(diags.is_empty(), "errors for {src:?}: {diags:#?}");
     match file.items.into_iter().next() {
-        Some(Item::Assume { formula, .. }) => Ok(formula),
+        Some(Item::Assume { formula, .. }) => Ok(*formula),
         other => Err(TestCaseError::fail(format!("{other:?}"))),
     }
 }

@@ -11,7 +11,7 @@ pub(super) fn sexp(f: &Formula) -> String {
     match &f.kind {
         FormulaKind::Atom { topic, party } => match party {
             Some(p) => format!("{}@{}", topic.name, p.name),
-            None => topic.name.clone(),
+            None => topic.name.to_string(),
         },
         FormulaKind::Not(a) => format!("(not {})", sexp(a)),
         FormulaKind::And(v) => {
