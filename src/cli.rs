@@ -496,7 +496,7 @@ fn run_check(args: CheckArgs) -> i32 {
             }
         }
     }
-    let loaded = loader.finish();
+    let mut loaded = loader.finish();
     let mut options = CheckOptions::default();
     options.max_sets = args.max_conflicts as usize;
     options.time_budget = if args.time_budget > 0.0 {
@@ -504,7 +504,7 @@ fn run_check(args: CheckArgs) -> i32 {
     } else {
         None
     };
-    let report = pipeline::run(&loaded, &options);
+    let report = pipeline::run_freeing_syntax(&mut loaded, &options);
     let diagnostics = levels.apply(report.diagnostics);
     let failed = diagnostics.iter().any(|d| d.severity == Severity::Error);
     let color = match args.color {

@@ -49,15 +49,38 @@ pub fn resolve_unit(loaded: &Loaded, unit: &Unit) -> (crate::model::Model, Vec<D
 
 /// Resolves and checks every unit of a run.
 pub fn run(loaded: &Loaded, options: &CheckOptions) -> Report {
-    let mut diagnostics = loaded.diagnostics.clone();
-    let mut truncated = false;
-    // An unused declaration in a file shared by several units is reported
-    // only when it is unused in every unit that loads the file.
-    let mut unused: BTreeMap<(Span, String), (usize, Diagnostic)> = BTreeMap::new();
-    let mut units_of_file: BTreeMap<FileId, usize> = BTreeMap::new();
+    check_all(resolve_all(loaded), options)
+}
+
+/// [`run`], freeing the syntax trees once every model is resolved: the
+/// check (the peak of a run) then holds only the models and the sources,
+/// which renderers still need.
+pub fn run_freeing_syntax(loaded: &mut Loaded, options: &CheckOptions) -> Report {
+    let resolved = resolve_all(loaded);
+    loaded.asts = Vec::new();
+    check_all(resolved, options)
+}
+
+/// Every checked unit resolved, with the diagnostics so far.
+struct Resolved {
+    diagnostics: Vec<Diagnostic>,
+    models: Vec<crate::model::Model>,
+    /// Unused declarations with the number of units that found them unused.
+    unused: BTreeMap<(Span, String), (usize, Diagnostic)>,
+    /// How many checked units load each file.
+    units_of_file: BTreeMap<FileId, usize>,
+}
+
+fn resolve_all(loaded: &Loaded) -> Resolved {
+    let mut r = Resolved {
+        diagnostics: loaded.diagnostics.clone(),
+        models: Vec::new(),
+        unused: BTreeMap::new(),
+        units_of_file: BTreeMap::new(),
+    };
     for unit in checked_units(loaded) {
         for &f in &unit.files {
-            *units_of_file.entry(f).or_default() += 1;
+            *r.units_of_file.entry(f).or_default() += 1;
         }
         let (model, diags) = resolve_unit(loaded, unit);
         // Lines dropped for syntax errors may have used a declaration: do
@@ -67,20 +90,38 @@ pub fn run(loaded: &Loaded, options: &CheckOptions) -> Report {
             .iter()
             .any(|d| d.kind == Kind::SyntaxError && unit.files.contains(&d.span.file));
         for d in diags {
-            if d.kind == Kind::UnusedDeclaration && broken {
-                continue;
-            }
             if d.kind == Kind::UnusedDeclaration {
-                let entry = unused.entry((d.span, d.message.clone())).or_insert((0, d));
-                entry.0 += 1;
+                if !broken {
+                    let entry = r
+                        .unused
+                        .entry((d.span, d.message.clone()))
+                        .or_insert((0, d));
+                    entry.0 += 1;
+                }
             } else {
-                diagnostics.push(d);
+                r.diagnostics.push(d);
             }
         }
+        r.models.push(model);
+    }
+    r
+}
+
+fn check_all(resolved: Resolved, options: &CheckOptions) -> Report {
+    let Resolved {
+        mut diagnostics,
+        models,
+        unused,
+        units_of_file,
+    } = resolved;
+    let mut truncated = false;
+    for model in models {
         let out = check::check(&model, options);
         truncated |= out.truncated;
         diagnostics.extend(out.diagnostics);
     }
+    // An unused declaration in a file shared by several units is reported
+    // only when it is unused in every unit that loads the file.
     for ((span, _), (count, d)) in unused {
         if units_of_file.get(&span.file).copied().unwrap_or(0) <= count {
             diagnostics.push(d);
