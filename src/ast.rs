@@ -171,6 +171,48 @@ pub struct File {
     pub items: Vec<Item>,
 }
 
+impl File {
+    /// Every formula of the file in source order: assumptions, statement
+    /// formulas and their conditions, scenario formulas, `expect impossible`.
+    pub fn formulas(&self) -> Vec<&Formula> {
+        let mut out = Vec::new();
+        for item in &self.items {
+            match item {
+                Item::Assume { formula, .. } => out.push(&**formula),
+                Item::Scenario { formulas, .. } => out.extend(formulas),
+                Item::Expect(Expect {
+                    kind: ExpectKind::Impossible(f),
+                    ..
+                }) => out.push(f),
+                Item::Party { statements, .. } => {
+                    for s in statements {
+                        match &s.stance {
+                            Stance::Requires { formula, when }
+                            | Stance::Rejects { formula, when }
+                            | Stance::Prefers { formula, when }
+                            | Stance::Avoids { formula, when } => {
+                                out.push(formula);
+                                out.extend(when);
+                            }
+                            Stance::Claims { formula } => out.push(formula),
+                            Stance::NoWithout {
+                                antecedent,
+                                consequent,
+                            } => {
+                                out.push(antecedent);
+                                out.push(consequent);
+                            }
+                            Stance::Duty { .. } => {}
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+}
+
 /// A top-level item.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Item {

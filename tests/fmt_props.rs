@@ -7,7 +7,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use proptest::prelude::*;
-use stancecheck::ast::{Expect, ExpectKind, Formula, Item, Stance};
+use stancecheck::ast::Formula;
 use stancecheck::check::CheckOptions;
 use stancecheck::format::format_source;
 use stancecheck::load::{Loader, MemoryFs};
@@ -569,41 +569,7 @@ fn formulas(text: &str) -> Vec<Formula> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let (file, errors) = syntax::parse(FileId(0), text);
     assert!(errors.is_empty());
-    let mut out = Vec::new();
-    for item in file.items {
-        match item {
-            Item::Assume { formula, .. } => out.push(*formula),
-            Item::Scenario { formulas, .. } => out.extend(formulas),
-            Item::Expect(Expect {
-                kind: ExpectKind::Impossible(f),
-                ..
-            }) => out.push(f),
-            Item::Party { statements, .. } => {
-                for s in statements {
-                    match s.stance {
-                        Stance::Requires { formula, when }
-                        | Stance::Rejects { formula, when }
-                        | Stance::Prefers { formula, when }
-                        | Stance::Avoids { formula, when } => {
-                            out.push(formula);
-                            out.extend(when);
-                        }
-                        Stance::Claims { formula } => out.push(formula),
-                        Stance::NoWithout {
-                            antecedent,
-                            consequent,
-                        } => {
-                            out.push(antecedent);
-                            out.push(consequent);
-                        }
-                        Stance::Duty { .. } => {}
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-    out
+    file.formulas().into_iter().cloned().collect()
 }
 
 /// The model without positions and source texts.

@@ -21,41 +21,7 @@ fn fmt(text: &str) -> String {
 fn formulas_of(text: &str) -> Vec<Formula> {
     let (file, errors) = syntax::parse(FileId(0), text);
     assert!(errors.is_empty());
-    let mut out = Vec::new();
-    for item in file.items {
-        match item {
-            Item::Assume { formula, .. } => out.push(*formula),
-            Item::Scenario { formulas, .. } => out.extend(formulas),
-            Item::Expect(Expect {
-                kind: ExpectKind::Impossible(f),
-                ..
-            }) => out.push(f),
-            Item::Party { statements, .. } => {
-                for s in statements {
-                    match s.stance {
-                        Stance::Requires { formula, when }
-                        | Stance::Rejects { formula, when }
-                        | Stance::Prefers { formula, when }
-                        | Stance::Avoids { formula, when } => {
-                            out.push(formula);
-                            out.extend(when);
-                        }
-                        Stance::Claims { formula } => out.push(formula),
-                        Stance::NoWithout {
-                            antecedent,
-                            consequent,
-                        } => {
-                            out.push(antecedent);
-                            out.push(consequent);
-                        }
-                        Stance::Duty { .. } => {}
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-    out
+    file.formulas().into_iter().cloned().collect()
 }
 
 fn assert_same_tree(a: &str, b: &str) {
