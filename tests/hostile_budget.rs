@@ -211,6 +211,30 @@ fn a_small_pigeonhole_ends_within_the_budget() {
     );
 }
 
+/// A contradiction proved within the budget is never lost: when the budget
+/// runs out while its minimal set is being found, it is still reported (an
+/// error without members, exit 1); given time, with its minimal set.
+#[test]
+fn a_proved_contradiction_survives_the_budget() {
+    // Debug builds are slow: 7 pigeons prove quickly, minimising takes long.
+    let (run, v) = check_budgeted(&pigeonhole(7), &[]);
+    let found: Vec<&serde_json::Value> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["name"] == "assumptions-inconsistent")
+        .collect();
+    assert!(!found.is_empty(), "the contradiction vanished: {v}");
+    assert_eq!(run.code, Some(1));
+    for d in found {
+        let members = d["statements"].as_array().unwrap().len();
+        assert!(
+            members > 0 || v["summary"]["truncated"] == true,
+            "a set-less report must come with truncated: {v}"
+        );
+    }
+}
+
 /// A pigeonhole hard enough that one solver call takes minutes: the budget
 /// must stop the call itself (batsat's `stop` callback checks the deadline
 /// at every conflict, src/logic/sat.rs).

@@ -14,7 +14,14 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, sess: &mut Session<'_>) -> Result<bool, Sto
         return Ok(true);
     }
     let kind = Kind::AssumptionsInconsistent;
-    let (sets, complete) = sess.muses(&a, &[], &ctx.budget, ctx.room(kind), false, &|_| true)?;
+    let (sets, complete) = match sess.muses(&a, &[], &ctx.budget, ctx.room(kind), false, &|_| true)
+    {
+        Ok(r) => r,
+        Err(Stop) => {
+            let message = String::from("the assumptions cannot all hold");
+            return Err(super::proved_but_cut(ctx, sess, &a, kind, message, None));
+        }
+    };
     if !complete {
         ctx.cut();
     }

@@ -213,6 +213,40 @@ fn run<T>(ctx: &mut Ctx<'_>, r: Result<T, Stop>) -> Option<T> {
     }
 }
 
+/// When the budget runs out after `items` were proved contradictory but
+/// before a minimal set was found, an error must not vanish: report it
+/// without a set (no members, so nothing claims to be minimal), at the first
+/// statement of `items`, and pass the stop on.
+pub(crate) fn proved_but_cut(
+    ctx: &mut Ctx<'_>,
+    sess: &Session<'_>,
+    items: &[usize],
+    kind: Kind,
+    message: String,
+    party: Option<PartyId>,
+) -> Stop {
+    let first = sess
+        .keys_of(items)
+        .into_iter()
+        .filter_map(|k| match k {
+            ItemKey::Stmt(s) => ctx.model.statements.get(s.0 as usize).map(|st| st.span),
+            _ => None,
+        })
+        .min();
+    if let Some(span) = first {
+        let mut d = Diagnostic::new(kind, span, message).with_note(
+            "the time budget ran out after this contradiction was proved but before a \
+                 minimal set of statements was found; raise `--time-budget` to see it",
+        );
+        if let Some(name) = ctx.model.party_name(party) {
+            d.parties = vec![name.to_owned()];
+        }
+        ctx.push(d, None, None);
+    }
+    ctx.cut();
+    Stop
+}
+
 /// The minimal sets that make `extra` impossible together with `base`
 /// (which holds), or `None` when `extra` can hold — then the outcome found
 /// joins `models`, the few latest outcomes that answer later questions

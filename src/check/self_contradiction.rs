@@ -27,12 +27,25 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, sess: &mut Session<'_>) -> Result<(), Stop>
         if sess.problem.is_sat(&items)? {
             continue;
         }
+        let name = ctx.model.party_name(Some(p)).unwrap_or("?").to_owned();
         let (sets, complete) =
-            sess.muses(&items, &[], &ctx.budget, ctx.room(kind), false, &|_| true)?;
+            match sess.muses(&items, &[], &ctx.budget, ctx.room(kind), false, &|_| true) {
+                Ok(r) => r,
+                Err(Stop) => {
+                    let message = format!("the statements of `{name}` cannot all hold");
+                    return Err(super::proved_but_cut(
+                        ctx,
+                        sess,
+                        &items,
+                        kind,
+                        message,
+                        Some(p),
+                    ));
+                }
+            };
         if !complete {
             ctx.cut();
         }
-        let name = ctx.model.party_name(Some(p)).unwrap_or("?").to_owned();
         for set in sets {
             let keys = sess.keys_of(&set);
             let d = ctx
