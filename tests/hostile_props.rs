@@ -24,7 +24,7 @@ fn files() -> &'static [(String, Vec<u8>)] {
 fn stance_like() -> impl Strategy<Value = Vec<u8>> {
     prop::collection::vec(
         prop_oneof![
-            3 => prop::sample::select(PIECES).prop_map(|p| p.as_bytes().to_vec()),
+            3 => prop::sample::select(PIECES.clone()).prop_map(|p| p.as_bytes().to_vec()),
             2 => Just(b" ".to_vec()),
             1 => any::<u8>().prop_map(|b| vec![b]),
             1 => "[a-z_]{1,6}".prop_map(String::into_bytes),

@@ -110,6 +110,35 @@ impl K {
 }
 
 /// The keyword spelled `s`, if any.
+/// The reserved words of the language (LANGUAGE.md §2), in the order the
+/// language brief lists them.
+pub const KEYWORDS: &[&str] = &[
+    "party",
+    "topic",
+    "assume",
+    "scenario",
+    "expect",
+    "include",
+    "requires",
+    "rejects",
+    "prefers",
+    "avoids",
+    "claims",
+    "duty",
+    "no",
+    "without",
+    "when",
+    "not",
+    "and",
+    "or",
+    "consistent",
+    "conflict",
+    "feasible",
+    "infeasible",
+    "impossible",
+    "for",
+];
+
 pub(crate) fn keyword(s: &str) -> Option<K> {
     Some(match s {
         "party" => K::Party,
@@ -494,6 +523,17 @@ mod tests {
 
     fn kinds(text: &str) -> Vec<K> {
         lex(FileId(0), text).tokens.iter().map(|t| t.kind).collect()
+    }
+
+    #[test]
+    fn keyword_list_matches_the_lexer() {
+        for k in KEYWORDS {
+            assert!(keyword(k).is_some_and(K::is_keyword), "`{k}`");
+        }
+        let mut distinct: Vec<K> = KEYWORDS.iter().filter_map(|k| keyword(k)).collect();
+        distinct.sort_by_key(|k| format!("{k:?}"));
+        distinct.dedup();
+        assert_eq!(distinct.len(), KEYWORDS.len());
     }
 
     #[test]

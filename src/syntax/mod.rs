@@ -65,6 +65,7 @@
 
 mod input;
 mod lexer;
+pub use lexer::KEYWORDS;
 mod parser;
 
 #[cfg(test)]

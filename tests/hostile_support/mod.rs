@@ -283,33 +283,9 @@ pub fn repository_files() -> Vec<(String, Vec<u8>)> {
     out
 }
 
-/// Pieces that mutations splice in: keywords, operators, separators and the
-/// characters that trouble parsers and renderers.
-pub const PIECES: &[&str] = &[
-    "party",
-    "topic",
-    "assume",
-    "scenario",
-    "expect",
-    "include",
-    "requires",
-    "rejects",
-    "prefers",
-    "avoids",
-    "claims",
-    "duty",
-    "no",
-    "without",
-    "when",
-    "not",
-    "and",
-    "or",
-    "consistent",
-    "conflict",
-    "feasible",
-    "infeasible",
-    "impossible",
-    "for",
+/// Pieces that mutations splice in besides the keywords: operators,
+/// separators and the characters that trouble parsers and renderers.
+const EXTRA_PIECES: &[&str] = &[
     "->",
     "<->",
     "@",
@@ -348,6 +324,16 @@ pub const PIECES: &[&str] = &[
     "))))))))",
     "\"\\n::warning::pwned\"",
 ];
+
+/// Pieces that mutations splice in: the language's keywords and
+/// [`EXTRA_PIECES`].
+pub static PIECES: std::sync::LazyLock<Vec<&'static str>> = std::sync::LazyLock::new(|| {
+    stancecheck::syntax::KEYWORDS
+        .iter()
+        .chain(EXTRA_PIECES)
+        .copied()
+        .collect()
+});
 
 /// A deterministic mutation of `bytes`, driven by the numbers in `ops`
 /// (which proptest generates and shrinks): byte flips, insertions and
