@@ -5,7 +5,7 @@
 
 mod check_support;
 
-use check_support::Builder;
+use check_support::{Below, Builder, PARTIES, TOPICS, atom, ev, formula};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngSeed};
 use stancecheck::check::{CheckOptions, check};
@@ -21,40 +21,11 @@ impl Rng {
         self.0 ^= self.0 << 17;
         self.0
     }
+}
+
+impl Below for Rng {
     fn below(&mut self, n: u64) -> u64 {
         self.next() % n
-    }
-}
-
-const PARTIES: [&str; 3] = ["p0", "p1", "p2"];
-const TOPICS: [&str; 4] = ["a", "b", "c", "d"];
-
-fn atom(r: &mut Rng, nt: u64, np: u64) -> String {
-    let t = TOPICS[r.below(nt) as usize];
-    if r.below(5) == 0 {
-        format!("{t}@{}", PARTIES[r.below(np) as usize])
-    } else {
-        t.to_string()
-    }
-}
-
-fn formula(r: &mut Rng, nt: u64, np: u64, depth: u32) -> String {
-    if depth == 0 || r.below(3) == 0 {
-        let a = atom(r, nt, np);
-        return if r.below(3) == 0 {
-            format!("not {a}")
-        } else {
-            a
-        };
-    }
-    let x = formula(r, nt, np, depth - 1);
-    let y = formula(r, nt, np, depth - 1);
-    match r.below(5) {
-        0 => format!("({x} & {y})"),
-        1 => format!("({x} | {y})"),
-        2 => format!("({x} -> {y})"),
-        3 => format!("({x} <-> {y})"),
-        _ => format!("not ({x} | {y})"),
     }
 }
 
@@ -131,17 +102,6 @@ fn random_model(seed: u64) -> Model {
 }
 
 // ---------- the oracle ----------
-
-fn ev(e: &Expr, row: u64) -> bool {
-    match e {
-        Expr::Atom(a) => row >> a.0 & 1 == 1,
-        Expr::Not(x) => !ev(x, row),
-        Expr::And(xs) => xs.iter().all(|x| ev(x, row)),
-        Expr::Or(xs) => xs.iter().any(|x| ev(x, row)),
-        Expr::Implies(a, b) => !ev(a, row) || ev(b, row),
-        Expr::Iff(a, b) => ev(a, row) == ev(b, row),
-    }
-}
 
 type Bits = Vec<u64>;
 

@@ -8,45 +8,13 @@
 
 mod check_support;
 
-use check_support::Builder;
+use check_support::{Builder, PARTIES, TOPICS, atom, ev, formula};
 use stancecheck::check::{CheckOptions, check};
 use stancecheck::diagnostic::Kind;
 use stancecheck::generate::Rng;
 use stancecheck::logic::export;
 use stancecheck::model::*;
 use stancecheck::source::SourceMap;
-
-const PARTIES: [&str; 3] = ["p0", "p1", "p2"];
-const TOPICS: [&str; 4] = ["a", "b", "c", "d"];
-
-fn atom(r: &mut Rng, nt: usize, np: usize) -> String {
-    let t = TOPICS[r.below(nt)];
-    if r.below(5) == 0 {
-        format!("{t}@{}", PARTIES[r.below(np)])
-    } else {
-        t.to_string()
-    }
-}
-
-fn formula(r: &mut Rng, nt: usize, np: usize, depth: u32) -> String {
-    if depth == 0 || r.below(3) == 0 {
-        let a = atom(r, nt, np);
-        return if r.below(3) == 0 {
-            format!("not {a}")
-        } else {
-            a
-        };
-    }
-    let x = formula(r, nt, np, depth - 1);
-    let y = formula(r, nt, np, depth - 1);
-    match r.below(5) {
-        0 => format!("({x} & {y})"),
-        1 => format!("({x} | {y})"),
-        2 => format!("({x} -> {y})"),
-        3 => format!("({x} <-> {y})"),
-        _ => format!("not ({x} | {y})"),
-    }
-}
 
 fn random_model(seed: u64) -> Model {
     let mut r = Rng::new(seed);
@@ -59,7 +27,7 @@ fn random_model(seed: u64) -> Model {
     for _ in 0..1 + r.below(7) {
         let p = PARTIES[r.below(np)];
         let depth = 1 + r.below(2) as u32;
-        let f = formula(&mut r, nt, np, depth);
+        let f = formula(&mut r, nt as u64, np as u64, depth);
         match r.below(9) {
             0 | 1 => {
                 b.requires(p, &f);
@@ -68,11 +36,11 @@ fn random_model(seed: u64) -> Model {
                 b.rejects(p, &f);
             }
             4 => {
-                let c = formula(&mut r, nt, np, 1);
+                let c = formula(&mut r, nt as u64, np as u64, 1);
                 b.requires_when(p, &f, &c);
             }
             5 => {
-                let a = atom(&mut r, nt, np);
+                let a = atom(&mut r, nt as u64, np as u64);
                 b.no_without(p, &a, &f);
             }
             6 => {
@@ -89,21 +57,10 @@ fn random_model(seed: u64) -> Model {
         }
     }
     for _ in 0..r.below(3) {
-        let f = formula(&mut r, nt, np, 1);
+        let f = formula(&mut r, nt as u64, np as u64, 1);
         b.assume(&f);
     }
     b.m
-}
-
-fn ev(e: &Expr, row: u64) -> bool {
-    match e {
-        Expr::Atom(a) => row >> a.0 & 1 == 1,
-        Expr::Not(x) => !ev(x, row),
-        Expr::And(xs) => xs.iter().all(|x| ev(x, row)),
-        Expr::Or(xs) => xs.iter().any(|x| ev(x, row)),
-        Expr::Implies(a, b) => !ev(a, row) || ev(b, row),
-        Expr::Iff(a, b) => ev(a, row) == ev(b, row),
-    }
 }
 
 /// Whether H ∪ A (with the `X@P -> X` axioms) holds in some outcome.

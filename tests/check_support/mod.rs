@@ -362,3 +362,67 @@ fn lex(s: &str) -> Vec<String> {
     }
     out
 }
+
+// ---------- random models (shared by the oracle and export tests) ----------
+
+/// Party names of random models.
+pub const PARTIES: [&str; 3] = ["p0", "p1", "p2"];
+/// Topic names of random models.
+pub const TOPICS: [&str; 4] = ["a", "b", "c", "d"];
+
+/// A source of random numbers below a bound (each test keeps its own
+/// generator, so its seeded inputs stay as they were).
+pub trait Below {
+    /// A number in `0..n`.
+    fn below(&mut self, n: u64) -> u64;
+}
+
+impl Below for stancecheck::generate::Rng {
+    fn below(&mut self, n: u64) -> u64 {
+        stancecheck::generate::Rng::below(self, n as usize) as u64
+    }
+}
+
+/// A random atom over the first `nt` topics and `np` parties.
+pub fn atom(r: &mut impl Below, nt: u64, np: u64) -> String {
+    let t = TOPICS[r.below(nt) as usize];
+    if r.below(5) == 0 {
+        format!("{t}@{}", PARTIES[r.below(np) as usize])
+    } else {
+        t.to_string()
+    }
+}
+
+/// A random formula of at most `depth` binary levels.
+pub fn formula(r: &mut impl Below, nt: u64, np: u64, depth: u32) -> String {
+    if depth == 0 || r.below(3) == 0 {
+        let a = atom(r, nt, np);
+        return if r.below(3) == 0 {
+            format!("not {a}")
+        } else {
+            a
+        };
+    }
+    let x = formula(r, nt, np, depth - 1);
+    let y = formula(r, nt, np, depth - 1);
+    match r.below(5) {
+        0 => format!("({x} & {y})"),
+        1 => format!("({x} | {y})"),
+        2 => format!("({x} -> {y})"),
+        3 => format!("({x} <-> {y})"),
+        _ => format!("not ({x} | {y})"),
+    }
+}
+
+/// The value of `e` in truth-table row `row` (bit `i`: atom `i`), written
+/// independently of the checker's own evaluator.
+pub fn ev(e: &Expr, row: u64) -> bool {
+    match e {
+        Expr::Atom(a) => row >> a.0 & 1 == 1,
+        Expr::Not(x) => !ev(x, row),
+        Expr::And(xs) => xs.iter().all(|x| ev(x, row)),
+        Expr::Or(xs) => xs.iter().any(|x| ev(x, row)),
+        Expr::Implies(a, b) => !ev(a, row) || ev(b, row),
+        Expr::Iff(a, b) => ev(a, row) == ev(b, row),
+    }
+}
