@@ -591,27 +591,33 @@ fn party_body<'a>(mut i: Toks<'a>, open: Token) -> (Toks<'a>, Vec<Statement>) {
     let mut out = Vec::with_capacity(lines.min(256));
     loop {
         i = i.skip_separators();
-        match i.kind() {
-            K::RBrace => return (after_block(i.bump().0), out),
-            K::Eof => {
-                i.report(unclosed_block(i, open));
-                return (i, out);
-            }
-            k if k.is_item_keyword() => {
-                i.report(unclosed_block(i, open));
-                return (i, out);
-            }
-            _ => match statement(i) {
-                Ok((r, s)) => {
-                    out.push(s);
-                    i = r;
-                }
-                Err(e) => {
-                    report_nom(i, e);
-                    i = i.skip_until(&[K::Newline, K::Semi, K::RBrace]);
-                }
-            },
+        if let Some(end) = block_end(i, open) {
+            return (end, out);
         }
+        match statement(i) {
+            Ok((r, s)) => {
+                out.push(s);
+                i = r;
+            }
+            Err(e) => {
+                report_nom(i, e);
+                i = i.skip_until(&[K::Newline, K::Semi, K::RBrace]);
+            }
+        }
+    }
+}
+
+/// Where a block opened at `open` ends: after its `}`, or — reported as an
+/// unclosed block — at the end of the file or at the next item keyword.
+/// `None` when `i` is inside the block.
+fn block_end<'a>(i: Toks<'a>, open: Token) -> Option<Toks<'a>> {
+    match i.kind() {
+        K::RBrace => Some(after_block(i.bump().0)),
+        k if k == K::Eof || k.is_item_keyword() => {
+            i.report(unclosed_block(i, open));
+            Some(i)
+        }
+        _ => None,
     }
 }
 
@@ -621,17 +627,8 @@ fn scenario_body<'a>(mut i: Toks<'a>, open: Token) -> (Toks<'a>, Vec<Formula>) {
     let mut out = Vec::new();
     loop {
         i = i.skip_separators();
-        match i.kind() {
-            K::RBrace => return (after_block(i.bump().0), out),
-            K::Eof => {
-                i.report(unclosed_block(i, open));
-                return (i, out);
-            }
-            k if k.is_item_keyword() => {
-                i.report(unclosed_block(i, open));
-                return (i, out);
-            }
-            _ => {}
+        if let Some(end) = block_end(i, open) {
+            return (end, out);
         }
         let sep = |i: Toks<'a>| match i.kind() {
             K::Comma => Ok((i.bump().0, ())),
