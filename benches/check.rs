@@ -115,45 +115,38 @@ fn parse_resolve(bencher: divan::Bencher, disputes: usize) {
         .bench(|| parse_only(divan::black_box(&w.text)));
 }
 
-/// ~100k statements over independent disputes, half with a planted conflict.
-#[divan::bench(args = [1_925, 3_850, 7_700, 15_400], sample_count = 5)]
-fn disputes_with_conflicts(bencher: divan::Bencher, disputes: usize) {
-    let w = generate::disputes(disputes, 1);
-    let (report, _) = run(&w.text);
-    assert_eq!(conflicts(&report), w.planted_conflicts);
-    assert!(!report.truncated);
-    bencher.bench(|| run(divan::black_box(&w.text)));
-}
-
-/// ~100k statements, no conflicts, a scenario per dispute, ~46k conditionals.
-#[divan::bench(args = [7_700], sample_count = 5)]
-fn scenarios_and_conditions(bencher: divan::Bencher, disputes: usize) {
-    let w = generate::scenarios(disputes, 1);
-    let (report, _) = run(&w.text);
-    assert_eq!(conflicts(&report), 0);
-    assert!(!report.truncated);
-    bencher.bench(|| run(divan::black_box(&w.text)));
-}
-
-/// One party with a 200,000-step implication chain.
-#[divan::bench(args = [200_000], sample_count = 3)]
-fn long_chain(bencher: divan::Bencher, steps: usize) {
-    let w = generate::chain(steps);
+/// Checks a workload once (every planted conflict found exactly once,
+/// nothing truncated, JSON rendered), then times the whole run.
+fn bench_verified(bencher: divan::Bencher, w: &generate::Workload) {
     let (report, json) = run(&w.text);
-    assert_eq!(conflicts(&report), 0);
+    assert_eq!(conflicts(&report), w.planted_conflicts);
     assert!(!report.truncated);
     assert!(json.contains("\"diagnostics\""));
     bencher.bench(|| run(divan::black_box(&w.text)));
 }
 
+/// ~100k statements over independent disputes, half with a planted conflict.
+#[divan::bench(args = [1_925, 3_850, 7_700, 15_400], sample_count = 5)]
+fn disputes_with_conflicts(bencher: divan::Bencher, disputes: usize) {
+    bench_verified(bencher, &generate::disputes(disputes, 1));
+}
+
+/// ~100k statements, no conflicts, a scenario per dispute, ~46k conditionals.
+#[divan::bench(args = [7_700], sample_count = 5)]
+fn scenarios_and_conditions(bencher: divan::Bencher, disputes: usize) {
+    bench_verified(bencher, &generate::scenarios(disputes, 1));
+}
+
+/// One party with a 200,000-step implication chain.
+#[divan::bench(args = [200_000], sample_count = 3)]
+fn long_chain(bencher: divan::Bencher, steps: usize) {
+    bench_verified(bencher, &generate::chain(steps));
+}
+
 /// 1M statements.
 #[divan::bench(args = [77_000], sample_count = 1, sample_size = 1, ignore)]
 fn million(bencher: divan::Bencher, disputes: usize) {
-    let w = generate::disputes(disputes, 1);
-    let (report, _) = run(&w.text);
-    assert_eq!(conflicts(&report), w.planted_conflicts);
-    assert!(!report.truncated);
-    bencher.bench(|| run(divan::black_box(&w.text)));
+    bench_verified(bencher, &generate::disputes(disputes, 1));
 }
 
 /// Export of the group CNF of ~100k statements (clauses of H and A).

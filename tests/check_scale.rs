@@ -92,6 +92,16 @@ fn timed(m: &Model) -> (Duration, usize, bool) {
     (t.elapsed(), out.diagnostics.len(), out.truncated)
 }
 
+/// Party `a`: `requires t0`, `no t_i without t_i+1` for `i < n`.
+fn chain(n: usize) -> Builder {
+    let mut b = Builder::new();
+    b.requires("a", "t0");
+    for i in 0..n {
+        b.no_without("a", &format!("t{i}"), &format!("t{}", i + 1));
+    }
+    b
+}
+
 #[test]
 fn disputes_are_checked_independently() {
     let small = disputes(50);
@@ -110,11 +120,7 @@ fn long_chain_does_not_overflow() {
     // that no other exists is quadratic here (MARCO visits every MSS), so
     // the time budget may cut that proof short.
     let n = 300;
-    let mut b = Builder::new();
-    b.requires("a", "t0");
-    for i in 0..n {
-        b.no_without("a", &format!("t{i}"), &format!("t{}", i + 1));
-    }
+    let mut b = chain(n);
     b.rejects("b", &format!("t{n}"));
     let out = check(
         &b.m,
@@ -139,11 +145,7 @@ fn long_consistent_chain_is_answered_in_full() {
     // by the work bound (and set `truncated`); each one must be answered
     // from one outcome instead.
     let n = 12_000;
-    let mut b = Builder::new();
-    b.requires("a", "t0");
-    for i in 0..n {
-        b.no_without("a", &format!("t{i}"), &format!("t{}", i + 1));
-    }
+    let mut b = chain(n);
     let (_, d, tr) = timed(&b.m);
     assert!(!tr);
     assert_eq!(d, 0);
@@ -204,11 +206,7 @@ fn hundred_thousand_statements() {
         return;
     }
     let n = 200_000;
-    let mut b = Builder::new();
-    b.requires("a", "t0");
-    for i in 0..n {
-        b.no_without("a", &format!("t{i}"), &format!("t{}", i + 1));
-    }
+    let mut b = chain(n);
     b.rejects("b", &format!("t{n}"));
     let t = Instant::now();
     let out = check(
