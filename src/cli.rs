@@ -423,6 +423,25 @@ fn read_ignore(root: &Path) -> Vec<PathBuf> {
         .collect()
 }
 
+/// The working directory and the canonical root (`--root`, default the
+/// working directory), or an exit code after reporting the trouble.
+fn open_root(root: Option<&Path>) -> Result<(PathBuf, PathBuf), i32> {
+    let cwd = std::env::current_dir()
+        .map_err(|e| trouble(format!("cannot read the current directory: {e}")))?;
+    let root_arg = root.map_or_else(|| cwd.clone(), Path::to_path_buf);
+    match std::fs::canonicalize(&root_arg) {
+        Ok(r) if r.is_dir() => Ok((cwd, r)),
+        Ok(_) => Err(trouble(format!(
+            "root `{}` is not a directory",
+            root_arg.display()
+        ))),
+        Err(e) => Err(trouble(format!(
+            "cannot open root `{}`: {e}",
+            root_arg.display()
+        ))),
+    }
+}
+
 // ---- check ----------------------------------------------------------
 
 // CheckOptions may gain fields; start from its defaults.
@@ -432,15 +451,9 @@ fn run_check(args: CheckArgs) -> i32 {
         Ok(l) => l,
         Err(e) => return trouble(e),
     };
-    let cwd = match std::env::current_dir() {
-        Ok(c) => c,
-        Err(e) => return trouble(format!("cannot read the current directory: {e}")),
-    };
-    let root_arg = args.root.clone().unwrap_or_else(|| cwd.clone());
-    let root = match std::fs::canonicalize(&root_arg) {
-        Ok(r) if r.is_dir() => r,
-        Ok(_) => return trouble(format!("root `{}` is not a directory", root_arg.display())),
-        Err(e) => return trouble(format!("cannot open root `{}`: {e}", root_arg.display())),
+    let (cwd, root) = match open_root(args.root.as_deref()) {
+        Ok(x) => x,
+        Err(code) => return code,
     };
     let fs = DiskFs { root: root.clone() };
     let mut loader = Loader::new(&fs);
@@ -573,18 +586,7 @@ fn run_explain(args: ExplainArgs) -> i32 {
 /// under `root` (default: the working directory). Returns the loaded files
 /// (one unit), or an exit code after reporting the trouble.
 fn load_unit(path: Option<&Path>, root: Option<&Path>) -> Result<stancecheck::load::Loaded, i32> {
-    let cwd = std::env::current_dir()
-        .map_err(|e| trouble(format!("cannot read the current directory: {e}")))?;
-    let root_arg = root.map_or_else(|| cwd.clone(), Path::to_path_buf);
-    let root = match std::fs::canonicalize(&root_arg) {
-        Ok(r) if r.is_dir() => r,
-        _ => {
-            return Err(trouble(format!(
-                "cannot open root `{}`",
-                root_arg.display()
-            )));
-        }
-    };
+    let (cwd, root) = open_root(root)?;
     let fs = DiskFs { root };
     let mut loader = Loader::new(&fs);
     match path {

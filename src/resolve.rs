@@ -30,7 +30,6 @@ pub fn resolve(sources: &SourceMap, files: &[(FileId, &ast::File)]) -> (Model, V
         labels: HashMap::new(),
         party_used: Vec::new(),
         topic_used: Vec::new(),
-        undeclared_reported: HashMap::new(),
     };
     r.declare(files);
     r.statements(files);
@@ -50,7 +49,6 @@ struct Resolver<'a> {
     labels: HashMap<String, Span>,
     party_used: Vec<bool>,
     topic_used: Vec<bool>,
-    undeclared_reported: HashMap<String, ()>,
 }
 
 /// Formula resolution failed (an error was reported).
@@ -277,36 +275,31 @@ impl<'a> Resolver<'a> {
         });
         self.topic_used.push(true);
         self.topic_ids.insert(ident.name.to_string(), id);
-        if self
-            .undeclared_reported
-            .insert(ident.name.to_string(), ())
-            .is_none()
-        {
-            let mut d = Diagnostic::new(
-                Kind::UndeclaredTopic,
-                ident.span,
-                format!("topic `{}` is used but never declared", ident.name),
-            )
-            .with_span_label("undeclared topic");
-            let declared: Vec<&str> = self
-                .model
-                .topics
-                .iter()
-                .filter(|t| t.declared)
-                .map(|t| t.name.as_str())
-                .collect();
-            if let Some(s) = Self::suggest(&ident.name, declared.into_iter()) {
-                d = d.with_help(format!("did you mean `{s}`?"));
-            } else if self.party_ids.contains_key(ident.name.as_str()) {
-                d = d.with_help(format!(
-                    "`{}` is a party, not a topic; write `TOPIC@{}` for a topic borne by it",
-                    ident.name, ident.name
-                ));
-            } else {
-                d = d.with_help(format!("declare it: `topic {} \"…\"`", ident.name));
-            }
-            self.diags.push(d);
+        // The first use of an undeclared name (later uses find it above).
+        let mut d = Diagnostic::new(
+            Kind::UndeclaredTopic,
+            ident.span,
+            format!("topic `{}` is used but never declared", ident.name),
+        )
+        .with_span_label("undeclared topic");
+        let declared: Vec<&str> = self
+            .model
+            .topics
+            .iter()
+            .filter(|t| t.declared)
+            .map(|t| t.name.as_str())
+            .collect();
+        if let Some(s) = Self::suggest(&ident.name, declared.into_iter()) {
+            d = d.with_help(format!("did you mean `{s}`?"));
+        } else if self.party_ids.contains_key(ident.name.as_str()) {
+            d = d.with_help(format!(
+                "`{}` is a party, not a topic; write `TOPIC@{}` for a topic borne by it",
+                ident.name, ident.name
+            ));
+        } else {
+            d = d.with_help(format!("declare it: `topic {} \"…\"`", ident.name));
         }
+        self.diags.push(d);
         id
     }
 
