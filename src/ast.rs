@@ -24,6 +24,14 @@ enum Repr {
 }
 
 impl Name {
+    /// The bytes of the text (no UTF-8 check: used to hash and compare).
+    fn bytes(&self) -> &[u8] {
+        match &self.0 {
+            Repr::Inline { len, buf } => buf.get(..usize::from(*len)).unwrap_or_default(),
+            Repr::Heap(s) => s.as_bytes(),
+        }
+    }
+
     /// The text.
     pub fn as_str(&self) -> &str {
         match &self.0 {
@@ -85,15 +93,18 @@ impl std::borrow::Borrow<str> for Name {
 
 impl PartialEq for Name {
     fn eq(&self, other: &Name) -> bool {
-        self.as_str() == other.as_str()
+        self.bytes() == other.bytes()
     }
 }
 
 impl Eq for Name {}
 
 impl std::hash::Hash for Name {
+    /// Hashes like the `str` it holds (as `Borrow<str>` requires): the
+    /// bytes, then `0xff`.
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        self.as_str().hash(state);
+        state.write(self.bytes());
+        state.write_u8(0xff);
     }
 }
 
@@ -448,6 +459,12 @@ mod tests {
             assert_eq!(Name::from(s.to_owned()), n);
             assert_eq!(format!("{n:?}"), format!("{s:?}"));
             assert_eq!(n.to_string(), s);
+            // `Borrow<str>`: a name hashes like its text.
+            let std_state = std::hash::RandomState::new();
+            let fold = foldhash::fast::RandomState::default();
+            use std::hash::BuildHasher;
+            assert_eq!(std_state.hash_one(&n), std_state.hash_one(s));
+            assert_eq!(fold.hash_one(&n), fold.hash_one(s));
         }
         assert_ne!(Name::from("a"), Name::from("b"));
         assert_eq!(std::mem::size_of::<Name>(), 16);

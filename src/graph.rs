@@ -151,7 +151,7 @@ pub fn build(model: &Model, highlight: &BTreeSet<Span>) -> Graph {
             });
         };
         // Split into condition → body where the meaning is an implication.
-        let (cond, body) = match (&st.formula, &st.condition) {
+        let (cond, body) = match (&st.formula, st.condition()) {
             (Expr::Implies(c, b), Some(_)) => (Some(&**c), &**b),
             // An unconditional implication (`assume a -> b`, `claims a -> b`,
             // `requires a -> b`, a duty) is drawn from its antecedent.

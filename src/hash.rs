@@ -1,6 +1,14 @@
-//! A fast hasher for the checker's internal maps whose keys are small
-//! integers (ids, item keys, formulas over atom ids) — never for names
-//! taken from the input, which keep the standard keyed hasher.
+//! Hash maps for the hot paths.
+//!
+//! [`IdMap`]: a fast unkeyed hasher for the checker's internal maps whose
+//! keys are small integers (ids, item keys, formulas over atom ids) —
+//! never for names taken from the input.
+//!
+//! [`NameMap`]: names taken from the input (parties, topics, labels), with
+//! foldhash's per-map randomly seeded hasher: several times faster than the
+//! standard SipHash on short identifiers, and still seeded at random, so a
+//! rule file cannot be written to collide on every machine (see
+//! docs/decisions.md).
 //!
 //! Each word is mixed in with a rotate, an xor and a multiplication by an
 //! odd constant (so distinct integers keep distinct low bits).
@@ -14,6 +22,14 @@ pub(crate) type IdMap<K, V> = HashMap<K, V, BuildHasherDefault<IdHasher>>;
 /// An empty [`IdMap`].
 pub(crate) fn id_map<K, V>() -> IdMap<K, V> {
     HashMap::default()
+}
+
+/// A hash map keyed by names from the input (randomly seeded foldhash).
+pub(crate) type NameMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+
+/// An empty [`NameMap`] with room for `n` entries.
+pub(crate) fn name_map<K, V>(n: usize) -> NameMap<K, V> {
+    HashMap::with_capacity_and_hasher(n, foldhash::fast::RandomState::default())
 }
 
 const K: u64 = 0x517c_c1b7_2722_0a95;

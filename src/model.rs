@@ -151,14 +151,15 @@ pub struct Statement {
     /// The kind.
     pub kind: StmtKind,
     /// The full meaning as one formula (`C -> F`, `A -> B`, `X -> X@Q`, …).
+    /// A statement with a condition (see [`Statement::condition`]) has the
+    /// form `C -> …`.
     pub formula: Expr,
-    /// The condition of a conditional hard or soft statement (`when C`, or
-    /// `A` of `no A without B`); `None` otherwise.
-    pub condition: Option<Expr>,
-    /// Span of the condition as written, when there is one.
+    /// Span of the condition as written (`when C`, or `A` of `no A without
+    /// B`), when there is one.
     pub condition_span: Option<Span>,
-    /// The source text of the condition, when there is one.
-    pub condition_text: Option<String>,
+    /// The source text of the condition, when there is one (in
+    /// [`Model::text`]).
+    pub condition_text: Option<TextRef>,
     /// Statement label.
     pub label: Option<String>,
     /// Trailing quote.
@@ -166,8 +167,30 @@ pub struct Statement {
     /// The statement from its label (or keyword) to the end of its formula;
     /// the quote is not included (it is shown separately).
     pub span: Span,
-    /// The statement text without label and quote.
-    pub text: String,
+    /// The statement text without label and quote (in [`Model::text`]).
+    pub text: TextRef,
+}
+
+impl Statement {
+    /// The condition of a conditional hard or soft statement (`when C`, or
+    /// `A` of `no A without B`): the left side of its formula `C -> …`.
+    /// `None` for a statement without a condition.
+    pub fn condition(&self) -> Option<&Expr> {
+        self.condition_span?;
+        match &self.formula {
+            Expr::Implies(c, _) => Some(c),
+            _ => None,
+        }
+    }
+}
+
+/// A text held in the model's text buffer: read it with [`Model::text`].
+/// Statement texts live in one buffer, so resolving a statement does not
+/// allocate a string for it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct TextRef {
+    start: usize,
+    end: usize,
 }
 
 /// A scenario.
@@ -229,9 +252,43 @@ pub struct Model {
     pub scenarios: Vec<Scenario>,
     /// Expectations, in source order.
     pub expectations: Vec<Expectation>,
+    /// The buffer of the statements' texts ([`TextRef`]).
+    texts: String,
 }
 
 impl Model {
+    /// Keeps a text in the model's buffer.
+    pub fn add_text(&mut self, text: &str) -> TextRef {
+        let start = self.texts.len();
+        self.texts.push_str(text);
+        TextRef {
+            start,
+            end: self.texts.len(),
+        }
+    }
+
+    /// Appends to the model's buffer the text `clean` writes (a text
+    /// written in pieces).
+    pub(crate) fn write_text(&mut self, clean: impl FnOnce(&mut String)) -> TextRef {
+        let start = self.texts.len();
+        clean(&mut self.texts);
+        TextRef {
+            start,
+            end: self.texts.len(),
+        }
+    }
+
+    /// Reserves room for `bytes` more bytes of text.
+    pub(crate) fn reserve_text(&mut self, bytes: usize) {
+        self.texts.reserve(bytes);
+    }
+
+    /// A text kept by [`Model::add_text`] (empty for a reference from
+    /// another model).
+    pub fn text(&self, t: TextRef) -> &str {
+        self.texts.get(t.start..t.end).unwrap_or_default()
+    }
+
     /// The display name of an atom: `topic` or `topic@party`.
     pub fn atom_name(&self, atom: AtomId) -> String {
         let Some(a) = self.atoms.get(atom.0 as usize) else {

@@ -7,15 +7,14 @@
 //! drop only the statement concerned; everything else is still resolved,
 //! so a file with errors is checked as far as it can be.
 
-use crate::ast::{self, FormulaKind, Item, Stance};
+use crate::ast::{self, FormulaKind, Item, Name, Stance};
 use crate::diagnostic::{Diagnostic, Kind};
-use crate::hash::{IdMap, id_map};
+use crate::hash::{IdMap, NameMap, id_map, name_map};
 use crate::model::{
     Atom, AtomId, ExpectKind, Expectation, Expr, Model, Party, PartyId, Scenario, ScenarioId,
-    Statement, StmtId, StmtKind, Topic, TopicId,
+    Statement, StmtId, StmtKind, TextRef, Topic, TopicId,
 };
 use crate::source::{FileId, SourceMap, Span};
-use std::collections::HashMap;
 
 /// Resolves the files of one model, in load order.
 pub fn resolve(sources: &SourceMap, files: &[(FileId, &ast::File)]) -> (Model, Vec<Diagnostic>) {
@@ -23,11 +22,11 @@ pub fn resolve(sources: &SourceMap, files: &[(FileId, &ast::File)]) -> (Model, V
         sources,
         model: Model::default(),
         diags: Vec::new(),
-        party_ids: HashMap::new(),
-        topic_ids: HashMap::new(),
+        party_ids: name_map(0),
+        topic_ids: name_map(0),
         atom_ids: id_map(),
-        scenario_ids: HashMap::new(),
-        labels: HashMap::new(),
+        scenario_ids: name_map(0),
+        labels: name_map(0),
         party_used: Vec::new(),
         topic_used: Vec::new(),
     };
@@ -42,11 +41,11 @@ struct Resolver<'a> {
     sources: &'a SourceMap,
     model: Model,
     diags: Vec<Diagnostic>,
-    party_ids: HashMap<String, PartyId>,
-    topic_ids: HashMap<String, TopicId>,
+    party_ids: NameMap<Name, PartyId>,
+    topic_ids: NameMap<Name, TopicId>,
     atom_ids: IdMap<Atom, AtomId>,
-    scenario_ids: HashMap<String, ScenarioId>,
-    labels: HashMap<String, Span>,
+    scenario_ids: NameMap<Name, ScenarioId>,
+    labels: NameMap<Name, Span>,
     party_used: Vec<bool>,
     topic_used: Vec<bool>,
 }
@@ -62,6 +61,13 @@ fn idx(n: usize) -> u32 {
 /// breaks of continued statements included) collapsed to one space. The
 /// texts handled here (statement bodies, formulas) hold no strings.
 fn clean_text(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    clean_into(raw, &mut out);
+    out
+}
+
+/// [`clean_text`], appended to `out`.
+fn clean_into(raw: &str, out: &mut String) {
     // Fast path: nothing to drop or collapse.
     let b = raw.as_bytes();
     let plain = !b.is_empty()
@@ -72,19 +78,20 @@ fn clean_text(raw: &str) -> String {
             .iter()
             .any(|c| matches!(c, b'#' | b'\n' | b'\r' | b'\t' | 0x0b | 0x0c) || *c >= 0x80);
     if plain {
-        return raw.to_owned();
+        out.push_str(raw);
+        return;
     }
-    let mut out = String::with_capacity(raw.len());
+    let mut first = true;
     for line in raw.lines() {
         let code = line.split('#').next().unwrap_or("");
         for word in code.split_whitespace() {
-            if !out.is_empty() {
+            if !first {
                 out.push(' ');
             }
+            first = false;
             out.push_str(word);
         }
     }
-    out
 }
 
 impl<'a> Resolver<'a> {
@@ -93,6 +100,12 @@ impl<'a> Resolver<'a> {
             .get(span.file)
             .map(|f| clean_text(f.slice(span)))
             .unwrap_or_default()
+    }
+
+    /// [`Resolver::text`], kept in the model's text buffer.
+    fn model_text(&mut self, span: Span) -> TextRef {
+        let raw = self.sources.get(span.file).map_or("", |f| f.slice(span));
+        self.model.write_text(|out| clean_into(raw, out))
     }
 
     // ---- declarations -------------------------------------------------
@@ -110,6 +123,15 @@ impl<'a> Resolver<'a> {
             }
         }
         self.model.statements.reserve(n_stmts + n_items);
+        // Statement texts are cleaned slices of the files (conditions
+        // repeat part of theirs): about the files' size. Pages of the
+        // reserve that are never written cost no memory.
+        let source_bytes: usize = files
+            .iter()
+            .filter_map(|(f, _)| self.sources.get(*f))
+            .map(|f| f.text.len())
+            .sum();
+        self.model.reserve_text(source_bytes);
         self.model.topics.reserve(n_items);
         self.topic_ids.reserve(n_items);
         self.atom_ids.reserve(n_items);
@@ -119,18 +141,18 @@ impl<'a> Resolver<'a> {
             for item in &file.items {
                 match item {
                     Item::Party { name, label, .. } => {
-                        let id = match self.party_ids.get(name.name.as_str()) {
+                        let id = match self.party_ids.get(&name.name) {
                             Some(&id) => id,
                             None => {
                                 let id = PartyId(idx(self.model.parties.len()));
                                 self.model.parties.push(Party {
-                                    name: name.name.to_string(),
+                                    name: name.name.as_str().to_owned(),
                                     label: None,
                                     span: name.span,
                                 });
                                 party_label_span.push(None);
                                 self.party_used.push(false);
-                                self.party_ids.insert(name.name.to_string(), id);
+                                self.party_ids.insert(name.name.clone(), id);
                                 id
                             }
                         };
@@ -143,7 +165,7 @@ impl<'a> Resolver<'a> {
                         };
                         match (&party.label, *first) {
                             (None, _) => {
-                                party.label = Some(label.value.to_string());
+                                party.label = Some(label.value.as_str().to_owned());
                                 *first = Some(label.span);
                             }
                             (Some(old), Some(old_span)) if *old != label.value => {
@@ -166,17 +188,17 @@ impl<'a> Resolver<'a> {
                         }
                     }
                     Item::Topic { name, label, span } => {
-                        match self.topic_ids.get(name.name.as_str()).copied() {
+                        match self.topic_ids.get(&name.name).copied() {
                             None => {
                                 let id = TopicId(idx(self.model.topics.len()));
                                 self.model.topics.push(Topic {
-                                    name: name.name.to_string(),
-                                    label: label.as_ref().map(|l| l.value.to_string()),
+                                    name: name.name.as_str().to_owned(),
+                                    label: label.as_ref().map(|l| l.value.as_str().to_owned()),
                                     span: name.span,
                                     declared: true,
                                 });
                                 self.topic_used.push(false);
-                                self.topic_ids.insert(name.name.to_string(), id);
+                                self.topic_ids.insert(name.name.clone(), id);
                                 topic_label_span.push(label.as_ref().map(|l| l.span));
                             }
                             Some(id) => {
@@ -186,7 +208,7 @@ impl<'a> Resolver<'a> {
                                 let Some(label) = label else { continue };
                                 match &topic.label {
                                     None => {
-                                        topic.label = Some(label.value.to_string());
+                                        topic.label = Some(label.value.as_str().to_owned());
                                         if let Some(first) = topic_label_span.get_mut(id.0 as usize)
                                         {
                                             *first = Some(label.span);
@@ -237,7 +259,7 @@ impl<'a> Resolver<'a> {
     }
 
     fn party(&mut self, ident: &ast::Ident) -> Result<PartyId, Failed> {
-        if let Some(&id) = self.party_ids.get(ident.name.as_str()) {
+        if let Some(&id) = self.party_ids.get(&ident.name) {
             if let Some(u) = self.party_used.get_mut(id.0 as usize) {
                 *u = true;
             }
@@ -260,7 +282,7 @@ impl<'a> Resolver<'a> {
     }
 
     fn topic(&mut self, ident: &ast::Ident) -> TopicId {
-        if let Some(&id) = self.topic_ids.get(ident.name.as_str()) {
+        if let Some(&id) = self.topic_ids.get(&ident.name) {
             if let Some(u) = self.topic_used.get_mut(id.0 as usize) {
                 *u = true;
             }
@@ -268,13 +290,13 @@ impl<'a> Resolver<'a> {
         }
         let id = TopicId(idx(self.model.topics.len()));
         self.model.topics.push(Topic {
-            name: ident.name.to_string(),
+            name: ident.name.as_str().to_owned(),
             label: None,
             span: ident.span,
             declared: false,
         });
         self.topic_used.push(true);
-        self.topic_ids.insert(ident.name.to_string(), id);
+        self.topic_ids.insert(ident.name.clone(), id);
         // The first use of an undeclared name (later uses find it above).
         let mut d = Diagnostic::new(
             Kind::UndeclaredTopic,
@@ -291,7 +313,7 @@ impl<'a> Resolver<'a> {
             .collect();
         if let Some(s) = Self::suggest(&ident.name, declared.into_iter()) {
             d = d.with_help(format!("did you mean `{s}`?"));
-        } else if self.party_ids.contains_key(ident.name.as_str()) {
+        } else if self.party_ids.contains_key(&ident.name) {
             d = d.with_help(format!(
                 "`{}` is a party, not a topic; write `TOPIC@{}` for a topic borne by it",
                 ident.name, ident.name
@@ -360,7 +382,7 @@ impl<'a> Resolver<'a> {
 
     fn label(&mut self, label: Option<&ast::Ident>) -> Result<Option<String>, Failed> {
         let Some(label) = label else { return Ok(None) };
-        if let Some(&first) = self.labels.get(label.name.as_str()) {
+        if let Some(&first) = self.labels.get(&label.name) {
             self.diags.push(
                 Diagnostic::new(
                     Kind::DuplicateLabel,
@@ -373,8 +395,8 @@ impl<'a> Resolver<'a> {
             );
             return Err(Failed);
         }
-        self.labels.insert(label.name.to_string(), label.span);
-        Ok(Some(label.name.to_string()))
+        self.labels.insert(label.name.clone(), label.span);
+        Ok(Some(label.name.as_str().to_owned()))
     }
 
     // ---- statements ---------------------------------------------------
@@ -386,7 +408,7 @@ impl<'a> Resolver<'a> {
                     Item::Party {
                         name, statements, ..
                     } => {
-                        let Some(&party) = self.party_ids.get(name.name.as_str()) else {
+                        let Some(&party) = self.party_ids.get(&name.name) else {
                             continue;
                         };
                         if !statements.is_empty() {
@@ -410,23 +432,23 @@ impl<'a> Resolver<'a> {
                             continue;
                         };
                         let body = formula.span;
+                        let text = self.model_text(body);
                         self.push(Statement {
                             id: StmtId(0),
                             party: None,
                             kind: StmtKind::Assume,
                             formula: f,
-                            condition: None,
                             condition_span: None,
                             condition_text: None,
                             label,
-                            quote: quote.as_ref().map(|q| q.value.to_string()),
+                            quote: quote.as_ref().map(|q| q.value.as_str().to_owned()),
                             // The statement without its quote, which is
                             // shown separately.
                             span: Span {
                                 end: body.end,
                                 ..*span
                             },
-                            text: self.text(body),
+                            text,
                         });
                     }
                     Item::Scenario {
@@ -435,7 +457,7 @@ impl<'a> Resolver<'a> {
                         formulas,
                         span,
                     } => {
-                        if let Some(&first) = self.scenario_ids.get(name.name.as_str()) {
+                        if let Some(&first) = self.scenario_ids.get(&name.name) {
                             let first_span = self
                                 .model
                                 .scenarios
@@ -460,10 +482,10 @@ impl<'a> Resolver<'a> {
                             .collect::<Vec<_>>()
                             .join(", ");
                         let id = ScenarioId(idx(self.model.scenarios.len()));
-                        self.scenario_ids.insert(name.name.to_string(), id);
+                        self.scenario_ids.insert(name.name.clone(), id);
                         self.model.scenarios.push(Scenario {
-                            name: name.name.to_string(),
-                            label: label.as_ref().map(|l| l.value.to_string()),
+                            name: name.name.as_str().to_owned(),
+                            label: label.as_ref().map(|l| l.value.as_str().to_owned()),
                             formulas: fs,
                             span: *span,
                             text,
@@ -486,37 +508,38 @@ impl<'a> Resolver<'a> {
         let (Ok(label), Ok((kind, formula, cond))) = (label, resolved) else {
             return;
         };
-        let (condition, condition_span, condition_text) = match cond {
-            Some((e, span)) => (Some(e), Some(span), Some(self.text(span))),
-            None => (None, None, None),
+        let (condition_span, condition_text) = match cond {
+            Some(span) => (Some(span), Some(self.model_text(span))),
+            None => (None, None),
         };
+        let text = self.model_text(st.body_span);
         self.push(Statement {
             id: StmtId(0),
             party: Some(party),
             kind,
             formula,
-            condition,
             condition_span,
             condition_text,
             label,
-            quote: st.quote.as_ref().map(|q| q.value.to_string()),
+            quote: st.quote.as_ref().map(|q| q.value.as_str().to_owned()),
             // Label and body, without the quote (shown separately).
             span: st
                 .label
                 .as_ref()
                 .map_or(st.body_span, |l| l.span.to(st.body_span)),
-            text: self.text(st.body_span),
+            text,
         });
     }
 
-    #[allow(clippy::type_complexity)]
-    fn stance(&mut self, s: &Stance) -> Result<(StmtKind, Expr, Option<(Expr, Span)>), Failed> {
+    /// The kind, the formula and the span of the condition (the formula is
+    /// then `C -> …`) of a stance.
+    fn stance(&mut self, s: &Stance) -> Result<(StmtKind, Expr, Option<Span>), Failed> {
         let conditional = |this: &mut Self,
                            kind: StmtKind,
                            f: &ast::Formula,
                            when: &Option<ast::Formula>,
                            negate: bool|
-         -> Result<(StmtKind, Expr, Option<(Expr, Span)>), Failed> {
+         -> Result<(StmtKind, Expr, Option<Span>), Failed> {
             let body = this.formula(f);
             let cond = match when {
                 Some(c) => Some((this.formula(c)?, c.span)),
@@ -526,11 +549,10 @@ impl<'a> Resolver<'a> {
             if negate {
                 body = Expr::Not(Box::new(body));
             }
-            let formula = match &cond {
-                Some((c, _)) => Expr::Implies(Box::new(c.clone()), Box::new(body)),
-                None => body,
-            };
-            Ok((kind, formula, cond))
+            Ok(match cond {
+                Some((c, span)) => (kind, Expr::Implies(Box::new(c), Box::new(body)), Some(span)),
+                None => (kind, body, None),
+            })
         };
         match s {
             Stance::Requires { formula, when } => {
@@ -555,8 +577,8 @@ impl<'a> Resolver<'a> {
                 let (a, b) = (a?, b?);
                 Ok((
                     StmtKind::NoWithout,
-                    Expr::Implies(Box::new(a.clone()), Box::new(b)),
-                    Some((a, antecedent.span)),
+                    Expr::Implies(Box::new(a), Box::new(b)),
+                    Some(antecedent.span),
                 ))
             }
             Stance::Duty { bearer, topic } => {
@@ -590,7 +612,7 @@ impl<'a> Resolver<'a> {
     }
 
     fn scenario(&mut self, ident: &ast::Ident) -> Result<ScenarioId, Failed> {
-        if let Some(&id) = self.scenario_ids.get(ident.name.as_str()) {
+        if let Some(&id) = self.scenario_ids.get(&ident.name) {
             return Ok(id);
         }
         let mut d = Diagnostic::new(

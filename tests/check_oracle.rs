@@ -378,7 +378,7 @@ fn expected(m: &Model) -> Sets {
         if Oracle::sat(&hr) {
             let mut seen: Vec<&Expr> = Vec::new();
             for s in stmts.iter().filter(hard) {
-                let Some(cnd) = &s.condition else { continue };
+                let Some(cnd) = s.condition() else { continue };
                 if seen.contains(&cnd) {
                     continue;
                 }

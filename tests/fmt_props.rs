@@ -585,7 +585,13 @@ fn model_key(m: &Model) -> String {
     for st in &m.statements {
         s.push_str(&format!(
             "stmt {:?} {:?} {:?} {:?} {:?} {:?} {:?}\n",
-            st.party, st.kind, st.label, st.quote, st.formula, st.condition, st.id
+            st.party,
+            st.kind,
+            st.label,
+            st.quote,
+            st.formula,
+            st.condition(),
+            st.id
         ));
     }
     for sc in &m.scenarios {

@@ -26,7 +26,7 @@ pub(crate) fn run(ctx: &mut Ctx<'_>) {
         ) {
             continue;
         }
-        let asked = match (&o.condition, &o.formula) {
+        let asked = match (o.condition(), &o.formula) {
             (Some(_), Expr::Implies(_, f)) => f.as_ref(),
             _ => &o.formula,
         };

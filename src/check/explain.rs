@@ -134,7 +134,7 @@ pub fn stmt_member(model: &Model, s: StmtId) -> Option<Member> {
         party: model.party_name(st.party).map(str::to_owned),
         kind: st.kind.as_str(),
         label: st.label.clone(),
-        text: st.text.clone(),
+        text: model.text(st.text).to_owned(),
         quote: st.quote.clone(),
     })
 }
@@ -146,14 +146,17 @@ pub fn stmt_ref(model: &Model, s: StmtId) -> Option<StatementRef> {
         span: st.span,
         party: model.party_name(st.party).map(str::to_owned),
         label: st.label.clone(),
-        text: st.text.clone(),
+        text: model.text(st.text).to_owned(),
     })
 }
 
 /// How a statement is named in messages: its label, else its text.
 pub fn stmt_name(model: &Model, s: StmtId) -> String {
     match stmt_ref_text(model, s) {
-        Some(st) => st.label.clone().unwrap_or_else(|| st.text.clone()),
+        Some(st) => st
+            .label
+            .clone()
+            .unwrap_or_else(|| model.text(st.text).to_owned()),
         None => String::from("?"),
     }
 }

@@ -56,7 +56,7 @@ pub(crate) fn run(
                     None,
                     format!(
                         "`{}` of `{who}` can hold in no outcome acceptable to all parties",
-                        st.text
+                        model.text(st.text)
                     ),
                 )
                 .with_label(st.span, "this preference cannot be met")

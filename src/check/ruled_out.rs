@@ -35,7 +35,7 @@ pub(crate) fn run(
         if st.kind.strength() != Strength::Hard {
             continue;
         }
-        if let Some(c) = &st.condition {
+        if let Some(c) = st.condition() {
             if seen.insert(c, ()).is_none() {
                 conds.push((c, *s));
             }
@@ -57,7 +57,9 @@ pub(crate) fn run(
         let Some(st) = model.statements.get(s.0 as usize) else {
             continue;
         };
-        let text = st.condition_text.clone().unwrap_or_default();
+        let text = st
+            .condition_text
+            .map_or_else(String::new, |t| model.text(t).to_owned());
         let cond = Cond {
             expr: c,
             span: st.condition_span.unwrap_or(st.span),

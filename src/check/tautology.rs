@@ -99,7 +99,7 @@ pub(crate) fn run(
             Kind::Tautology,
             &[ItemKey::Stmt(s)],
             None,
-            format!("`{}` is always true and says nothing", st.text),
+            format!("`{}` is always true and says nothing", model.text(st.text)),
         );
         d.span_label = String::from("this holds in every outcome");
         d.help

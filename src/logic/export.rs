@@ -196,7 +196,7 @@ fn comments(text: &mut String, model: &Model, sources: &SourceMap, cnf: &Cnf, gr
             let who = model
                 .party_name(st.party)
                 .map_or_else(String::new, |p| format!("{p}: "));
-            let body = st.text.replace(['\n', '\r'], " ");
+            let body = model.text(st.text).replace(['\n', '\r'], " ");
             let _ = writeln!(text, "c group {} {place} {who}{body}", g + 1);
         }
     }

@@ -167,30 +167,30 @@ impl Builder {
         party: Option<&str>,
         kind: StmtKind,
         formula: Expr,
-        cond: Option<(Expr, String)>,
+        cond: Option<String>,
         text: String,
         span: Span,
     ) -> StmtId {
         let id = StmtId(self.m.statements.len() as u32);
         let party = party.map(|p| self.party(p));
-        let (condition, condition_span, condition_text) = match cond {
-            Some((c, t)) => (
-                Some(c),
+        // A conditional statement's formula is `C -> …`.
+        let (condition_span, condition_text) = match cond {
+            Some(t) => (
                 Some(Span::new(
                     FileId(0),
                     (span.start + 50) as usize,
                     (span.start + 60) as usize,
                 )),
-                Some(t),
+                Some(self.m.add_text(&t)),
             ),
-            None => (None, None, None),
+            None => (None, None),
         };
+        let text = self.m.add_text(&text);
         self.m.statements.push(Statement {
             id,
             party,
             kind,
             formula,
-            condition,
             condition_span,
             condition_text,
             label: None,
@@ -216,8 +216,8 @@ impl Builder {
                 self.push(
                     Some(party),
                     kind,
-                    Expr::Implies(Box::new(ce.clone()), Box::new(fe)),
-                    Some((ce, c.into())),
+                    Expr::Implies(Box::new(ce), Box::new(fe)),
+                    Some(c.into()),
                     format!("{word} {f} when {c}"),
                     span,
                 )
@@ -257,8 +257,8 @@ impl Builder {
         self.push(
             Some(p),
             StmtKind::NoWithout,
-            Expr::Implies(Box::new(ae.clone()), Box::new(be)),
-            Some((ae, a.into())),
+            Expr::Implies(Box::new(ae), Box::new(be)),
+            Some(a.into()),
             format!("no {a} without {b}"),
             span,
         )
