@@ -11,16 +11,17 @@ use crate::source::Span;
 const INLINE: usize = 14;
 
 /// A short immutable string that needs no allocation up to 14 bytes
-/// (identifiers, labels and short quotes usually fit). Behaves like a
-/// `&str` (it dereferences to one) and compares, hashes and prints like
-/// one. 16 bytes.
+/// (identifiers, labels and short quotes usually fit); a longer one is
+/// shared, so cloning a name never allocates (the model keeps the names
+/// and labels of the tree). Behaves like a `&str` (it dereferences to one)
+/// and compares, hashes and prints like one. 16 bytes.
 #[derive(Clone)]
 pub struct Name(Repr);
 
 #[derive(Clone)]
 enum Repr {
     Inline { len: u8, buf: [u8; INLINE] },
-    Heap(Box<Box<str>>),
+    Heap(std::sync::Arc<Box<str>>),
 }
 
 impl Name {
@@ -57,7 +58,7 @@ impl From<&str> for Name {
                 buf,
             })
         } else {
-            Name(Repr::Heap(Box::new(s.into())))
+            Name(Repr::Heap(std::sync::Arc::new(s.into())))
         }
     }
 }
@@ -67,7 +68,7 @@ impl From<String> for Name {
         if s.len() <= INLINE {
             Name::from(s.as_str())
         } else {
-            Name(Repr::Heap(Box::new(s.into_boxed_str())))
+            Name(Repr::Heap(std::sync::Arc::new(s.into_boxed_str())))
         }
     }
 }

@@ -4,6 +4,7 @@
 //! Statements are in source order (files in include order, depth first).
 //! No I/O, no rendering knowledge.
 
+use crate::ast::Name;
 use crate::source::Span;
 
 /// Index into [`Model::parties`].
@@ -26,9 +27,9 @@ pub struct ScenarioId(pub u32);
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Party {
     /// Identifier.
-    pub name: String,
+    pub name: Name,
     /// Label, if declared with one.
-    pub label: Option<String>,
+    pub label: Option<Name>,
     /// Span of the identifier at its first declaration.
     pub span: Span,
 }
@@ -44,9 +45,9 @@ impl Party {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Topic {
     /// Identifier.
-    pub name: String,
+    pub name: Name,
     /// Label, if declared with one.
-    pub label: Option<String>,
+    pub label: Option<Name>,
     /// Span of the declaration, or of the first use when undeclared.
     pub span: Span,
     /// Whether a `topic` item declares it.

@@ -15,6 +15,7 @@ use crate::model::{
     Statement, StmtId, StmtKind, TextRef, Topic, TopicId,
 };
 use crate::source::{FileId, SourceMap, Span};
+use std::hash::BuildHasher;
 
 /// Resolves the files of one model, in load order.
 pub fn resolve(sources: &SourceMap, files: &[(FileId, &ast::File)]) -> (Model, Vec<Diagnostic>) {
@@ -27,6 +28,7 @@ pub fn resolve(sources: &SourceMap, files: &[(FileId, &ast::File)]) -> (Model, V
         atom_ids: id_map(),
         scenario_ids: name_map(0),
         labels: name_map(0),
+        recent_topics: vec![None; RECENT],
         party_used: Vec::new(),
         topic_used: Vec::new(),
     };
@@ -46,9 +48,15 @@ struct Resolver<'a> {
     atom_ids: IdMap<Atom, AtomId>,
     scenario_ids: NameMap<Name, ScenarioId>,
     labels: NameMap<Name, Span>,
+    /// Recent topic lookups ([`Resolver::topic`]); every topic in it is
+    /// marked used.
+    recent_topics: Vec<Option<(Name, TopicId)>>,
     party_used: Vec<bool>,
     topic_used: Vec<bool>,
 }
+
+/// Slots of the recent topic lookups.
+const RECENT: usize = 256;
 
 /// Formula resolution failed (an error was reported).
 struct Failed;
@@ -146,7 +154,7 @@ impl<'a> Resolver<'a> {
                             None => {
                                 let id = PartyId(idx(self.model.parties.len()));
                                 self.model.parties.push(Party {
-                                    name: name.name.as_str().to_owned(),
+                                    name: name.name.clone(),
                                     label: None,
                                     span: name.span,
                                 });
@@ -165,7 +173,7 @@ impl<'a> Resolver<'a> {
                         };
                         match (&party.label, *first) {
                             (None, _) => {
-                                party.label = Some(label.value.as_str().to_owned());
+                                party.label = Some(label.value.clone());
                                 *first = Some(label.span);
                             }
                             (Some(old), Some(old_span)) if *old != label.value => {
@@ -192,8 +200,8 @@ impl<'a> Resolver<'a> {
                             None => {
                                 let id = TopicId(idx(self.model.topics.len()));
                                 self.model.topics.push(Topic {
-                                    name: name.name.as_str().to_owned(),
-                                    label: label.as_ref().map(|l| l.value.as_str().to_owned()),
+                                    name: name.name.clone(),
+                                    label: label.as_ref().map(|l| l.value.clone()),
                                     span: name.span,
                                     declared: true,
                                 });
@@ -208,7 +216,7 @@ impl<'a> Resolver<'a> {
                                 let Some(label) = label else { continue };
                                 match &topic.label {
                                     None => {
-                                        topic.label = Some(label.value.as_str().to_owned());
+                                        topic.label = Some(label.value.clone());
                                         if let Some(first) = topic_label_span.get_mut(id.0 as usize)
                                         {
                                             *first = Some(label.span);
@@ -282,7 +290,19 @@ impl<'a> Resolver<'a> {
     }
 
     fn topic(&mut self, ident: &ast::Ident) -> TopicId {
+        // Statements mention the topics of their dispute again and again:
+        // a small table of recent lookups, indexed by the name's hash,
+        // answers most of them from the cache instead of the big map.
+        let slot = (self.topic_ids.hasher().hash_one(&ident.name) as usize) % RECENT;
+        if let Some(Some((name, id))) = self.recent_topics.get(slot) {
+            if *name == ident.name {
+                return *id;
+            }
+        }
         if let Some(&id) = self.topic_ids.get(&ident.name) {
+            if let Some(r) = self.recent_topics.get_mut(slot) {
+                *r = Some((ident.name.clone(), id));
+            }
             if let Some(u) = self.topic_used.get_mut(id.0 as usize) {
                 *u = true;
             }
@@ -290,7 +310,7 @@ impl<'a> Resolver<'a> {
         }
         let id = TopicId(idx(self.model.topics.len()));
         self.model.topics.push(Topic {
-            name: ident.name.as_str().to_owned(),
+            name: ident.name.clone(),
             label: None,
             span: ident.span,
             declared: false,

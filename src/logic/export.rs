@@ -179,7 +179,7 @@ fn atom_name(model: &Model, atom: AtomId) -> String {
         .atoms
         .get(i)
         .and_then(|a| model.topics.get(a.topic.0 as usize))
-        .map_or_else(|| String::from("?"), |t| t.name.clone())
+        .map_or_else(|| String::from("?"), |t| t.name.as_str().to_owned())
 }
 
 fn comments(text: &mut String, model: &Model, sources: &SourceMap, cnf: &Cnf, groups: bool) {

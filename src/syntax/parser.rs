@@ -395,13 +395,10 @@ fn end_of_statement<'a>(i: Toks<'a>, last: Option<K>) -> R<'a, ()> {
 
 /// `requires|rejects|prefers|avoids F [when C]`
 fn conditional(i: Toks<'_>) -> R<'_, (Stance, u32)> {
-    let (i, kw) = alt((
-        tok(K::Requires),
-        tok(K::Rejects),
-        tok(K::Prefers),
-        tok(K::Avoids),
-    ))
-    .parse(i)?;
+    let (i, kw) = match i.kind() {
+        K::Requires | K::Rejects | K::Prefers | K::Avoids => i.bump(),
+        _ => return Err(PErr::back(i)),
+    };
     let (i, (f, when)) = (
         need_name("a formula", Some(kw), formula),
         opt(op_then(tok(K::When), "a condition", formula).map(|(_, c)| c)),
@@ -525,7 +522,15 @@ fn statement(i: Toks<'_>) -> R<'_, Statement> {
     let start = i.peek().start;
     let (i, lbl) = opt(label).parse(i)?;
     let kw = i.peek();
-    let (i, (stance, body_hi)) = match alt((conditional, claims, no_without, duty)).parse(i) {
+    // dispatch on the keyword (the parsers commit after it)
+    let parsed = match kw.kind {
+        K::Requires | K::Rejects | K::Prefers | K::Avoids => conditional(i),
+        K::Claims => claims(i),
+        K::No => no_without(i),
+        K::Duty => duty(i),
+        _ => return Err(bad_statement_start(i, lbl.as_ref())),
+    };
+    let (i, (stance, body_hi)) = match parsed {
         Err(nom::Err::Error(_)) => return Err(bad_statement_start(i, lbl.as_ref())),
         r => r?,
     };
