@@ -105,17 +105,46 @@ fn conflicts(report: &Report) -> usize {
         .count()
 }
 
-/// Parse + resolve throughput (bytes of rule text).
+/// Parse + resolve throughput (bytes of rule text) on the dense generated
+/// disputes: a statement every ~45 bytes, no comments, labels or quotes.
 #[divan::bench(args = [7_700])]
 fn parse_resolve(bencher: divan::Bencher, disputes: usize) {
     let w = generate::disputes(disputes, 1);
+    bench_parse(bencher, &w.text, w.statements);
+}
+
+/// The rule files of `rules/` that stand alone (no include).
+const CORPUS: [&str; 4] = [
+    include_str!("../rules/ukraine-minerals-2025.stance"),
+    include_str!("../rules/iran-nuclear-deal-2018.stance"),
+    include_str!("../rules/brexit-backstop-2019.stance"),
+    include_str!("../rules/cop29-climate-finance-2024.stance"),
+];
+
+/// Parse + resolve throughput on rule text as the corpus is written
+/// (comments, labels, quotes): `copies` renamed copies of each rule file
+/// of `rules/` that stands alone, in one file (260 copies: 5.9 MB).
+#[divan::bench(args = [260])]
+fn parse_resolve_corpus(bencher: divan::Bencher, copies: usize) {
+    let text = generate::replicate(&CORPUS, copies);
+    let one: usize = CORPUS.iter().map(|f| parse_only(&fs_with(f))).sum();
+    bench_parse(bencher, &text, one * copies);
+}
+
+fn fs_with(text: &str) -> MemoryFs {
+    let mut fs = MemoryFs::new();
+    fs.insert("bench.stance", text.as_bytes().to_vec());
+    fs
+}
+
+/// Times [`parse_only`] on `text`, after checking its statement count.
+fn bench_parse(bencher: divan::Bencher, text: &str, statements: usize) {
     // The in-memory file system stands for the disk: filling it is not
     // timed (reading the file from it is).
-    let mut fs = MemoryFs::new();
-    fs.insert("bench.stance", w.text.as_bytes().to_vec());
-    assert_eq!(parse_only(&fs), w.statements);
+    let fs = fs_with(text);
+    assert_eq!(parse_only(&fs), statements);
     bencher
-        .counter(divan::counter::BytesCount::new(w.text.len()))
+        .counter(divan::counter::BytesCount::new(text.len()))
         .bench(|| parse_only(divan::black_box(&fs)));
 }
 

@@ -177,9 +177,88 @@ pub fn chain(steps: usize) -> Workload {
     }
 }
 
+/// `copies` copies of rule files as written (comments, labels, quotes),
+/// each copy of each file an independent dispute: every identifier outside
+/// comments and strings gets the suffix `_n`, `n` counting the file copies
+/// (keywords stay). `include` lines are dropped (the copies are
+/// concatenated into one file), so the files must stand alone. For
+/// measuring on text like the real corpus instead of the dense generated
+/// disputes.
+pub fn replicate(files: &[&str], copies: usize) -> String {
+    let total: usize = files.iter().map(|f| f.len()).sum();
+    let mut out = String::with_capacity((total + 64) * copies);
+    for k in 0..copies {
+        for (f, file) in files.iter().enumerate() {
+            let suffix = format!("_{}", k * files.len() + f);
+            for line in file.lines() {
+                if line.trim_start().starts_with("include ") {
+                    continue;
+                }
+                rename_line(line, &suffix, &mut out);
+                out.push('\n');
+            }
+        }
+    }
+    out
+}
+
+/// Appends `line` with `suffix` after every identifier outside comments
+/// and strings.
+fn rename_line(line: &str, suffix: &str, out: &mut String) {
+    let mut rest = line;
+    while let Some(c) = rest.chars().next() {
+        if c == '#' {
+            out.push_str(rest);
+            return;
+        }
+        if c == '"' {
+            // the string through its closing quote (escapes skipped)
+            let b = rest.as_bytes();
+            let mut i = 1;
+            while i < b.len() && b[i] != b'"' {
+                i += if b[i] == b'\\' { 2 } else { 1 };
+            }
+            let end = (i + 1).min(rest.len());
+            let (s, r) = rest.split_at(end);
+            out.push_str(s);
+            rest = r;
+            continue;
+        }
+        if c.is_ascii_alphabetic() || c == '_' {
+            let len = rest
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .unwrap_or(rest.len());
+            let (word, r) = rest.split_at(len);
+            out.push_str(word);
+            if !crate::syntax::KEYWORDS.contains(&word) {
+                out.push_str(suffix);
+            }
+            rest = r;
+            continue;
+        }
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn replicated_copies_are_renamed() {
+        let text = replicate(
+            &[
+                "party a \"A # not a comment\" # a b\nparty a {\n  x1: requires t@a and not u \"q \\\" t\"\n}\ninclude \"f.stance\"\n",
+            ],
+            2,
+        );
+        assert_eq!(
+            text,
+            "party a_0 \"A # not a comment\" # a b\nparty a_0 {\n  x1_0: requires t_0@a_0 and not u_0 \"q \\\" t\"\n}\n\
+             party a_1 \"A # not a comment\" # a b\nparty a_1 {\n  x1_1: requires t_1@a_1 and not u_1 \"q \\\" t\"\n}\n"
+        );
+    }
 
     #[test]
     fn same_seed_same_text() {

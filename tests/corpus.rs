@@ -100,3 +100,47 @@ fn every_expectation_in_rules_is_necessary() {
     }
     assert!(checked >= 12, "only {checked} expect lines found");
 }
+
+/// All diagnostics (every level) of one root file, as `kind: message`.
+fn all_findings(text: &str) -> Vec<String> {
+    let mut fs = MemoryFs::new();
+    fs.insert("r.stance", text.as_bytes().to_vec());
+    let mut loader = Loader::new(&fs);
+    loader.add_root("r.stance").unwrap();
+    let report = pipeline::run(&loader.finish(), &CheckOptions::default());
+    report
+        .diagnostics
+        .iter()
+        .map(|d| format!("{}: {}", d.kind.name(), d.message))
+        .collect()
+}
+
+/// The corpus-like benchmark text (`generate::replicate`, used by the
+/// `parse_resolve_corpus` benchmark) is the corpus again: each renamed copy
+/// of each standalone rule file gives that file's findings, and nothing
+/// else.
+#[test]
+fn replicated_corpus_checks_like_the_corpus() {
+    let (fs, names) = corpus();
+    let standalone: Vec<String> = names
+        .iter()
+        .filter(|n| n.starts_with("rules/") && n.matches('/').count() == 1)
+        .map(|n| String::from_utf8(fs.get(n).unwrap().to_vec()).unwrap())
+        .collect();
+    assert!(standalone.len() >= 4);
+    let texts: Vec<&str> = standalone.iter().map(String::as_str).collect();
+    let copies = stancecheck::generate::replicate(&texts, 2);
+    let mut want = Vec::new();
+    for n in 0..2 * texts.len() {
+        let one = stancecheck::generate::replicate(&[texts[n % texts.len()]], 1);
+        let suffix = format!("_{n}");
+        for f in all_findings(&one) {
+            want.push(f.replace("_0", &suffix));
+        }
+    }
+    let mut got = all_findings(&copies);
+    got.sort();
+    want.sort();
+    assert!(!want.is_empty());
+    assert_eq!(got, want);
+}
