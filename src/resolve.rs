@@ -26,6 +26,7 @@ pub fn resolve(sources: &SourceMap, files: &[(FileId, &ast::File)]) -> (Model, V
         party_ids: name_map(0),
         topic_ids: name_map(0),
         atom_ids: id_map(),
+        plain_atoms: Vec::new(),
         scenario_ids: name_map(0),
         labels: name_map(0),
         recent_topics: vec![None; RECENT],
@@ -45,7 +46,10 @@ struct Resolver<'a> {
     diags: Vec<Diagnostic>,
     party_ids: NameMap<Name, PartyId>,
     topic_ids: NameMap<Name, TopicId>,
+    /// Atoms `X@P`.
     atom_ids: IdMap<Atom, AtomId>,
+    /// The plain atom of each topic, by topic id.
+    plain_atoms: Vec<Option<AtomId>>,
     scenario_ids: NameMap<Name, ScenarioId>,
     labels: NameMap<Name, Span>,
     /// Recent topic lookups ([`Resolver::topic`]); every topic in it is
@@ -121,12 +125,17 @@ impl<'a> Resolver<'a> {
     fn declare(&mut self, files: &[(FileId, &ast::File)]) {
         let mut party_label_span: Vec<Option<Span>> = Vec::new();
         let mut topic_label_span: Vec<Option<Span>> = Vec::new();
-        let (mut n_items, mut n_stmts) = (0, 0);
+        let (mut n_items, mut n_stmts, mut n_topics, mut n_parties) = (0, 0, 0, 0);
         for (_, file) in files {
             n_items += file.items.len();
             for item in &file.items {
-                if let Item::Party { statements, .. } = item {
-                    n_stmts += statements.len();
+                match item {
+                    Item::Party { statements, .. } => {
+                        n_stmts += statements.len();
+                        n_parties += 1;
+                    }
+                    Item::Topic { .. } => n_topics += 1,
+                    _ => {}
                 }
             }
         }
@@ -140,11 +149,14 @@ impl<'a> Resolver<'a> {
             .map(|f| f.text.len())
             .sum();
         self.model.reserve_text(source_bytes);
-        self.model.topics.reserve(n_items);
-        self.topic_ids.reserve(n_items);
-        self.atom_ids.reserve(n_items);
-        self.model.atoms.reserve(n_items);
-        self.model.atom_spans.reserve(n_items);
+        // Tables sized for the declarations (a party is declared once
+        // or twice): big tables cost cache misses.
+        self.model.topics.reserve(n_topics);
+        self.topic_ids.reserve(n_topics);
+        self.party_ids.reserve(n_parties / 2);
+        self.plain_atoms.reserve(n_topics);
+        self.model.atoms.reserve(n_topics);
+        self.model.atom_spans.reserve(n_topics);
         for (_, file) in files {
             for item in &file.items {
                 match item {
@@ -350,13 +362,28 @@ impl<'a> Resolver<'a> {
             self.atom(topic, None, span);
         }
         let atom = Atom { topic, party };
-        if let Some(&id) = self.atom_ids.get(&atom) {
+        // plain atoms by topic (no hashing); `X@P` atoms in the map
+        let t = topic.0 as usize;
+        if party.is_none() {
+            if let Some(&Some(id)) = self.plain_atoms.get(t) {
+                return id;
+            }
+        } else if let Some(&id) = self.atom_ids.get(&atom) {
             return id;
         }
         let id = AtomId(idx(self.model.atoms.len()));
         self.model.atoms.push(atom);
         self.model.atom_spans.push(span);
-        self.atom_ids.insert(atom, id);
+        if party.is_none() {
+            if self.plain_atoms.len() <= t {
+                self.plain_atoms.resize(t + 1, None);
+            }
+            if let Some(slot) = self.plain_atoms.get_mut(t) {
+                *slot = Some(id);
+            }
+        } else {
+            self.atom_ids.insert(atom, id);
+        }
         id
     }
 
