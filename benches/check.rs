@@ -12,6 +12,12 @@ use stancecheck::load::{Loader, MemoryFs};
 use stancecheck::pipeline::{self, Report};
 use stancecheck::render::{self, Format, RenderOptions};
 
+/// The allocator of the `stance` binary (src/main.rs), so the figures are
+/// the binary's.
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     // `STANCE_WRITE_WORKLOADS=DIR cargo bench --bench check` writes the
     // workloads as rule files (for benches/peer.sh) instead of timing.
