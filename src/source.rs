@@ -55,7 +55,9 @@ pub struct SourceFile {
     pub path: String,
     /// The decoded text (BOM removed).
     pub text: String,
-    line_starts: Vec<usize>,
+    /// Byte offsets of the line starts, computed when first needed (a big
+    /// file that has no finding never needs them).
+    line_starts: std::sync::OnceLock<Vec<usize>>,
 }
 
 /// A line/column position: both 1-based, the column counts characters.
@@ -70,19 +72,26 @@ pub struct LineCol {
 impl SourceFile {
     /// A new file; `text` must already be decoded (see [`decode`]).
     pub fn new(id: FileId, path: impl Into<String>, text: impl Into<String>) -> SourceFile {
-        let text = text.into();
-        let mut line_starts = vec![0];
-        for (i, b) in text.bytes().enumerate() {
-            if b == b'\n' {
-                line_starts.push(i + 1);
-            }
-        }
         SourceFile {
             id,
             path: path.into(),
-            text,
-            line_starts,
+            text: text.into(),
+            line_starts: std::sync::OnceLock::new(),
         }
+    }
+
+    fn line_starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| {
+            let mut starts = vec![0];
+            starts.extend(
+                self.text
+                    .bytes()
+                    .enumerate()
+                    .filter(|&(_, b)| b == b'\n')
+                    .map(|(i, _)| i + 1),
+            );
+            starts
+        })
     }
 
     /// 1-based line and character column of a byte offset (clamped to the
@@ -92,11 +101,12 @@ impl SourceFile {
         while offset > 0 && !self.text.is_char_boundary(offset) {
             offset -= 1;
         }
-        let line = match self.line_starts.binary_search(&offset) {
+        let starts = self.line_starts();
+        let line = match starts.binary_search(&offset) {
             Ok(i) => i,
             Err(i) => i.saturating_sub(1),
         };
-        let start = self.line_starts.get(line).copied().unwrap_or(0);
+        let start = starts.get(line).copied().unwrap_or(0);
         let column = self
             .text
             .get(start..offset)
@@ -115,14 +125,11 @@ impl SourceFile {
 
     /// The text of 1-based line `line`, without its line ending.
     pub fn line_text(&self, line: usize) -> &str {
-        let Some(&start) = self.line_starts.get(line.wrapping_sub(1)) else {
+        let starts = self.line_starts();
+        let Some(&start) = starts.get(line.wrapping_sub(1)) else {
             return "";
         };
-        let end = self
-            .line_starts
-            .get(line)
-            .copied()
-            .unwrap_or(self.text.len());
+        let end = starts.get(line).copied().unwrap_or(self.text.len());
         self.text
             .get(start..end)
             .unwrap_or("")
