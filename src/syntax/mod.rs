@@ -57,7 +57,7 @@
 //! syntax::tests::throughput -- --ignored --nocapture`, on the 2-core
 //! build machine): lexing about 600 MB/s; lexing and parsing about 65 MB/s
 //! on a 33 MB file and 85 MB/s on 1 MB files (measured before the compact
-//! tree; see docs/performance.md for the current parse + resolve figure).
+//! tree; see docs/performance.md for the current parse + resolve figures).
 //! Most of the time goes to building the tree and to the page faults its
 //! memory causes. The tree is kept compact: names need no allocation up to
 //! 14 bytes ([`ast::Name`]), rare parts are boxed, vectors are sized
