@@ -119,6 +119,34 @@ fn parse_resolve(bencher: divan::Bencher, disputes: usize) {
     bench_parse(bencher, &w.text, w.statements);
 }
 
+/// The two halves of `parse_resolve`: the parser alone (text → tree, the
+/// tree dropped)…
+#[divan::bench(args = [7_700])]
+fn parse_alone(bencher: divan::Bencher, disputes: usize) {
+    let w = generate::disputes(disputes, 1);
+    let file = stancecheck::source::FileId(0);
+    let (ast, errors) = stancecheck::syntax::parse(file, &w.text);
+    assert!(errors.is_empty() && !ast.items.is_empty());
+    bencher
+        .counter(divan::counter::BytesCount::new(w.text.len()))
+        .bench(|| stancecheck::syntax::parse(file, divan::black_box(&w.text)));
+}
+
+/// …and resolution alone (tree → model, the model dropped).
+#[divan::bench(args = [7_700])]
+fn resolve_alone(bencher: divan::Bencher, disputes: usize) {
+    let w = generate::disputes(disputes, 1);
+    let mut sources = stancecheck::source::SourceMap::new();
+    let file = sources.add("bench.stance", w.text.clone());
+    let (ast, _) = stancecheck::syntax::parse(file, &w.text);
+    let files = [(file, &ast)];
+    let (model, diags) = stancecheck::resolve::resolve(&sources, &files);
+    assert!(diags.is_empty() && model.statements.len() == w.statements);
+    bencher
+        .counter(divan::counter::BytesCount::new(w.text.len()))
+        .bench(|| stancecheck::resolve::resolve(&sources, divan::black_box(&files)));
+}
+
 /// The rule files of `rules/` that stand alone (no include).
 const CORPUS: [&str; 4] = [
     include_str!("../rules/ukraine-minerals-2025.stance"),
