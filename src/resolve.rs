@@ -781,3 +781,65 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod lookup_tests {
+    use super::*;
+
+    fn resolve_text(text: &str) -> (Model, Vec<Diagnostic>) {
+        let mut sources = SourceMap::new();
+        let file = sources.add("t.stance", text);
+        let (ast, errors) = crate::syntax::parse(file, text);
+        assert!(errors.is_empty(), "{errors:?}");
+        resolve(&sources, &[(file, &ast)])
+    }
+
+    /// Many topics, each used several times (so the recent-lookup cache
+    /// both hits and evicts): every use resolves to its own topic and
+    /// atom, in order of first use, and every declared topic counts as
+    /// used.
+    #[test]
+    fn recent_lookups_resolve_like_the_table() {
+        let n = 3 * RECENT + 7;
+        let mut text = String::from("party p\n");
+        for i in 0..n {
+            text.push_str(&format!("topic topic_with_a_long_name_{i} \"t{i}\"\n"));
+        }
+        text.push_str("party p {\n");
+        for i in 0..n {
+            let j = (i * 7) % n;
+            text.push_str(&format!(
+                "  requires topic_with_a_long_name_{i} when topic_with_a_long_name_{j}\n  prefers topic_with_a_long_name_{i}@p\n"
+            ));
+        }
+        text.push_str("}\n");
+        let (model, diags) = resolve_text(&text);
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(model.topics.len(), n);
+        for (k, st) in model.statements.iter().enumerate() {
+            let i = k / 2;
+            let want = format!("topic_with_a_long_name_{i}");
+            let atoms = match &st.formula {
+                Expr::Implies(c, f) => vec![
+                    (&**f, want.clone()),
+                    (&**c, format!("topic_with_a_long_name_{}", (i * 7) % n)),
+                ],
+                f => vec![(f, format!("{want}@p"))],
+            };
+            for (e, name) in atoms {
+                let Expr::Atom(a) = e else { panic!("{e:?}") };
+                assert_eq!(model.atom_name(*a), name);
+            }
+        }
+        // every `X@P` atom has its plain atom, and no atom twice
+        let mut seen = std::collections::HashSet::new();
+        assert!(model.atoms.iter().all(|a| seen.insert(*a)));
+        assert!(model.atoms.iter().all(|a| {
+            a.party.is_none()
+                || model
+                    .atoms
+                    .iter()
+                    .any(|b| b.topic == a.topic && b.party.is_none())
+        }));
+    }
+}
