@@ -52,8 +52,7 @@ fn write_workloads(dir: &std::path::Path) {
 }
 
 fn run(text: &str) -> (Report, String) {
-    let mut fs = MemoryFs::new();
-    fs.insert("bench.stance", text.as_bytes().to_vec());
+    let fs = fs_with(text);
     let mut loader = Loader::new(&fs);
     let _ = loader.add_root("bench.stance");
     let loaded = loader.finish();
@@ -72,10 +71,10 @@ fn run(text: &str) -> (Report, String) {
     (report, json)
 }
 
-fn model_of(text: &str) -> stancecheck::model::Model {
-    let mut fs = MemoryFs::new();
-    fs.insert("bench.stance", text.as_bytes().to_vec());
-    let mut loader = Loader::new(&fs);
+/// Loads (reads, decodes, parses) and resolves the file `bench.stance` of
+/// `fs`.
+fn model_of(fs: &MemoryFs) -> stancecheck::model::Model {
+    let mut loader = Loader::new(fs);
     let _ = loader.add_root("bench.stance");
     let loaded = loader.finish();
     let files: Vec<_> = loaded
@@ -87,20 +86,10 @@ fn model_of(text: &str) -> stancecheck::model::Model {
     stancecheck::resolve::resolve(&loaded.sources, &files).0
 }
 
-/// Loads (reads, decodes, indexes lines, parses) and resolves the file
-/// `bench.stance` of `fs`; returns the number of statements.
+/// [`model_of`], reduced to the number of statements (the model is
+/// dropped inside the timed part).
 fn parse_only(fs: &MemoryFs) -> usize {
-    let mut loader = Loader::new(fs);
-    let _ = loader.add_root("bench.stance");
-    let loaded = loader.finish();
-    let files: Vec<_> = loaded
-        .units
-        .iter()
-        .flat_map(|u| u.files.iter())
-        .filter_map(|&f| loaded.ast(f).map(|a| (f, a)))
-        .collect();
-    let (model, _) = stancecheck::resolve::resolve(&loaded.sources, &files);
-    model.statements.len()
+    model_of(fs).statements.len()
 }
 
 fn conflicts(report: &Report) -> usize {
@@ -220,7 +209,7 @@ fn million(bencher: divan::Bencher, disputes: usize) {
 #[divan::bench(args = [7_700], sample_count = 5)]
 fn export_gcnf(bencher: divan::Bencher, disputes: usize) {
     let w = generate::disputes(disputes, 1);
-    let model = model_of(&w.text);
+    let model = model_of(&fs_with(&w.text));
     let cnf = stancecheck::logic::export::cnf(&model);
     // 9 of the 13 statements of a dispute are red lines or assumptions.
     assert_eq!(cnf.groups.len(), 9 * disputes);

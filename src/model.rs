@@ -260,12 +260,7 @@ pub struct Model {
 impl Model {
     /// Keeps a text in the model's buffer.
     pub fn add_text(&mut self, text: &str) -> TextRef {
-        let start = self.texts.len();
-        self.texts.push_str(text);
-        TextRef {
-            start,
-            end: self.texts.len(),
-        }
+        self.write_text(|out| out.push_str(text))
     }
 
     /// Appends to the model's buffer the text `clean` writes (a text

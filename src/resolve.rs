@@ -780,11 +780,6 @@ mod tests {
             assert_eq!(clean_text(raw), want, "{raw:?}");
         }
     }
-}
-
-#[cfg(test)]
-mod lookup_tests {
-    use super::*;
 
     fn resolve_text(text: &str) -> (Model, Vec<Diagnostic>) {
         let mut sources = SourceMap::new();
