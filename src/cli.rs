@@ -196,19 +196,7 @@ fn trouble(message: impl std::fmt::Display) -> i32 {
 /// cannot drive a terminal or start a GitHub workflow command on a line of
 /// their own.
 fn printable(s: &str, keep_newlines: bool) -> std::borrow::Cow<'_, str> {
-    let bad = |c: char| {
-        (c.is_control() && !(keep_newlines && matches!(c, '\n' | '\t')))
-            || matches!(
-                c,
-                '\u{61c}'
-                    | '\u{200e}'
-                    | '\u{200f}'
-                    | '\u{2028}'
-                    | '\u{2029}'
-                    | '\u{202a}'..='\u{202e}'
-                    | '\u{2066}'..='\u{2069}'
-            )
-    };
+    let bad = |c: char| render::is_unsafe_char(c) && !(keep_newlines && matches!(c, '\n' | '\t'));
     if !s.chars().any(bad) {
         return std::borrow::Cow::Borrowed(s);
     }

@@ -14,28 +14,24 @@ use std::fmt::Write as _;
 
 /// Escapes the message of a workflow command.
 pub(crate) fn escape_data(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '%' => out.push_str("%25"),
-            '\r' => out.push_str("%0D"),
-            '\n' => out.push_str("%0A"),
-            c => out.push(c),
-        }
-    }
-    out
+    escape_workflow(s, false)
 }
 
-/// Escapes a property value of a workflow command.
+/// Escapes a property value of a workflow command (also `:` and `,`, which
+/// separate properties).
 pub(crate) fn escape_property(s: &str) -> String {
+    escape_workflow(s, true)
+}
+
+fn escape_workflow(s: &str, property: bool) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
             '%' => out.push_str("%25"),
             '\r' => out.push_str("%0D"),
             '\n' => out.push_str("%0A"),
-            ':' => out.push_str("%3A"),
-            ',' => out.push_str("%2C"),
+            ':' if property => out.push_str("%3A"),
+            ',' if property => out.push_str("%2C"),
             c => out.push(c),
         }
     }

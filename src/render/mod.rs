@@ -182,7 +182,7 @@ impl Location {
 /// Whether `c` must never be written raw from untrusted text: C0 controls,
 /// DEL, C1 controls, bidirectional embeddings, overrides, isolates and marks,
 /// and the Unicode line and paragraph separators.
-pub(crate) fn is_unsafe_char(c: char) -> bool {
+pub fn is_unsafe_char(c: char) -> bool {
     matches!(
         c,
         '\u{0}'..='\u{1f}'
