@@ -207,15 +207,22 @@ struct Lexer<'a> {
 }
 
 /// Lexes a whole file.
+#[cfg(test)]
 pub(crate) fn lex(file: FileId, text: &str) -> Lexed {
+    lex_from(file, text, 0)
+}
+
+/// Lexes `text` from byte `start` (a line start) to its end, as if the
+/// file began there; offsets are `text`'s.
+pub(crate) fn lex_from(file: FileId, text: &str, start: usize) -> Lexed {
     let mut lx = Lexer {
         file,
         text,
         bytes: text.as_bytes(),
-        pos: 0,
+        pos: start,
         depth: 0,
         // a token every ~5 bytes is typical for rule text
-        tokens: Vec::with_capacity(text.len() / 5 + 2),
+        tokens: Vec::with_capacity(text.len().saturating_sub(start) / 5 + 2),
         errors: Vec::new(),
     };
     lx.run();

@@ -44,6 +44,13 @@
 //! - Diagnostics are sorted by position. An error at the end of a line
 //!   (`requires a and`) points at the last token of the line.
 //!
+//! Big files (from 1 MiB) are cut into pieces at lines that start with an
+//! item keyword, one piece per available core, and the pieces are lexed
+//! and parsed on their own threads; the items, put together, are those of
+//! a parse in one piece (see `parse_pieces` for why). When a piece has an
+//! error, the file is parsed again in one piece, so errors never depend on
+//! the cuts. Nothing else in the core starts threads.
+//!
 //! Recovery, in short: a broken statement or item loses its line only. A
 //! `party` header broken after its name still declares the party with the
 //! valid statements of its block; a `scenario` without a block is an error
@@ -83,10 +90,37 @@ use crate::source::FileId;
 /// count one level each).
 pub const MAX_DEPTH: u32 = 256;
 
+/// Files from this size on are parsed in pieces on several threads.
+const PARALLEL_FROM: usize = 1 << 20;
+
+/// At most this many threads parse one file.
+const MAX_THREADS: usize = 8;
+
 /// Parses one file. Never fails: returns the items it could parse and one
 /// diagnostic per syntax error, sorted by position.
+///
+/// A big file (from 1 MiB) is cut into pieces, one per available core, at
+/// lines that start with an item keyword, and the pieces are parsed on
+/// their own threads (see [`parse_pieces`]). The result is the same as a
+/// parse in one piece, whatever the number of threads.
 pub fn parse(file: FileId, text: &str) -> (ast::File, Vec<Diagnostic>) {
-    let lexed = lexer::lex(file, text);
+    if text.len() >= PARALLEL_FROM {
+        let threads = std::thread::available_parallelism()
+            .map_or(1, std::num::NonZero::get)
+            .min(MAX_THREADS)
+            .min(text.len() / (PARALLEL_FROM / 2));
+        if let Some(items) = parse_pieces(file, text, &cut_points(text, threads)) {
+            return (ast::File { items }, Vec::new());
+        }
+    }
+    let (items, mut errors) = parse_piece(file, text, 0);
+    errors.sort_by_key(|d| (d.span.start, d.span.end));
+    (ast::File { items }, errors)
+}
+
+/// Lexes and parses `text` from byte `start`, a line start, to its end.
+fn parse_piece(file: FileId, text: &str, start: usize) -> (Vec<ast::Item>, Vec<Diagnostic>) {
+    let lexed = lexer::lex_from(file, text, start);
     let cx = input::Cx {
         text,
         file,
@@ -98,7 +132,97 @@ pub fn parse(file: FileId, text: &str) -> (ast::File, Vec<Diagnostic>) {
         toks: &lexed.tokens,
         cx: &cx,
     });
-    let mut errors = cx.errors.into_inner();
-    errors.sort_by_key(|d| (d.span.start, d.span.end));
-    (ast::File { items }, errors)
+    (items, cx.errors.into_inner())
+}
+
+/// Whether the line starting at byte `at` starts with an item keyword
+/// followed by a space or a tab.
+fn item_line(text: &str, at: usize) -> bool {
+    let rest = text.as_bytes().get(at..).unwrap_or_default();
+    ["party", "topic", "assume", "scenario", "expect", "include"]
+        .iter()
+        .any(|k| rest.starts_with(k.as_bytes()) && matches!(rest.get(k.len()), Some(b' ' | b'\t')))
+}
+
+/// Up to `pieces - 1` increasing cut points that share `text` out about
+/// equally: each the start of a line that starts with an item keyword.
+fn cut_points(text: &str, pieces: usize) -> Vec<usize> {
+    let b = text.as_bytes();
+    let mut cuts: Vec<usize> = Vec::new();
+    for k in 1..pieces {
+        let mut at = (text.len() / pieces * k).max(cuts.last().map_or(0, |c| c + 1));
+        let cut = loop {
+            let Some(nl) = b.get(at..).and_then(|r| r.iter().position(|&c| c == b'\n')) else {
+                break None;
+            };
+            at += nl + 1;
+            if item_line(text, at) {
+                break Some(at);
+            }
+        };
+        match cut {
+            Some(c) => cuts.push(c),
+            None => break,
+        }
+    }
+    cuts
+}
+
+/// Parses the pieces of `text` between the cut points (increasing starts
+/// of item lines), the first on this thread and each other one on a
+/// thread of its own. `None` when there are no cuts or when a piece has an
+/// error: the caller then parses the whole text in one piece, so errors
+/// are always reported as a parse in one piece reports them.
+///
+/// Why the pieces' items, put together, are the items of the whole text
+/// when no piece has an error: a cut starts a line that starts with an
+/// item keyword. In a parse in one piece, such a line ends any open block
+/// (with a "never closed" error) and any statement, parenthesised or not
+/// (inside parentheses with an error), and strings and comments end at
+/// line ends. A piece that ends inside a block or a statement has the
+/// same error at its end. So without errors, every cut falls between two
+/// items of the whole text, where neither the lexer nor the parser holds
+/// any state, and a piece parsed from its cut is parsed as the whole text
+/// is from there. `tests::pieces_parse_as_the_whole` and a property test
+/// check it.
+pub(crate) fn parse_pieces(file: FileId, text: &str, cuts: &[usize]) -> Option<Vec<ast::Item>> {
+    if cuts.is_empty() {
+        return None;
+    }
+    let mut bounds = Vec::with_capacity(cuts.len() + 2);
+    bounds.push(0);
+    bounds.extend_from_slice(cuts);
+    bounds.push(text.len());
+    let piece = |(start, end): (usize, usize)| -> Option<Vec<ast::Item>> {
+        let (items, errors) = parse_piece(file, text.get(..end)?, start);
+        errors.is_empty().then_some(items)
+    };
+    let ranges: Vec<(usize, usize)> = bounds.windows(2).map(|w| (w[0], w[1])).collect();
+    let (first, rest) = ranges.split_first()?;
+    let pieces: Vec<Option<Vec<ast::Item>>> = std::thread::scope(|s| {
+        // a thread that cannot be started: its piece is parsed here
+        let started: Vec<_> = rest
+            .iter()
+            .map(|&r| {
+                std::thread::Builder::new()
+                    .spawn_scoped(s, move || piece(r))
+                    .map_err(|_| r)
+            })
+            .collect();
+        let mut out = vec![piece(*first)];
+        for t in started {
+            out.push(match t {
+                // a piece whose thread panicked is parsed again in the
+                // whole text, where the panic shows
+                Ok(handle) => handle.join().ok().flatten(),
+                Err(r) => piece(r),
+            });
+        }
+        out
+    });
+    let mut items = Vec::with_capacity(pieces.iter().flatten().map(Vec::len).sum());
+    for mut p in pieces {
+        items.append(p.as_mut()?);
+    }
+    Some(items)
 }

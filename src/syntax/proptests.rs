@@ -462,6 +462,32 @@ proptest! {
         check_all(&text)?;
     }
 
+    /// Parsed in pieces cut at item lines, a text gives the items of a
+    /// parse in one piece when that parse has no error, and nothing (a
+    /// parse in one piece follows) when it has one.
+    #[test]
+    fn pieces_parse_as_the_whole(muts in prop::collection::vec(mutation(), 0..4),
+                                 words in prop::collection::vec(0..all_words().len(), 0..40),
+                                 mask in any::<u64>()) {
+        let all = all_words();
+        let mut text = mutate(VALID, &muts);
+        for w in &words {
+            text.push_str(all[*w]);
+            text.push(if w % 3 == 0 { '\n' } else { ' ' });
+        }
+        let lines = super::tests::item_lines(&text);
+        let cuts: Vec<usize> = lines
+            .iter()
+            .enumerate()
+            .filter(|(k, _)| mask >> (k % 64) & 1 == 1)
+            .map(|(_, &c)| c)
+            .collect();
+        prop_assume!(!cuts.is_empty());
+        let (whole, errors) = parse(FileId(3), &text);
+        let pieces = super::parse_pieces(FileId(3), &text, &cuts);
+        prop_assert!(pieces == errors.is_empty().then_some(whole.items), "{:?}", text);
+    }
+
     #[test]
     fn printed_formulas_parse_back(g in gen_formula()) {
         let mut text = String::new();

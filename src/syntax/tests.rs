@@ -872,3 +872,70 @@ fn throughput() {
         text.len() as f64 / 1e6 / secs
     );
 }
+
+// ------------------------------------------------------------- pieces
+
+/// The starts of all lines that start with an item keyword.
+pub(super) fn item_lines(text: &str) -> Vec<usize> {
+    std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .filter(|&at| at > 0 && item_line(text, at))
+        .collect()
+}
+
+#[test]
+fn pieces_parse_as_the_whole() {
+    let corpus = [
+        include_str!("../../rules/ukraine-minerals-2025.stance"),
+        include_str!("../../rules/iran-nuclear-deal-2018.stance"),
+        include_str!("../../rules/brexit-backstop-2019.stance"),
+        include_str!("../../rules/cop29-climate-finance-2024.stance"),
+    ];
+    for text in [
+        crate::generate::disputes(40, 3).text,
+        crate::generate::scenarios(40, 3).text,
+        crate::generate::replicate(&corpus, 3),
+    ] {
+        let (whole, errors) = p(&text);
+        assert!(errors.is_empty() && !whole.items.is_empty());
+        for pieces in 2..6 {
+            let cuts = cut_points(&text, pieces);
+            assert_eq!(cuts.len(), pieces - 1);
+            assert!(cuts.iter().all(|&c| item_line(&text, c)));
+            let items = parse_pieces(FileId(0), &text, &cuts);
+            assert!(items == Some(whole.items.clone()), "{pieces} pieces");
+        }
+        // a cut at every item line
+        let every = item_lines(&text);
+        assert!(parse_pieces(FileId(0), &text, &every) == Some(whole.items.clone()));
+    }
+}
+
+#[test]
+fn a_piece_with_an_error_means_a_parse_in_one_piece() {
+    // the block of `a` is never closed: the piece before the cut ends
+    // inside it, and the parse in one piece reports it
+    let text = "party a {\n  requires x\nparty b {\n  requires y\n}\n";
+    let cuts = item_lines(text);
+    assert_eq!(cuts, [23]);
+    assert!(parse_pieces(FileId(0), text, &cuts).is_none());
+    // an unclosed parenthesis before the cut
+    let text = "party a {\n  requires (x and\n}\ntopic x\n";
+    assert!(parse_pieces(FileId(0), text, &item_lines(text)).is_none());
+    // a big file with an error anywhere is reported like a small one
+    let mut big = crate::generate::disputes(2_000, 1).text;
+    assert!(big.len() > PARALLEL_FROM);
+    let at = big.len() / 3;
+    let at = at + big[at..].find("requires").unwrap_or(0);
+    big.insert_str(at, "requires (");
+    let (_, errors) = p(&big);
+    let (_, one) = parse_piece(FileId(0), &big, 0);
+    assert!(!errors.is_empty());
+    assert_eq!(
+        errors
+            .iter()
+            .map(|d| (d.span, &d.message))
+            .collect::<Vec<_>>(),
+        one.iter().map(|d| (d.span, &d.message)).collect::<Vec<_>>()
+    );
+}
