@@ -94,7 +94,18 @@ impl std::borrow::Borrow<str> for Name {
 
 impl PartialEq for Name {
     fn eq(&self, other: &Name) -> bool {
-        self.bytes() == other.bytes()
+        // A name is inline exactly when it has at most `INLINE` bytes
+        // (both constructors decide so), and the unused bytes of an inline
+        // one are zero: two inline names are equal when their whole
+        // representations are (no call to `memcmp` for the name tables'
+        // short keys), and an inline name never equals a heap one.
+        match (&self.0, &other.0) {
+            (Repr::Inline { len: a, buf: x }, Repr::Inline { len: b, buf: y }) => a == b && x == y,
+            (Repr::Heap(a), Repr::Heap(b)) => {
+                std::sync::Arc::ptr_eq(a, b) || a.as_bytes() == b.as_bytes()
+            }
+            _ => false,
+        }
     }
 }
 
@@ -469,6 +480,27 @@ mod tests {
         }
         assert_ne!(Name::from("a"), Name::from("b"));
         assert_eq!(std::mem::size_of::<Name>(), 16);
+        // equality is the texts' equality, whichever the representations
+        // (names built apart, prefixes, the inline limit on both sides)
+        let texts = [
+            "",
+            "a",
+            "ab",
+            "a\0",
+            "abcdefghijklm",
+            "abcdefghijklmn",
+            "abcdefghijklmo",
+            "abcdefghijklmno",
+            "abcdefghijklmnp",
+            "abcdefghijklmnop",
+        ];
+        for x in texts {
+            for y in texts {
+                let (a, b) = (Name::from(x), Name::from(y.to_owned()));
+                assert_eq!(a == b, x == y, "{x:?} {y:?}");
+                assert!(a.clone() == a && b.clone() == b);
+            }
+        }
     }
 
     /// The tree is most of the memory of a big check: keep its nodes small.
