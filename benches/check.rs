@@ -25,6 +25,13 @@ fn main() {
         write_workloads(std::path::Path::new(&dir));
         return;
     }
+    // `STANCE_PARSE_ONCE=1`: parse and resolve the dense workload once, for
+    // instruction counts under callgrind (benches/instructions.sh).
+    if std::env::var_os("STANCE_PARSE_ONCE").is_some() {
+        let w = generate::disputes(7_700, 1);
+        assert_eq!(parse_only(&fs_with(&w.text)), w.statements);
+        return;
+    }
     divan::main();
 }
 
