@@ -10,10 +10,19 @@ set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
 bin=$(cargo bench --quiet --manifest-path "$here/Cargo.toml" --bench check --no-run \
     --message-format=json 2>/dev/null |
-    sed -n 's/.*"executable":"\([^"]*\)".*/\1/p' | tail -n 1)
+    sed -n 's/.*"executable":"\([^"]*\/deps\/check-[^"]*\)".*/\1/p' | tail -n 1)
+if [ -z "$bin" ]; then
+    echo "instructions.sh: could not build the bench binary" >&2
+    exit 2
+fi
 out=$(mktemp)
-STANCE_PARSE_ONCE=1 valgrind --tool=callgrind --callgrind-out-file="$out" "$bin" \
-    > /dev/null 2>&1
+log=$(mktemp)
+if ! STANCE_PARSE_ONCE=1 valgrind --tool=callgrind --callgrind-out-file="$out" "$bin" \
+    > "$log" 2>&1; then
+    cat "$log" >&2
+    exit 2
+fi
+rm -f "$log"
 # Inclusive counts, all threads together. A function inlined into others
 # is listed once per source file; its largest entry is its total. Parsing
 # is `parse_piece` (a big file's pieces run on several threads).

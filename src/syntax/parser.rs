@@ -173,15 +173,44 @@ fn is_infix(k: K) -> bool {
 /// A formula. Does not match (nom `Error`) when the first token cannot
 /// start a formula; fails (`Failure`) on any error after that.
 fn formula(i: Toks<'_>) -> R<'_, F> {
-    // the common case: a lone atom
+    // the common cases: a lone atom, and two atoms joined by one operator
     if i.kind() == K::Ident {
         let (r, a) = atom(i)?;
-        if !is_infix(r.kind()) {
+        let op = r.peek();
+        if !is_infix(op.kind) {
             return Ok((r, a));
+        }
+        if r.peek2().kind == K::Ident {
+            if let Ok((after, b)) = atom(r.bump().0) {
+                if !is_infix(after.kind()) {
+                    return Ok((after, two_atoms(after, a, op.kind, b)));
+                }
+            }
         }
         return precedence(i, Some((r, a)));
     }
     precedence(i, None)
+}
+
+/// `a OP b` for two atoms: the node the precedence loop builds for it (an
+/// n-ary `and`/`or` of two operands, or a binary node), without the loop.
+/// Anything else (a third operand, an error in `b`) goes through the loop.
+fn two_atoms(i: Toks<'_>, a: F, op: K, b: F) -> F {
+    let (lo, hi) = (a.lo, b.hi);
+    let kind = match op {
+        K::And | K::Amp => FormulaKind::And(Box::new([a.f, b.f])),
+        K::Or | K::Pipe => FormulaKind::Or(Box::new([a.f, b.f])),
+        K::Arrow => FormulaKind::Implies(Box::new(a.f), Box::new(b.f)),
+        _ => FormulaKind::Iff(Box::new(a.f), Box::new(b.f)),
+    };
+    F {
+        f: Formula {
+            kind,
+            span: i.span(lo, hi),
+        },
+        lo,
+        hi,
+    }
 }
 
 /// The precedence loop, from `i`; `first` is an atom already parsed.
@@ -1105,6 +1134,56 @@ pub(crate) fn file(mut i: Toks<'_>) -> Vec<Item> {
             Err(e) => {
                 report_nom(i, e);
                 i = recover(i, BlockKind::Statements);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::FileId;
+    use std::cell::RefCell;
+
+    /// `formula` (with its shortcut for two atoms) and the precedence loop
+    /// alone give the same node, spans and rest on `text`.
+    fn same_as_the_loop(text: &str) {
+        let lexed = crate::syntax::lexer::lex(FileId(0), text);
+        let cx = super::super::input::Cx {
+            text,
+            file: FileId(0),
+            all: &lexed.tokens,
+            errors: RefCell::new(Vec::new()),
+            frames: RefCell::new(Vec::new()),
+        };
+        let i = Toks {
+            toks: &lexed.tokens,
+            cx: &cx,
+        };
+        fn rest(r: R<'_, F>) -> Option<(usize, Formula, u32, u32)> {
+            r.ok().map(|(r, f)| (r.toks.len(), f.f, f.lo, f.hi))
+        }
+        let (fast, slow) = (rest(formula(i)), rest(precedence(i, None)));
+        assert_eq!(fast, slow, "{text:?}");
+    }
+
+    #[test]
+    fn two_atoms_parse_as_the_loop_parses_them() {
+        let ops = ["and", "&", "or", "|", "->", "<->"];
+        let atoms = ["a", "b@p", "long_topic_name_x"];
+        for op in ops {
+            for a in atoms {
+                for b in atoms {
+                    for tail in [
+                        "", "\n", " )", " when c", " \"q\"", ";", " and c", " -> c", " <-> c",
+                        " or c",
+                    ] {
+                        same_as_the_loop(&format!("{a} {op} {b}{tail}"));
+                    }
+                    for broken in [" @", "@", " @ \n"] {
+                        same_as_the_loop(&format!("{a} {op} {b}{broken}"));
+                    }
+                }
             }
         }
     }
