@@ -359,11 +359,9 @@ fn formula_node(i: Toks<'_>) -> R<'_, Formula> {
 
 /// `atom := TOPIC | TOPIC "@" PARTY`
 fn atom(i: Toks<'_>) -> R<'_, F> {
-    let (r, (topic, party)) = (
-        ident,
-        opt(op_then(tok(K::At), "a party name", ident).map(|(_, p)| p)),
-    )
-        .parse(i)?;
+    let (r, topic) = ident(i)?;
+    let (r, party) = opt_after(r, K::At, op_then(tok(K::At), "a party name", ident))?;
+    let party = party.map(|(_, p)| p);
     let lo = topic.span.start;
     let hi = party.as_ref().map_or(topic.span.end, |p| p.span.end);
     let f = Formula {
@@ -374,6 +372,25 @@ fn atom(i: Toks<'_>) -> R<'_, F> {
         span: i.span(lo, hi),
     };
     Ok((r, F { f, lo, hi }))
+}
+
+/// `opt(p)` for a `p` that starts with a `first` token: `p` is not run at
+/// all when the next token is another one (most atoms have no `@`, most
+/// statements no `when`). The same results as `opt(p)`: `None` when `p`
+/// does not match, its failure when it fails.
+fn opt_after<'a, O>(
+    i: Toks<'a>,
+    first: K,
+    mut p: impl FnMut(Toks<'a>) -> R<'a, O>,
+) -> R<'a, Option<O>> {
+    if i.kind() != first {
+        return Ok((i, None));
+    }
+    match p(i) {
+        Ok((r, o)) => Ok((r, Some(o))),
+        Err(nom::Err::Error(_)) => Ok((i, None)),
+        Err(e) => Err(e),
+    }
 }
 
 // -------------------------------------------------------------- statements
@@ -428,11 +445,9 @@ fn conditional(i: Toks<'_>) -> R<'_, (Stance, u32)> {
         K::Requires | K::Rejects | K::Prefers | K::Avoids => i.bump(),
         _ => return Err(PErr::back(i)),
     };
-    let (i, (f, when)) = (
-        need_name("a formula", Some(kw), formula),
-        opt(op_then(tok(K::When), "a condition", formula).map(|(_, c)| c)),
-    )
-        .parse(i)?;
+    let (i, f) = need_name("a formula", Some(kw), formula)(i)?;
+    let (i, when) = opt_after(i, K::When, op_then(tok(K::When), "a condition", formula))?;
+    let when = when.map(|(_, c)| c);
     let hi = when.as_ref().map_or(f.hi, |c| c.hi);
     let (formula, when) = (f.f, when.map(|c| c.f));
     let stance = match kw.kind {
