@@ -274,6 +274,17 @@ impl Model {
         }
     }
 
+    /// The part `offset..offset + len` (in bytes) of a text of this
+    /// model's buffer, without copying it; `None` when it is not inside
+    /// `t` or not on character boundaries.
+    pub(crate) fn sub_text(&self, t: TextRef, offset: usize, len: usize) -> Option<TextRef> {
+        let start = t.start.checked_add(offset)?;
+        let end = start.checked_add(len)?;
+        let inside =
+            end <= t.end && self.texts.is_char_boundary(start) && self.texts.is_char_boundary(end);
+        inside.then_some(TextRef { start, end })
+    }
+
     /// Reserves room for `bytes` more bytes of text.
     pub(crate) fn reserve_text(&mut self, bytes: usize) {
         self.texts.reserve(bytes);

@@ -78,14 +78,16 @@ fn clean_text(raw: &str) -> String {
     out
 }
 
-/// [`clean_text`], appended to `out`.
-fn clean_into(raw: &str, out: &mut String) {
+/// [`clean_text`], appended to `out`; whether `raw` was copied unchanged.
+fn clean_into(raw: &str, out: &mut String) -> bool {
     // Fast path: nothing to drop or collapse.
-    if is_plain(raw.as_bytes()) {
+    let plain = is_plain(raw.as_bytes());
+    if plain {
         out.push_str(raw);
     } else {
         clean_slowly(raw, out);
     }
+    plain
 }
 
 /// [`clean_into`] without its fast path.
@@ -137,8 +139,16 @@ impl<'a> Resolver<'a> {
 
     /// [`Resolver::text`], kept in the model's text buffer.
     fn model_text(&mut self, span: Span) -> TextRef {
+        self.model_text_plain(span).0
+    }
+
+    /// [`Resolver::model_text`], and whether the text is the source text
+    /// unchanged.
+    fn model_text_plain(&mut self, span: Span) -> (TextRef, bool) {
         let raw = self.sources.get(span.file).map_or("", |f| f.slice(span));
-        self.model.write_text(|out| clean_into(raw, out))
+        let mut plain = false;
+        let t = self.model.write_text(|out| plain = clean_into(raw, out));
+        (t, plain)
     }
 
     // ---- declarations -------------------------------------------------
@@ -576,11 +586,22 @@ impl<'a> Resolver<'a> {
         let (Ok(label), Ok((kind, formula, cond))) = (label, resolved) else {
             return;
         };
-        let (condition_span, condition_text) = match cond {
-            Some(span) => (Some(span), Some(self.model_text(span))),
-            None => (None, None),
-        };
-        let text = self.model_text(st.body_span);
+        let body = st.body_span;
+        let (text, plain) = self.model_text_plain(body);
+        // The condition is part of the body: when the body's text is its
+        // source unchanged, so is the condition's (it starts and ends at a
+        // token), and it is read from the body's text instead of copied.
+        let condition_text = cond.map(|span| {
+            let shared = (plain && span.file == body.file && span.start >= body.start)
+                .then(|| {
+                    let offset = (span.start - body.start) as usize;
+                    let len = span.end.saturating_sub(span.start) as usize;
+                    self.model.sub_text(text, offset, len)
+                })
+                .flatten();
+            shared.unwrap_or_else(|| self.model_text(span))
+        });
+        let condition_span = cond;
         self.push(Statement {
             id: StmtId(0),
             party: Some(party),
@@ -825,6 +846,37 @@ mod tests {
             clean_slowly(w, &mut slow);
             assert_eq!(clean_text(w), slow, "{w:?}");
         }
+    }
+
+    /// A condition's text is its source cleaned, whether it is read from
+    /// its statement's text (a plain body) or written apart.
+    #[test]
+    fn condition_texts_are_their_sources_cleaned() {
+        let text = "topic a \"A\"\ntopic b \"B\"\ntopic c \"C\"\nparty p {\n\
+                    requires a when b and c\n\
+                    requires a  when  b # two spaces: not plain\n\
+                    no (a or\n   b) without c\n\
+                    rejects a when (b\n  and c)\n\
+                    avoids c when a\n\
+                    prefers b\twhen c\n\
+                    no b and c without a\n}\n";
+        let (model, _) = resolve_text(text);
+        let conditions: Vec<&str> = model
+            .statements
+            .iter()
+            .filter_map(|st| {
+                let span = st.condition_span?;
+                assert_eq!(
+                    st.condition_text.map(|t| model.text(t)),
+                    Some(clean_text(&text[span.range()]).as_str())
+                );
+                Some(model.text(st.condition_text?))
+            })
+            .collect();
+        assert_eq!(
+            conditions,
+            ["b and c", "b", "a or b", "b and c", "a", "c", "b and c"]
+        );
     }
 
     fn resolve_text(text: &str) -> (Model, Vec<Diagnostic>) {
