@@ -101,7 +101,7 @@ const MAX_THREADS: usize = 8;
 ///
 /// A big file (from 1 MiB) is cut into pieces, one per available core, at
 /// lines that start with an item keyword, and the pieces are parsed on
-/// their own threads (see [`parse_pieces`]). The result is the same as a
+/// their own threads (see `parse_pieces`). The result is the same as a
 /// parse in one piece, whatever the number of threads.
 pub fn parse(file: FileId, text: &str) -> (ast::File, Vec<Diagnostic>) {
     if text.len() >= PARALLEL_FROM {
