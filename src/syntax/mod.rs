@@ -135,13 +135,22 @@ fn parse_piece(file: FileId, text: &str, start: usize) -> (Vec<ast::Item>, Vec<D
     (items, cx.errors.into_inner())
 }
 
-/// Whether the line starting at byte `at` starts with an item keyword
-/// followed by a space or a tab.
+/// Whether the line starting at byte `at` starts with an item keyword (as
+/// the lexer reads one) followed by a space or a tab.
 fn item_line(text: &str, at: usize) -> bool {
     let rest = text.as_bytes().get(at..).unwrap_or_default();
-    ["party", "topic", "assume", "scenario", "expect", "include"]
+    // keywords are short: look no further than this for the space
+    let Some(end) = rest
         .iter()
-        .any(|k| rest.starts_with(k.as_bytes()) && matches!(rest.get(k.len()), Some(b' ' | b'\t')))
+        .take(16)
+        .position(|&b| matches!(b, b' ' | b'\t'))
+    else {
+        return false;
+    };
+    std::str::from_utf8(rest.get(..end).unwrap_or_default())
+        .ok()
+        .and_then(lexer::keyword)
+        .is_some_and(lexer::K::is_item_keyword)
 }
 
 /// Up to `pieces - 1` increasing cut points that share `text` out about
