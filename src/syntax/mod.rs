@@ -198,15 +198,14 @@ pub(crate) fn parse_pieces(file: FileId, text: &str, cuts: &[usize]) -> Option<V
     if cuts.is_empty() {
         return None;
     }
-    let mut bounds = Vec::with_capacity(cuts.len() + 2);
-    bounds.push(0);
-    bounds.extend_from_slice(cuts);
-    bounds.push(text.len());
     let piece = |(start, end): (usize, usize)| -> Option<Vec<ast::Item>> {
         let (items, errors) = parse_piece(file, text.get(..end)?, start);
         errors.is_empty().then_some(items)
     };
-    let ranges: Vec<(usize, usize)> = bounds.windows(2).map(|w| (w[0], w[1])).collect();
+    // (start, end) of each piece
+    let starts = std::iter::once(0).chain(cuts.iter().copied());
+    let ends = cuts.iter().copied().chain(std::iter::once(text.len()));
+    let ranges: Vec<(usize, usize)> = starts.zip(ends).collect();
     let (first, rest) = ranges.split_first()?;
     let pieces: Vec<Option<Vec<ast::Item>>> = std::thread::scope(|s| {
         // a thread that cannot be started: its piece is parsed here
