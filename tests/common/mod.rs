@@ -1,4 +1,5 @@
-//! Test scaffolding shared by the CLI suites: a temporary directory.
+//! Test scaffolding shared by the CLI suites and `tests/hostile_support`:
+//! a temporary directory.
 
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -9,7 +10,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 pub struct TempDir(PathBuf);
 
 impl TempDir {
-    /// A new empty directory, named after `tag`, the process and a counter.
+    /// A new empty directory, named after `tag`, the process and a counter
+    /// (its real path: symbolic links resolved, so that the confinement
+    /// tests can compare it with where links lead).
     pub fn new(tag: &str) -> TempDir {
         static N: AtomicUsize = AtomicUsize::new(0);
         let dir = std::env::temp_dir().join(format!(
@@ -19,7 +22,7 @@ impl TempDir {
         ));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
-        TempDir(dir)
+        TempDir(std::fs::canonicalize(dir).unwrap())
     }
 
     /// Writes a file (creating its directories).

@@ -24,7 +24,6 @@ use stancecheck::render::{Format, RenderOptions, render};
 use stancecheck::source::{FileId, decode};
 use stancecheck::{format, syntax};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 /// The second file of [`check_pipeline`]: the hostile root file may
@@ -422,42 +421,12 @@ pub fn mutate(bytes: &[u8], ops: &[(u8, u32, u32)], donors: &[(String, Vec<u8>)]
 
 // ---------------------------------------------------------------- binary
 
-/// A fresh temporary directory, removed on drop.
-pub struct TempDir(PathBuf);
-
-impl TempDir {
-    /// A new empty directory (its real path: symbolic links resolved).
-    pub fn new(tag: &str) -> TempDir {
-        static N: AtomicUsize = AtomicUsize::new(0);
-        let dir = std::env::temp_dir().join(format!(
-            "stance-{tag}-{}-{}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::SeqCst)
-        ));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        TempDir(std::fs::canonicalize(dir).unwrap())
-    }
-
-    /// Writes a file (creating its directories).
-    pub fn write(&self, rel: &str, bytes: impl AsRef<[u8]>) -> &TempDir {
-        let p = self.0.join(rel);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, bytes).unwrap();
-        self
-    }
-
-    /// The directory.
-    pub fn path(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
+/// The temporary directory of the CLI suites (`tests/common`).
+#[path = "../common/mod.rs"]
+mod common;
+// not every suite that includes this file makes directories
+#[allow(unused_imports)]
+pub use common::TempDir;
 
 /// What one run of the binary printed.
 pub struct Run {
