@@ -7,7 +7,7 @@
 
 mod hostile_support;
 
-use hostile_support::{Run, TempDir, assert_terminal_safe, stance};
+use hostile_support::{Run, TempDir, assert_terminal_safe, diagnostic_names, stance};
 use std::fmt::Write as _;
 use std::time::Duration;
 
@@ -139,12 +139,7 @@ fn exponentially_many_conflicts_stop_at_the_time_budget() {
         &["--max-conflicts", "100000000"],
     );
     assert_eq!(v["summary"]["truncated"], true);
-    let names: Vec<&str> = v["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["name"].as_str().unwrap())
-        .collect();
+    let names = diagnostic_names(&v);
     // What was found before the budget ran out is reported.
     assert!(names.contains(&"conflict"), "{names:?}");
 }
@@ -153,22 +148,10 @@ fn exponentially_many_conflicts_stop_at_the_time_budget() {
 fn the_default_set_limit_truncates_and_the_expectation_still_fails() {
     let (run, v) = check_budgeted(&exponential_conflicts(16), &[]);
     assert_eq!(v["summary"]["truncated"], true);
-    let conflicts = v["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|d| d["name"] == "conflict")
-        .count();
+    let names = diagnostic_names(&v);
+    let conflicts = names.iter().filter(|n| **n == "conflict").count();
     assert_eq!(conflicts, 100, "--max-conflicts defaults to 100");
-    assert!(
-        v["diagnostics"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|d| d["name"] == "failed-expectation"),
-        "{}",
-        run.stdout
-    );
+    assert!(names.contains(&"failed-expectation"), "{}", run.stdout);
     assert_eq!(run.code, Some(1));
 }
 
@@ -185,11 +168,9 @@ fn overlapping_rejections_stop_at_the_time_budget() {
 fn max_conflicts_one_reports_one_set_per_kind() {
     let (_, v) = check_budgeted(&exponential_conflicts(10), &["--max-conflicts", "1"]);
     assert_eq!(v["summary"]["truncated"], true);
-    let conflicts = v["diagnostics"]
-        .as_array()
-        .unwrap()
+    let conflicts = diagnostic_names(&v)
         .iter()
-        .filter(|d| d["name"] == "conflict")
+        .filter(|n| **n == "conflict")
         .count();
     assert_eq!(conflicts, 1);
 }
@@ -200,11 +181,7 @@ fn max_conflicts_one_reports_one_set_per_kind() {
 #[test]
 fn a_small_pigeonhole_ends_within_the_budget() {
     let (_, v) = check_budgeted(&pigeonhole(6), &[]);
-    let inconsistent = v["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|d| d["name"] == "assumptions-inconsistent");
+    let inconsistent = diagnostic_names(&v).contains(&"assumptions-inconsistent");
     assert!(
         inconsistent || v["summary"]["truncated"] == true,
         "neither a finding nor truncated: {v}"

@@ -8,7 +8,7 @@
 
 mod hostile_support;
 
-use hostile_support::{Run, TempDir, check_all_formats};
+use hostile_support::{Run, TempDir, check_all_formats, diagnostic_names};
 
 /// Outside content: the marker as a party name, in a label, a quote, a
 /// comment and a broken line (so any diagnostic quoting the file would
@@ -302,12 +302,7 @@ fn a_file_included_twice_is_loaded_once() {
     );
     let runs = check_all_formats(t.path(), &["main.stance"]);
     let v: serde_json::Value = serde_json::from_str(&runs[2].stdout).unwrap();
-    let names: Vec<&str> = v["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["name"].as_str().unwrap())
-        .collect();
+    let names = diagnostic_names(&v);
     assert_eq!(
         names.iter().filter(|n| **n == "syntax-error").count(),
         1,

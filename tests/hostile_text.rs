@@ -9,7 +9,8 @@
 mod hostile_support;
 
 use hostile_support::{
-    FORMATS, TempDir, assert_github_output, assert_terminal_safe, check_all_formats, stance,
+    FORMATS, TempDir, assert_github_output, assert_terminal_safe, check_all_formats,
+    diagnostic_names, stance,
 };
 
 /// Everything that tries to escape: a line break followed by a workflow
@@ -66,12 +67,7 @@ fn quotes_labels_and_comments_inject_nothing() {
     let runs = check_all_formats(t.path(), &["evil.stance"]);
     let json = &runs[2].stdout;
     let v: serde_json::Value = serde_json::from_str(json).unwrap();
-    let names: Vec<&str> = v["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["name"].as_str().unwrap())
-        .collect();
+    let names = diagnostic_names(&v);
     // The checker got to see the model: the quotes are in findings.
     assert!(names.contains(&"conflict"), "{names:?}");
     assert!(names.contains(&"syntax-error"), "{names:?}");

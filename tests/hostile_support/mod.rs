@@ -428,6 +428,16 @@ mod common;
 #[allow(unused_imports)]
 pub use common::TempDir;
 
+/// The names of the diagnostics of a JSON report, in order.
+pub fn diagnostic_names(report: &serde_json::Value) -> Vec<&str> {
+    report["diagnostics"]
+        .as_array()
+        .expect("a list of diagnostics")
+        .iter()
+        .map(|d| d["name"].as_str().expect("a diagnostic name"))
+        .collect()
+}
+
 /// What one run of the binary printed.
 pub struct Run {
     /// The exit code.
