@@ -33,6 +33,23 @@ fn tree() -> TempDir {
     t
 }
 
+/// [`tree`] with two links in `root/` that lead out of it:
+/// `file-link.stance` to `outside/secret.stance` and `dir-link` to
+/// `outside/dir`. Returns the tree and the root.
+#[cfg(unix)]
+fn tree_with_links_out() -> (TempDir, std::path::PathBuf) {
+    use std::os::unix::fs::symlink;
+    let t = tree();
+    let root = t.path().join("root");
+    symlink(
+        t.path().join("outside/secret.stance"),
+        root.join("file-link.stance"),
+    )
+    .unwrap();
+    symlink(t.path().join("outside/dir"), root.join("dir-link")).unwrap();
+    (t, root)
+}
+
 fn main_including(path: &str) -> String {
     format!("include \"{path}\"\nparty a\ntopic x\nparty a {{\n  requires x\n}}\n")
 }
@@ -128,14 +145,7 @@ fn include_with_an_absolute_path() {
 #[test]
 fn include_through_symlinks_leaving_the_root() {
     use std::os::unix::fs::symlink;
-    let t = tree();
-    let root = t.path().join("root");
-    symlink(
-        t.path().join("outside/secret.stance"),
-        root.join("file-link.stance"),
-    )
-    .unwrap();
-    symlink(t.path().join("outside/dir"), root.join("dir-link")).unwrap();
+    let (t, root) = tree_with_links_out();
     // A link to a link that leaves.
     symlink(root.join("file-link.stance"), root.join("link-link.stance")).unwrap();
     // A relative link.
@@ -154,15 +164,7 @@ fn include_through_symlinks_leaving_the_root() {
 #[cfg(unix)]
 #[test]
 fn path_arguments_through_symlinks_leaving_the_root() {
-    use std::os::unix::fs::symlink;
-    let t = tree();
-    let root = t.path().join("root");
-    symlink(
-        t.path().join("outside/secret.stance"),
-        root.join("file-link.stance"),
-    )
-    .unwrap();
-    symlink(t.path().join("outside/dir"), root.join("dir-link")).unwrap();
+    let (t, root) = tree_with_links_out();
     for arg in [
         "file-link.stance",
         "dir-link",
@@ -190,15 +192,8 @@ fn path_arguments_through_symlinks_leaving_the_root() {
 #[test]
 fn walking_the_root_skips_links_that_leave_it() {
     use std::os::unix::fs::symlink;
-    let t = tree();
-    let root = t.path().join("root");
-    symlink(t.path().join("outside/dir"), root.join("dir-link")).unwrap();
+    let (t, root) = tree_with_links_out();
     symlink(t.path().join("outside"), root.join("sub-link")).unwrap();
-    symlink(
-        t.path().join("outside/secret.stance"),
-        root.join("file-link.stance"),
-    )
-    .unwrap();
     t.write("root/broken.stance", "party b\n  ( nope\n");
     for args in [&["."][..], &[][..]] {
         let runs = check_all_formats(&root, args);
