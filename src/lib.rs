@@ -19,6 +19,7 @@ mod hash;
 pub mod load;
 pub mod logic;
 pub mod model;
+mod parallel;
 pub mod pipeline;
 pub mod render;
 pub mod resolve;

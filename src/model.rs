@@ -194,6 +194,16 @@ pub struct TextRef {
     end: usize,
 }
 
+impl TextRef {
+    /// The same text, `offset` bytes further in its buffer.
+    pub(crate) fn shifted(self, offset: usize) -> TextRef {
+        TextRef {
+            start: self.start.saturating_add(offset),
+            end: self.end.saturating_add(offset),
+        }
+    }
+}
+
 /// A scenario.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Scenario {
@@ -283,6 +293,15 @@ impl Model {
         let inside =
             end <= t.end && self.texts.is_char_boundary(start) && self.texts.is_char_boundary(end);
         inside.then_some(TextRef { start, end })
+    }
+
+    /// Appends the text buffer of `other` to this one; a [`TextRef`] of
+    /// `other` is then one of this model shifted by the returned offset
+    /// ([`TextRef::shifted`]).
+    pub(crate) fn append_texts(&mut self, other: &Model) -> usize {
+        let offset = self.texts.len();
+        self.texts.push_str(&other.texts);
+        offset
     }
 
     /// Reserves room for `bytes` more bytes of text.

@@ -18,26 +18,208 @@ use crate::source::{FileId, SourceMap, Span};
 use std::hash::BuildHasher;
 
 /// Resolves the files of one model, in load order.
+///
+/// Big models (from 1 MiB to 16 MiB of text) are resolved in pieces, one
+/// per available core, and put together ([`resolve_in_pieces`]); the result is
+/// exactly that of resolving in one piece, whatever the number of threads.
 pub fn resolve(sources: &SourceMap, files: &[(FileId, &ast::File)]) -> (Model, Vec<Diagnostic>) {
-    let mut r = Resolver {
-        sources,
-        model: Model::default(),
-        diags: Vec::new(),
-        party_ids: name_map(0),
-        topic_ids: name_map(0),
-        atom_ids: id_map(),
-        plain_atoms: Vec::new(),
-        scenario_ids: name_map(0),
-        labels: name_map(0),
-        recent_topics: vec![None; RECENT],
-        party_used: Vec::new(),
-        topic_used: Vec::new(),
-    };
-    r.declare(files);
-    r.statements(files);
-    r.expectations(files);
+    let parts: Vec<&[Item]> = files.iter().map(|(_, f)| f.items.as_slice()).collect();
+    let bytes: usize = files
+        .iter()
+        .filter_map(|(f, _)| sources.get(*f))
+        .map(|f| f.text.len())
+        .sum();
+    if (PARALLEL_FROM..=PARALLEL_UNTIL).contains(&bytes) {
+        let pieces = crate::parallel::threads().min(bytes / (PARALLEL_FROM / 2));
+        if let Some(done) = resolve_in_pieces(sources, &split(&parts, pieces), bytes) {
+            return done;
+        }
+    }
+    resolve_whole(sources, &parts, bytes)
+}
+
+/// Models from this many bytes of text on are resolved in pieces…
+const PARALLEL_FROM: usize = 1 << 20;
+
+/// …up to this many: the pieces' tables and statements are held twice
+/// while they are put together (the memory the allocator frees is not
+/// given back at once), which on a model of 1M statements would take the
+/// peak over 1 GiB. Bigger models are resolved in one piece.
+const PARALLEL_UNTIL: usize = 16 << 20;
+
+/// Resolves `parts` (runs of items, in order) in one piece; `bytes`: the
+/// size of their text.
+fn resolve_whole(sources: &SourceMap, parts: &[&[Item]], bytes: usize) -> (Model, Vec<Diagnostic>) {
+    let mut r = Resolver::new(sources);
+    r.declare(parts, bytes);
+    r.statements(parts);
+    r.expectations(parts);
     r.unused();
     (r.model, r.diags)
+}
+
+/// A piece's party and topic numbers in the model
+/// ([`Resolver::declarations_of`]).
+#[derive(Default)]
+struct Numbers {
+    parties: Vec<PartyId>,
+    topics: Vec<TopicId>,
+    /// Parties and topics the piece uses without declaring them: their
+    /// numbers in the piece and their names.
+    undeclared_parties: Vec<(usize, Name)>,
+    undeclared_topics: Vec<(usize, Name)>,
+}
+
+/// The label of a name declared in two pieces: the first one given;
+/// `None` when both pieces give one and they differ.
+fn merge_label(old: Option<Name>, new: &Option<Name>) -> Option<Option<Name>> {
+    match (old, new) {
+        (Some(old), Some(new)) if old != *new => None,
+        (None, new) => Some(new.clone()),
+        (old, _) => Some(old),
+    }
+}
+
+/// Replaces each atom `a` of `e` by `atoms[a]`; `None` for an atom out of
+/// range. Recursive over nesting only, as [`Resolver::formula`].
+fn renumber(e: &mut Expr, atoms: &[AtomId]) -> Option<()> {
+    match e {
+        Expr::Atom(a) => *a = *atoms.get(a.0 as usize)?,
+        Expr::Not(x) => renumber(x, atoms)?,
+        Expr::And(xs) | Expr::Or(xs) => {
+            for x in xs {
+                renumber(x, atoms)?;
+            }
+        }
+        Expr::Implies(a, b) | Expr::Iff(a, b) => {
+            renumber(a, atoms)?;
+            renumber(b, atoms)?;
+        }
+    }
+    Some(())
+}
+
+/// The items of `parts` (in order) cut into `pieces` runs of about the
+/// same number of items; a run may span several files.
+fn split<'t>(parts: &[&'t [Item]], pieces: usize) -> Vec<Vec<&'t [Item]>> {
+    let total: usize = parts.iter().map(|p| p.len()).sum();
+    let pieces = pieces.clamp(1, total.max(1));
+    let mut out = vec![Vec::new(); pieces];
+    // item number `at` of the whole goes to piece `at * pieces / total`
+    let mut at = 0;
+    for &part in parts {
+        let mut rest = part;
+        while !rest.is_empty() {
+            let k = at * pieces / total;
+            let end = ((k + 1) * total).div_ceil(pieces);
+            let (run, tail) = rest.split_at((end - at).min(rest.len()));
+            if let Some(piece) = out.get_mut(k) {
+                piece.push(run);
+            }
+            at += run.len();
+            rest = tail;
+        }
+    }
+    out
+}
+
+/// Resolves each piece (runs of items, in order) alone, with its own
+/// numbering, on one thread per core ([`crate::parallel::in_order`]);
+/// then puts the pieces together, renumbered, into the first. `None` when
+/// that might not give what resolving in one piece gives: the caller then
+/// resolves in one piece.
+///
+/// Why it does, when this returns a model. Resolving in one piece
+/// declares every party and topic first, in order, then resolves
+/// statements and scenarios in order: parties and topics are numbered by
+/// first declaration, atoms by first use, statements and scenarios in
+/// order, and a name keeps the span of its first declaration (an atom, of
+/// its first use) and the first label given to it.
+///
+/// - A piece numbers its own declarations the same way, and a name it uses
+///   without declaring it gets a provisional number after them (no
+///   diagnostic: another piece may declare it). Any diagnostic in a piece
+///   gives `None`.
+/// - The first piece's numbers are the model's, so it may have no
+///   provisional names. Then the declarations of every other piece, in
+///   order, are numbered after the first's, each name at its first
+///   declaration over the pieces: the numbering of one piece. A name
+///   labelled differently in two pieces gives `None` (one piece reports
+///   it).
+/// - Then, piece by piece: provisional names are looked up among all
+///   declarations (`None` when no piece declares one); atoms are taken in
+///   the piece's order of first use, each kept at its first use over the
+///   pieces (the plain atom of `X@P` comes first in its piece too);
+///   statement labels and scenario names must be new (else `None`); the
+///   statements and scenarios follow those of the pieces before.
+/// - Expectations (atoms first used there come after every statement's
+///   atoms) and unused declarations are resolved after the pieces are put
+///   together, as in one piece.
+///
+/// `tests::pieces_resolve_as_one`, `tests::random_pieces_resolve_as_one`
+/// and `tests::pieces_that_disagree_give_no_model` check it.
+fn resolve_in_pieces(
+    sources: &SourceMap,
+    pieces: &[Vec<&[Item]>],
+    bytes: usize,
+) -> Option<(Model, Vec<Diagnostic>)> {
+    if pieces.len() < 2 {
+        return None;
+    }
+    let total_items: usize = pieces
+        .iter()
+        .flatten()
+        .map(|p| p.len())
+        .sum::<usize>()
+        .max(1);
+    let resolved = crate::parallel::in_order(pieces.len(), |i| {
+        let parts = pieces.get(i)?;
+        let mut r = Resolver::new(sources);
+        r.piece = true;
+        // The first piece's text buffer becomes the model's: it reserves
+        // room for all of it.
+        let items: usize = parts.iter().map(|p| p.len()).sum();
+        let text = if i == 0 {
+            bytes
+        } else {
+            bytes / total_items * items
+        };
+        r.declare(parts, text);
+        r.statements(parts);
+        r.diags.is_empty().then_some(r)
+    });
+    let mut resolved = resolved.into_iter();
+    let mut first = resolved.next().flatten().flatten()?;
+    // The first piece's numbers are the model's: a name it uses before
+    // another piece declares it would need renumbering.
+    if first.declared_parties < first.model.parties.len()
+        || first.model.topics.iter().any(|t| !t.declared)
+    {
+        return None;
+    }
+    first.piece = false;
+    let mut rest: Vec<Resolver> = resolved.map(|r| r.flatten()).collect::<Option<_>>()?;
+    let count =
+        first.model.statements.len() + rest.iter().map(|r| r.model.statements.len()).sum::<usize>();
+    first.reserve_for(&rest);
+    let mut statements = Vec::with_capacity(count);
+    statements.append(&mut first.model.statements);
+    // every declaration first, as in one piece, then the rest
+    let mut numbers = Vec::with_capacity(rest.len());
+    for piece in &mut rest {
+        numbers.push(first.declarations_of(piece)?);
+    }
+    for (mut piece, numbers) in rest.into_iter().zip(numbers) {
+        first.absorb(&mut piece, numbers, &mut statements)?;
+    }
+    first.model.statements = statements;
+    if first.has_expect {
+        for parts in pieces {
+            first.expectations(parts);
+        }
+    }
+    first.unused();
+    Some((first.model, first.diags))
 }
 
 struct Resolver<'a> {
@@ -57,6 +239,15 @@ struct Resolver<'a> {
     recent_topics: Vec<Option<(Name, TopicId)>>,
     party_used: Vec<bool>,
     topic_used: Vec<bool>,
+    /// Whether an `expect` item was seen by [`Resolver::statements`].
+    has_expect: bool,
+    /// Resolving a piece of the model ([`resolve_in_pieces`]): a party or
+    /// topic that is not declared in the piece is not an error here (it
+    /// may be declared in another piece) but a provisional entry, after
+    /// the declared ones, that [`Resolver::absorb`] looks up.
+    piece: bool,
+    /// The number of parties declared (the others are provisional).
+    declared_parties: usize,
 }
 
 /// Slots of the recent topic lookups.
@@ -160,6 +351,26 @@ fn is_plain(b: &[u8]) -> bool {
 }
 
 impl<'a> Resolver<'a> {
+    fn new(sources: &'a SourceMap) -> Resolver<'a> {
+        Resolver {
+            sources,
+            model: Model::default(),
+            diags: Vec::new(),
+            party_ids: name_map(0),
+            topic_ids: name_map(0),
+            atom_ids: id_map(),
+            plain_atoms: Vec::new(),
+            scenario_ids: name_map(0),
+            labels: name_map(0),
+            recent_topics: vec![None; RECENT],
+            party_used: Vec::new(),
+            topic_used: Vec::new(),
+            has_expect: false,
+            piece: false,
+            declared_parties: 0,
+        }
+    }
+
     fn text(&self, span: Span) -> String {
         self.sources
             .get(span.file)
@@ -183,13 +394,15 @@ impl<'a> Resolver<'a> {
 
     // ---- declarations -------------------------------------------------
 
-    fn declare(&mut self, files: &[(FileId, &ast::File)]) {
+    /// Declares the parties and topics of `parts`; `text` is the room to
+    /// reserve for statement texts (about the size of the files' text).
+    fn declare(&mut self, parts: &[&[Item]], text: usize) {
         let mut party_label_span: Vec<Option<Span>> = Vec::new();
         let mut topic_label_span: Vec<Option<Span>> = Vec::new();
         let (mut n_items, mut n_stmts, mut n_topics, mut n_parties) = (0, 0, 0, 0);
-        for (_, file) in files {
-            n_items += file.items.len();
-            for item in &file.items {
+        for part in parts {
+            n_items += part.len();
+            for item in *part {
                 match item {
                     Item::Party { statements, .. } => {
                         n_stmts += statements.len();
@@ -204,12 +417,7 @@ impl<'a> Resolver<'a> {
         // Statement texts are cleaned slices of the files (conditions
         // repeat part of theirs): about the files' size. Pages of the
         // reserve that are never written cost no memory.
-        let source_bytes: usize = files
-            .iter()
-            .filter_map(|(f, _)| self.sources.get(*f))
-            .map(|f| f.text.len())
-            .sum();
-        self.model.reserve_text(source_bytes);
+        self.model.reserve_text(text);
         // Tables sized for the declarations (a party is declared once
         // or twice): big tables cost cache misses.
         self.model.topics.reserve(n_topics);
@@ -218,8 +426,8 @@ impl<'a> Resolver<'a> {
         self.plain_atoms.reserve(n_topics);
         self.model.atoms.reserve(n_topics);
         self.model.atom_spans.reserve(n_topics);
-        for (_, file) in files {
-            for item in &file.items {
+        for part in parts {
+            for item in *part {
                 match item {
                     Item::Party { name, label, .. } => {
                         let id = match self.party_ids.get(&name.name) {
@@ -323,6 +531,7 @@ impl<'a> Resolver<'a> {
                 }
             }
         }
+        self.declared_parties = self.model.parties.len();
     }
 
     // ---- names --------------------------------------------------------
@@ -344,6 +553,17 @@ impl<'a> Resolver<'a> {
             if let Some(u) = self.party_used.get_mut(id.0 as usize) {
                 *u = true;
             }
+            return Ok(id);
+        }
+        if self.piece {
+            let id = PartyId(idx(self.model.parties.len()));
+            self.model.parties.push(Party {
+                name: ident.name.clone(),
+                label: None,
+                span: ident.span,
+            });
+            self.party_used.push(true);
+            self.party_ids.insert(ident.name.clone(), id);
             return Ok(id);
         }
         let mut d = Diagnostic::new(
@@ -390,6 +610,9 @@ impl<'a> Resolver<'a> {
         });
         self.topic_used.push(true);
         self.topic_ids.insert(ident.name.clone(), id);
+        if self.piece {
+            return id;
+        }
         // The first use of an undeclared name (later uses find it above).
         let mut d = Diagnostic::new(
             Kind::UndeclaredTopic,
@@ -509,9 +732,9 @@ impl<'a> Resolver<'a> {
 
     // ---- statements ---------------------------------------------------
 
-    fn statements(&mut self, files: &[(FileId, &ast::File)]) {
-        for (_, file) in files {
-            for item in &file.items {
+    fn statements(&mut self, parts: &[&[Item]]) {
+        for part in parts {
+            for item in *part {
                 match item {
                     Item::Party {
                         name, statements, ..
@@ -599,6 +822,7 @@ impl<'a> Resolver<'a> {
                             text,
                         });
                     }
+                    Item::Expect(_) => self.has_expect = true,
                     _ => {}
                 }
             }
@@ -753,9 +977,9 @@ impl<'a> Resolver<'a> {
         Err(Failed)
     }
 
-    fn expectations(&mut self, files: &[(FileId, &ast::File)]) {
-        for (_, file) in files {
-            for item in &file.items {
+    fn expectations(&mut self, parts: &[&[Item]]) {
+        for part in parts {
+            for item in *part {
                 let Item::Expect(e) = item else { continue };
                 let kind = match &e.kind {
                     ast::ExpectKind::Consistent(ps) => self.parties(ps).map(ExpectKind::Consistent),
@@ -790,6 +1014,160 @@ impl<'a> Resolver<'a> {
                 });
             }
         }
+    }
+
+    // ---- pieces ---------------------------------------------------------
+
+    /// Room in the tables for the names of `pieces` (the tables are sized
+    /// for this piece's declarations).
+    fn reserve_for(&mut self, pieces: &[Resolver]) {
+        let sum = |n: fn(&Resolver) -> usize| pieces.iter().map(n).sum::<usize>();
+        let parties = sum(|r| r.model.parties.len());
+        let topics = sum(|r| r.model.topics.len());
+        let atoms = sum(|r| r.model.atoms.len());
+        self.model.parties.reserve(parties);
+        self.party_used.reserve(parties);
+        self.party_ids.reserve(parties);
+        self.model.topics.reserve(topics);
+        self.topic_used.reserve(topics);
+        self.topic_ids.reserve(topics);
+        self.plain_atoms.reserve(topics);
+        self.model.atoms.reserve(atoms);
+        self.model.atom_spans.reserve(atoms);
+        self.atom_ids.reserve(sum(|r| r.atom_ids.len()));
+        self.labels.reserve(sum(|r| r.labels.len()));
+    }
+
+    /// The parties and topics `piece` declares, put into `self` after those
+    /// of the pieces before it: the numbers of its parties and topics in
+    /// `self`, with the names it uses undeclared left for
+    /// [`Resolver::absorb`]. `None` when a name is labelled differently in
+    /// two pieces.
+    fn declarations_of(&mut self, piece: &mut Resolver) -> Option<Numbers> {
+        let mut n = Numbers::default();
+        let parties = std::mem::take(&mut piece.model.parties);
+        for (i, (p, &used)) in parties.into_iter().zip(&piece.party_used).enumerate() {
+            if i >= piece.declared_parties {
+                n.parties.push(PartyId(u32::MAX));
+                n.undeclared_parties.push((i, p.name));
+                continue;
+            }
+            let id = match self.party_ids.get(&p.name) {
+                Some(&id) => {
+                    let i = id.0 as usize;
+                    let old = self.model.parties.get_mut(i)?;
+                    old.label = merge_label(old.label.take(), &p.label)?;
+                    *self.party_used.get_mut(i)? |= used;
+                    id
+                }
+                None => {
+                    let id = PartyId(idx(self.model.parties.len()));
+                    self.party_ids.insert(p.name.clone(), id);
+                    self.model.parties.push(p);
+                    self.party_used.push(used);
+                    id
+                }
+            };
+            n.parties.push(id);
+        }
+        let topics = std::mem::take(&mut piece.model.topics);
+        for (i, (t, &used)) in topics.into_iter().zip(&piece.topic_used).enumerate() {
+            if !t.declared {
+                n.topics.push(TopicId(u32::MAX));
+                n.undeclared_topics.push((i, t.name));
+                continue;
+            }
+            let id = match self.topic_ids.get(&t.name) {
+                Some(&id) => {
+                    let i = id.0 as usize;
+                    let old = self.model.topics.get_mut(i)?;
+                    old.label = merge_label(old.label.take(), &t.label)?;
+                    *self.topic_used.get_mut(i)? |= used;
+                    id
+                }
+                None => {
+                    let id = TopicId(idx(self.model.topics.len()));
+                    self.topic_ids.insert(t.name.clone(), id);
+                    self.model.topics.push(t);
+                    self.topic_used.push(used);
+                    id
+                }
+            };
+            n.topics.push(id);
+        }
+        Some(n)
+    }
+
+    /// Puts the rest of `piece` (see [`Resolver::declarations_of`]) into
+    /// `self`: its atoms, labels and scenarios renumbered, its statements
+    /// renumbered onto the end of `statements`. `None` when the pieces
+    /// disagree (a name declared in no piece, a label or scenario name
+    /// used twice): the model must then be resolved in one piece.
+    fn absorb(
+        &mut self,
+        piece: &mut Resolver,
+        numbers: Numbers,
+        statements: &mut Vec<Statement>,
+    ) -> Option<()> {
+        let Numbers {
+            mut parties,
+            mut topics,
+            undeclared_parties,
+            undeclared_topics,
+        } = numbers;
+        // names the piece uses and another piece declares (used here)
+        for (i, name) in undeclared_parties {
+            let id = *self.party_ids.get(&name)?;
+            *self.party_used.get_mut(id.0 as usize)? = true;
+            *parties.get_mut(i)? = id;
+        }
+        for (i, name) in undeclared_topics {
+            let id = *self.topic_ids.get(&name)?;
+            *self.topic_used.get_mut(id.0 as usize)? = true;
+            *topics.get_mut(i)? = id;
+        }
+        let mut atoms = Vec::with_capacity(piece.model.atoms.len());
+        for (a, &span) in piece.model.atoms.iter().zip(&piece.model.atom_spans) {
+            let topic = *topics.get(a.topic.0 as usize)?;
+            let party = match a.party {
+                Some(p) => Some(*parties.get(p.0 as usize)?),
+                None => None,
+            };
+            atoms.push(self.atom(topic, party, span));
+        }
+        for (name, &span) in piece.labels.iter() {
+            if self.labels.insert(name.clone(), span).is_some() {
+                return None;
+            }
+        }
+        for mut sc in piece.model.scenarios.drain(..) {
+            let id = ScenarioId(idx(self.model.scenarios.len()));
+            if self
+                .scenario_ids
+                .insert(Name::from(sc.name.as_str()), id)
+                .is_some()
+            {
+                return None;
+            }
+            for f in &mut sc.formulas {
+                renumber(f, &atoms)?;
+            }
+            self.model.scenarios.push(sc);
+        }
+        let shift = self.model.append_texts(&piece.model);
+        for mut st in piece.model.statements.drain(..) {
+            st.id = StmtId(idx(statements.len()));
+            st.party = match st.party {
+                Some(p) => Some(*parties.get(p.0 as usize)?),
+                None => None,
+            };
+            renumber(&mut st.formula, &atoms)?;
+            st.text = st.text.shifted(shift);
+            st.condition_text = st.condition_text.map(|t| t.shifted(shift));
+            statements.push(st);
+        }
+        self.has_expect |= piece.has_expect;
+        Some(())
     }
 
     // ---- unused declarations -------------------------------------------
@@ -922,6 +1300,327 @@ mod tests {
             conditions,
             ["b and c", "b", "a or b", "b and c", "a", "c", "b and c"]
         );
+    }
+
+    /// The items of `parts` cut before each item number of `cuts`
+    /// (increasing).
+    fn cut_at<'t>(parts: &[&'t [Item]], cuts: &[usize]) -> Vec<Vec<&'t [Item]>> {
+        let mut pieces = vec![Vec::new()];
+        let mut at = 0;
+        let mut cuts = cuts.iter().copied().peekable();
+        for &part in parts {
+            let mut rest = part;
+            loop {
+                while cuts.peek() == Some(&at) {
+                    cuts.next();
+                    pieces.push(Vec::new());
+                }
+                let n = cuts.peek().map_or(rest.len(), |c| (c - at).min(rest.len()));
+                let (run, tail) = rest.split_at(n);
+                if !run.is_empty() {
+                    pieces.last_mut().unwrap().push(run);
+                }
+                at += run.len();
+                rest = tail;
+                if rest.is_empty() {
+                    break;
+                }
+            }
+        }
+        pieces
+    }
+
+    /// Resolves `files` (name, text; in load order) in pieces cut at
+    /// `cuts` (item numbers over all files) and in one piece: the same
+    /// model and diagnostics when the pieces give a model. Whether they
+    /// did.
+    fn pieces_agree(files: &[(&str, &str)], cuts: &[usize]) -> bool {
+        let mut sources = SourceMap::new();
+        let trees: Vec<ast::File> = files
+            .iter()
+            .map(|(name, text)| {
+                let id = sources.add(*name, *text);
+                crate::syntax::parse(id, text).0
+            })
+            .collect();
+        let parts: Vec<&[Item]> = trees.iter().map(|t| t.items.as_slice()).collect();
+        let whole = resolve_whole(&sources, &parts, 0);
+        match resolve_in_pieces(&sources, &cut_at(&parts, cuts), 0) {
+            Some(pieces) => {
+                assert_eq!(pieces.1, whole.1, "cuts {cuts:?}");
+                assert!(pieces.0 == whole.0, "cuts {cuts:?}");
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn items_of(text: &str) -> usize {
+        crate::syntax::parse(crate::source::FileId(0), text)
+            .0
+            .items
+            .len()
+    }
+
+    /// Generated models and the rule files cut into pieces everywhere:
+    /// the pieces resolve as one piece, and the generated ones (whose
+    /// names are declared before they are used) always give a model.
+    #[test]
+    fn pieces_resolve_as_one() {
+        let generated = [
+            crate::generate::disputes(12, 3).text,
+            crate::generate::scenarios(12, 5).text,
+            crate::generate::chain(40).text,
+        ];
+        for text in &generated {
+            let n = items_of(text);
+            for a in 1..n {
+                assert!(pieces_agree(&[("g.stance", text)], &[a]), "cut {a} of {n}");
+                let b = (a * 7 + 3) % n;
+                if b > a {
+                    assert!(pieces_agree(&[("g.stance", text)], &[a, b]));
+                }
+            }
+        }
+        let mut files = Vec::new();
+        for dir in ["rules", "examples"] {
+            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+            let mut names: Vec<_> = std::fs::read_dir(path)
+                .unwrap()
+                .flatten()
+                .map(|e| e.path())
+                .collect();
+            names.sort();
+            for f in names
+                .into_iter()
+                .filter(|f| f.extension().is_some_and(|e| e == "stance"))
+            {
+                files.push(std::fs::read_to_string(f).unwrap());
+            }
+        }
+        let mut agreed = 0;
+        for text in &files {
+            let n = items_of(text);
+            for a in 1..n {
+                agreed += usize::from(pieces_agree(&[("r.stance", text)], &[a]));
+            }
+            for k in 2..=4.min(n) {
+                let cuts: Vec<usize> = (1..k).map(|i| i * n / k).collect();
+                agreed += usize::from(pieces_agree(&[("r.stance", text)], &cuts));
+            }
+        }
+        assert!(agreed > 100, "{agreed}");
+    }
+
+    /// A model of over 1 MiB is resolved in pieces, as in one piece.
+    #[test]
+    fn big_models_resolve_in_pieces() {
+        let text = crate::generate::disputes(1500, 2).text;
+        assert!(text.len() > PARALLEL_FROM);
+        let mut sources = SourceMap::new();
+        let file = sources.add("big.stance", text.as_str());
+        let (tree, errors) = crate::syntax::parse(file, &text);
+        assert!(errors.is_empty());
+        let parts = [tree.items.as_slice()];
+        let whole = resolve_whole(&sources, &parts, text.len());
+        let pieces = resolve_in_pieces(&sources, &split(&parts, 2), text.len());
+        assert!(pieces.is_some_and(|p| p == whole));
+        assert!(resolve(&sources, &[(file, &tree)]) == whole);
+    }
+
+    /// What a piece cannot see on its own gives no model (the model is
+    /// then resolved in one piece, which reports it); a name declared in a
+    /// later piece than its use, but not in the first piece, is found.
+    #[test]
+    fn pieces_that_disagree_give_no_model() {
+        let head = "party p \"P\"\ntopic a \"A\"\n";
+        let cases = [
+            // used in the first piece, declared in the second (the first
+            // piece's numbers are the model's)
+            (false, "party p {\n  requires b\n}\ntopic b \"B\"\n"),
+            (false, "party p {\n  requires a@q\n}\nparty q\n"),
+            // labelled differently in two pieces
+            (false, "party p {\n  requires a\n}\ntopic a \"other\"\n"),
+            (false, "party p {\n  requires a\n}\nparty p \"other\"\n"),
+            // a statement label, a scenario name used in two pieces
+            (
+                false,
+                "party p {\n  x: requires a\n}\nparty p {\n  x: rejects a\n}\n",
+            ),
+            (false, "scenario s {\n  a\n}\nscenario s {\n  not a\n}\n"),
+            // undeclared anywhere
+            (
+                false,
+                "party p {\n  requires a\n}\nparty p {\n  requires c\n}\n",
+            ),
+            // used in the third piece, declared in the second and the
+            // fourth; the same
+            // label twice; an expectation naming another piece's scenario
+            (
+                true,
+                "party p {\n  requires a\n}\ntopic b \"B\"\nparty p {\n  requires b@q\n}\nparty q \"Q\"\n",
+            ),
+            (
+                true,
+                "party p {\n  requires a\n}\ntopic a \"A\"\nparty p \"P\" {\n  rejects a\n}\n",
+            ),
+            (
+                true,
+                "scenario s {\n  a\n}\nparty p {\n  requires a\n}\nexpect feasible s\nexpect impossible a and not a\n",
+            ),
+        ];
+        for (gives, tail) in cases {
+            let text = format!("{head}{tail}");
+            let n = items_of(&text);
+            // the head with the tail's first item, then the other items
+            // of the tail one piece each
+            let cuts: Vec<usize> = (3..n).collect();
+            assert_eq!(pieces_agree(&[("t.stance", &text)], &cuts), gives, "{text}");
+        }
+    }
+
+    /// Pieces across files: the second file's names declared in the first
+    /// and the other way round.
+    #[test]
+    fn pieces_span_files() {
+        let a = "party p \"P\"\ntopic a \"A\"\nparty p {\n  requires a\n}\n";
+        let b =
+            "topic b \"B\"\nparty p {\n  requires a and b\n  l: prefers b@p\n}\nassume a -> b\n";
+        for cuts in [&[1][..], &[2], &[3], &[4], &[1, 3], &[2, 4, 5]] {
+            assert!(
+                pieces_agree(&[("a.stance", a), ("b.stance", b)], cuts),
+                "{cuts:?}"
+            );
+        }
+    }
+
+    /// A random rule file over a few names, so that names are declared
+    /// in several places, before and after their uses, with and without
+    /// (different) labels, and labels and scenarios collide.
+    fn random_file(rng: &mut crate::generate::Rng) -> String {
+        fn pick<'s>(rng: &mut crate::generate::Rng, xs: &[&'s str]) -> &'s str {
+            xs.get(rng.below(xs.len())).copied().unwrap_or_default()
+        }
+        fn formula(rng: &mut crate::generate::Rng) -> String {
+            let topics = ["a", "b", "c", "d"];
+            let atom = |rng: &mut crate::generate::Rng| match rng.below(4) {
+                0 => format!("{}@{}", pick(rng, &topics), pick(rng, &["p", "q", "r"])),
+                _ => pick(rng, &topics).to_owned(),
+            };
+            match rng.below(5) {
+                0 => format!("not {}", atom(rng)),
+                1 => format!("{} and {}", atom(rng), atom(rng)),
+                2 => format!("({} -> {}) or {}", atom(rng), atom(rng), atom(rng)),
+                _ => atom(rng),
+            }
+        }
+        let label = |rng: &mut crate::generate::Rng| match rng.below(12) {
+            0..3 => " \"x\"",
+            3 => " \"y\"",
+            _ => "",
+        };
+        // every name declared up front, or not
+        let mut text = match rng.below(2) {
+            0 => String::from("party p\nparty q\nparty r\ntopic a\ntopic b\ntopic c\ntopic d\n"),
+            _ => String::new(),
+        };
+        for _ in 0..rng.below(12) + 1 {
+            let line = match rng.below(9) {
+                0 | 1 => format!("party {}{}\n", pick(rng, &["p", "q", "r"]), label(rng)),
+                2 | 3 => format!("topic {}{}\n", pick(rng, &["a", "b", "c", "d"]), label(rng)),
+                4 | 5 => {
+                    let mut block =
+                        format!("party {}{} {{\n", pick(rng, &["p", "q", "r"]), label(rng));
+                    for _ in 0..rng.below(3) {
+                        if rng.below(3) == 0 {
+                            block.push_str(&format!("  {}: ", pick(rng, &["l1", "l2", "l3"])));
+                        }
+                        let kind =
+                            pick(rng, &["requires", "rejects", "prefers", "avoids", "claims"]);
+                        let f = formula(rng);
+                        block.push_str(&match rng.below(5) {
+                            0 => format!("  no {f} without {}\n", formula(rng)),
+                            1 => format!(
+                                "  duty {}: {}\n",
+                                pick(rng, &["p", "q"]),
+                                pick(rng, &["a", "b"])
+                            ),
+                            2 if kind != "claims" => {
+                                format!("  {kind} {f} when {}\n", formula(rng))
+                            }
+                            _ => format!("  {kind} {f}\n"),
+                        });
+                    }
+                    block.push_str("}\n");
+                    block
+                }
+                6 => format!("assume {}\n", formula(rng)),
+                7 => format!(
+                    "scenario {} {{\n  {}, {}\n}}\n",
+                    pick(rng, &["s", "t"]),
+                    formula(rng),
+                    formula(rng)
+                ),
+                _ => match rng.below(3) {
+                    0 => format!("expect feasible {}\n", pick(rng, &["s", "t"])),
+                    1 => format!(
+                        "expect conflict {} {}\n",
+                        pick(rng, &["p", "q", "r"]),
+                        pick(rng, &["p", "q"])
+                    ),
+                    _ => format!("expect impossible {}\n", formula(rng)),
+                },
+            };
+            text.push_str(&line);
+        }
+        text
+    }
+
+    /// Random files cut at random items: whenever the pieces give a model,
+    /// it is the model of one piece, diagnostics included; and they often
+    /// do.
+    #[test]
+    fn random_pieces_resolve_as_one() {
+        let mut rng = crate::generate::Rng::new(17);
+        let (mut tried, mut agreed) = (0, 0);
+        for _ in 0..3000 {
+            let text = random_file(&mut rng);
+            let n = items_of(&text);
+            let cuts: Vec<usize> = (1..n).filter(|_| rng.below(2) == 0).collect();
+            if cuts.is_empty() {
+                continue;
+            }
+            tried += 1;
+            agreed += usize::from(pieces_agree(&[("r.stance", &text)], &cuts));
+        }
+        assert!(agreed * 4 > tried, "{agreed} of {tried}");
+    }
+
+    #[test]
+    fn split_shares_items_out_in_order() {
+        let text = crate::generate::disputes(3, 1).text;
+        let tree = crate::syntax::parse(crate::source::FileId(0), &text).0;
+        let (a, b) = tree.items.split_at(10);
+        let parts = [a, b];
+        for pieces in 1..=6 {
+            let split = split(&parts, pieces);
+            assert_eq!(split.len(), pieces);
+            let lens: Vec<usize> = split
+                .iter()
+                .map(|p| p.iter().map(|r| r.len()).sum())
+                .collect();
+            assert_eq!(lens.iter().sum::<usize>(), tree.items.len());
+            assert!(
+                lens.iter().max().unwrap() - lens.iter().min().unwrap() <= 1,
+                "{lens:?}"
+            );
+            let flat: Vec<&Item> = split.iter().flatten().flat_map(|r| r.iter()).collect();
+            assert!(
+                flat.iter()
+                    .zip(&tree.items)
+                    .all(|(x, y)| std::ptr::eq(*x, y))
+            );
+        }
     }
 
     fn resolve_text(text: &str) -> (Model, Vec<Diagnostic>) {

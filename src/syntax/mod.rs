@@ -49,7 +49,8 @@
 //! and parsed on their own threads; the items, put together, are those of
 //! a parse in one piece (see `parse_pieces` for why). When a piece has an
 //! error, the file is parsed again in one piece, so errors never depend on
-//! the cuts. Nothing else in the core starts threads.
+//! the cuts. Resolution is the only other part of the core that starts
+//! threads (`crate::parallel`).
 //!
 //! Recovery, in short: a broken statement or item loses its line only. A
 //! `party` header broken after its name still declares the party with the
@@ -93,9 +94,6 @@ pub const MAX_DEPTH: u32 = 256;
 /// Files from this size on are parsed in pieces on several threads.
 const PARALLEL_FROM: usize = 1 << 20;
 
-/// At most this many threads parse one file.
-const MAX_THREADS: usize = 8;
-
 /// Parses one file. Never fails: returns the items it could parse and one
 /// diagnostic per syntax error, sorted by position.
 ///
@@ -105,10 +103,7 @@ const MAX_THREADS: usize = 8;
 /// parse in one piece, whatever the number of threads.
 pub fn parse(file: FileId, text: &str) -> (ast::File, Vec<Diagnostic>) {
     if text.len() >= PARALLEL_FROM {
-        let threads = std::thread::available_parallelism()
-            .map_or(1, std::num::NonZero::get)
-            .min(MAX_THREADS)
-            .min(text.len() / (PARALLEL_FROM / 2));
+        let threads = crate::parallel::threads().min(text.len() / (PARALLEL_FROM / 2));
         if let Some(items) = parse_pieces(file, text, &cut_points(text, threads)) {
             return (ast::File { items }, Vec::new());
         }
@@ -206,31 +201,12 @@ pub(crate) fn parse_pieces(file: FileId, text: &str, cuts: &[usize]) -> Option<V
     let starts = std::iter::once(0).chain(cuts.iter().copied());
     let ends = cuts.iter().copied().chain(std::iter::once(text.len()));
     let ranges: Vec<(usize, usize)> = starts.zip(ends).collect();
-    let (first, rest) = ranges.split_first()?;
-    let pieces: Vec<Option<Vec<ast::Item>>> = std::thread::scope(|s| {
-        // a thread that cannot be started: its piece is parsed here
-        let started: Vec<_> = rest
-            .iter()
-            .map(|&r| {
-                std::thread::Builder::new()
-                    .spawn_scoped(s, move || piece(r))
-                    .map_err(|_| r)
-            })
-            .collect();
-        let mut out = vec![piece(*first)];
-        for t in started {
-            out.push(match t {
-                // a piece whose thread panicked is parsed again in the
-                // whole text, where the panic shows
-                Ok(handle) => handle.join().ok().flatten(),
-                Err(r) => piece(r),
-            });
-        }
-        out
-    });
-    let mut items = Vec::with_capacity(pieces.iter().flatten().map(Vec::len).sum());
-    for mut p in pieces {
-        items.append(p.as_mut()?);
+    let pieces = crate::parallel::in_order(ranges.len(), |i| piece(*ranges.get(i)?));
+    let mut items = Vec::with_capacity(pieces.iter().flatten().flatten().map(Vec::len).sum());
+    for p in pieces {
+        // a piece with an error, or whose thread panicked (parsed again
+        // in the whole text, where the panic shows)
+        items.append(&mut p.flatten()?);
     }
     Some(items)
 }
