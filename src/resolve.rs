@@ -70,6 +70,44 @@ struct Numbers {
     undeclared_topics: Vec<(usize, Name)>,
 }
 
+/// The number in the model of a party declared in `first` or in one of
+/// `pieces` (numbered by `numbers`, which may cover only the first
+/// pieces); `None` when none of them declares it.
+fn declared_party(
+    first: &Resolver,
+    pieces: &[Resolver],
+    numbers: &[Numbers],
+    name: &Name,
+) -> Option<PartyId> {
+    if let Some(&id) = first.party_ids.get(name) {
+        return Some(id);
+    }
+    pieces.iter().zip(numbers).find_map(|(piece, n)| {
+        let local = piece.party_ids.get(name)?.0 as usize;
+        (local < piece.declared_parties)
+            .then(|| n.parties.get(local).copied())
+            .flatten()
+    })
+}
+
+/// [`declared_party`] for a topic.
+fn declared_topic(
+    first: &Resolver,
+    pieces: &[Resolver],
+    numbers: &[Numbers],
+    name: &Name,
+) -> Option<TopicId> {
+    if let Some(&id) = first.topic_ids.get(name) {
+        return Some(id);
+    }
+    pieces.iter().zip(numbers).find_map(|(piece, n)| {
+        let local = piece.topic_ids.get(name)?.0 as usize;
+        (local < piece.declared_topics)
+            .then(|| n.topics.get(local).copied())
+            .flatten()
+    })
+}
+
 /// The label of a name declared in two pieces: the first one given;
 /// `None` when both pieces give one and they differ.
 fn merge_label(old: Option<Name>, new: &Option<Name>) -> Option<Option<Name>> {
@@ -193,7 +231,7 @@ fn resolve_in_pieces(
     // The first piece's numbers are the model's: a name it uses before
     // another piece declares it would need renumbering.
     if first.declared_parties < first.model.parties.len()
-        || first.model.topics.iter().any(|t| !t.declared)
+        || first.declared_topics < first.model.topics.len()
     {
         return None;
     }
@@ -204,16 +242,45 @@ fn resolve_in_pieces(
     first.reserve_for(&rest);
     let mut statements = Vec::with_capacity(count);
     statements.append(&mut first.model.statements);
-    // every declaration first, as in one piece, then the rest
-    let mut numbers = Vec::with_capacity(rest.len());
-    for piece in &mut rest {
-        numbers.push(first.declarations_of(piece)?);
+    // Every declaration first, as in one piece. A name is looked up in
+    // the tables of the pieces that declare names (the first's tables
+    // keep only its own names until the end: filling them would cost
+    // more than the lookups).
+    let mut numbers: Vec<Numbers> = Vec::with_capacity(rest.len());
+    for k in 0..rest.len() {
+        let (before, after) = rest.split_at_mut(k);
+        let n = first.declarations_of(after.first_mut()?, before, &numbers)?;
+        numbers.push(n);
+    }
+    // then the names a piece uses and another one declares (used here)
+    for k in 0..numbers.len() {
+        let n = numbers.get(k)?;
+        let parties: Vec<(usize, PartyId)> = n
+            .undeclared_parties
+            .iter()
+            .map(|(i, name)| Some((*i, declared_party(&first, &rest, &numbers, name)?)))
+            .collect::<Option<_>>()?;
+        let topics: Vec<(usize, TopicId)> = n
+            .undeclared_topics
+            .iter()
+            .map(|(i, name)| Some((*i, declared_topic(&first, &rest, &numbers, name)?)))
+            .collect::<Option<_>>()?;
+        let n = numbers.get_mut(k)?;
+        for (i, id) in parties {
+            *n.parties.get_mut(i)? = id;
+            *first.party_used.get_mut(id.0 as usize)? = true;
+        }
+        for (i, id) in topics {
+            *n.topics.get_mut(i)? = id;
+            *first.topic_used.get_mut(id.0 as usize)? = true;
+        }
     }
     for (mut piece, numbers) in rest.into_iter().zip(numbers) {
         first.absorb(&mut piece, numbers, &mut statements)?;
     }
     first.model.statements = statements;
     if first.has_expect {
+        first.index_names();
         for parts in pieces {
             first.expectations(parts);
         }
@@ -246,8 +313,10 @@ struct Resolver<'a> {
     /// may be declared in another piece) but a provisional entry, after
     /// the declared ones, that [`Resolver::absorb`] looks up.
     piece: bool,
-    /// The number of parties declared (the others are provisional).
+    /// The number of parties and of topics declared (the others are
+    /// provisional).
     declared_parties: usize,
+    declared_topics: usize,
 }
 
 /// Slots of the recent topic lookups.
@@ -368,6 +437,7 @@ impl<'a> Resolver<'a> {
             has_expect: false,
             piece: false,
             declared_parties: 0,
+            declared_topics: 0,
         }
     }
 
@@ -532,6 +602,7 @@ impl<'a> Resolver<'a> {
             }
         }
         self.declared_parties = self.model.parties.len();
+        self.declared_topics = self.model.topics.len();
     }
 
     // ---- names --------------------------------------------------------
@@ -1018,8 +1089,8 @@ impl<'a> Resolver<'a> {
 
     // ---- pieces ---------------------------------------------------------
 
-    /// Room in the tables for the names of `pieces` (the tables are sized
-    /// for this piece's declarations).
+    /// Room in the model for the names of `pieces` (it is sized for this
+    /// piece's).
     fn reserve_for(&mut self, pieces: &[Resolver]) {
         let sum = |n: fn(&Resolver) -> usize| pieces.iter().map(n).sum::<usize>();
         let parties = sum(|r| r.model.parties.len());
@@ -1027,10 +1098,8 @@ impl<'a> Resolver<'a> {
         let atoms = sum(|r| r.model.atoms.len());
         self.model.parties.reserve(parties);
         self.party_used.reserve(parties);
-        self.party_ids.reserve(parties);
         self.model.topics.reserve(topics);
         self.topic_used.reserve(topics);
-        self.topic_ids.reserve(topics);
         self.plain_atoms.reserve(topics);
         self.model.atoms.reserve(atoms);
         self.model.atom_spans.reserve(atoms);
@@ -1039,21 +1108,27 @@ impl<'a> Resolver<'a> {
     }
 
     /// The parties and topics `piece` declares, put into `self` after those
-    /// of the pieces before it: the numbers of its parties and topics in
-    /// `self`, with the names it uses undeclared left for
-    /// [`Resolver::absorb`]. `None` when a name is labelled differently in
-    /// two pieces.
-    fn declarations_of(&mut self, piece: &mut Resolver) -> Option<Numbers> {
+    /// of the pieces before it (`before`, numbered by `numbers`): the
+    /// numbers of its parties and topics in `self`, with the names it uses
+    /// undeclared left for later. `None` when a name is labelled
+    /// differently in two pieces.
+    fn declarations_of(
+        &mut self,
+        piece: &mut Resolver,
+        before: &[Resolver],
+        numbers: &[Numbers],
+    ) -> Option<Numbers> {
         let mut n = Numbers::default();
         let parties = std::mem::take(&mut piece.model.parties);
+        n.parties.reserve(parties.len());
         for (i, (p, &used)) in parties.into_iter().zip(&piece.party_used).enumerate() {
             if i >= piece.declared_parties {
                 n.parties.push(PartyId(u32::MAX));
                 n.undeclared_parties.push((i, p.name));
                 continue;
             }
-            let id = match self.party_ids.get(&p.name) {
-                Some(&id) => {
+            let id = match declared_party(self, before, numbers, &p.name) {
+                Some(id) => {
                     let i = id.0 as usize;
                     let old = self.model.parties.get_mut(i)?;
                     old.label = merge_label(old.label.take(), &p.label)?;
@@ -1062,7 +1137,6 @@ impl<'a> Resolver<'a> {
                 }
                 None => {
                     let id = PartyId(idx(self.model.parties.len()));
-                    self.party_ids.insert(p.name.clone(), id);
                     self.model.parties.push(p);
                     self.party_used.push(used);
                     id
@@ -1071,14 +1145,15 @@ impl<'a> Resolver<'a> {
             n.parties.push(id);
         }
         let topics = std::mem::take(&mut piece.model.topics);
+        n.topics.reserve(topics.len());
         for (i, (t, &used)) in topics.into_iter().zip(&piece.topic_used).enumerate() {
-            if !t.declared {
+            if i >= piece.declared_topics {
                 n.topics.push(TopicId(u32::MAX));
                 n.undeclared_topics.push((i, t.name));
                 continue;
             }
-            let id = match self.topic_ids.get(&t.name) {
-                Some(&id) => {
+            let id = match declared_topic(self, before, numbers, &t.name) {
+                Some(id) => {
                     let i = id.0 as usize;
                     let old = self.model.topics.get_mut(i)?;
                     old.label = merge_label(old.label.take(), &t.label)?;
@@ -1087,7 +1162,6 @@ impl<'a> Resolver<'a> {
                 }
                 None => {
                     let id = TopicId(idx(self.model.topics.len()));
-                    self.topic_ids.insert(t.name.clone(), id);
                     self.model.topics.push(t);
                     self.topic_used.push(used);
                     id
@@ -1098,11 +1172,26 @@ impl<'a> Resolver<'a> {
         Some(n)
     }
 
-    /// Puts the rest of `piece` (see [`Resolver::declarations_of`]) into
-    /// `self`: its atoms, labels and scenarios renumbered, its statements
-    /// renumbered onto the end of `statements`. `None` when the pieces
-    /// disagree (a name declared in no piece, a label or scenario name
-    /// used twice): the model must then be resolved in one piece.
+    /// Every party and topic of the model in the name tables (after the
+    /// pieces are put together, for the expectations).
+    fn index_names(&mut self) {
+        for (i, p) in self.model.parties.iter().enumerate() {
+            self.party_ids
+                .entry(p.name.clone())
+                .or_insert(PartyId(idx(i)));
+        }
+        for (i, t) in self.model.topics.iter().enumerate() {
+            self.topic_ids
+                .entry(t.name.clone())
+                .or_insert(TopicId(idx(i)));
+        }
+    }
+
+    /// Puts the rest of `piece`, numbered by `numbers`, into `self`: its
+    /// atoms, labels and scenarios renumbered, its statements renumbered
+    /// onto the end of `statements`. `None` when the pieces disagree (a
+    /// label or scenario name used twice): the model must then be
+    /// resolved in one piece.
     fn absorb(
         &mut self,
         piece: &mut Resolver,
@@ -1110,22 +1199,8 @@ impl<'a> Resolver<'a> {
         statements: &mut Vec<Statement>,
     ) -> Option<()> {
         let Numbers {
-            mut parties,
-            mut topics,
-            undeclared_parties,
-            undeclared_topics,
+            parties, topics, ..
         } = numbers;
-        // names the piece uses and another piece declares (used here)
-        for (i, name) in undeclared_parties {
-            let id = *self.party_ids.get(&name)?;
-            *self.party_used.get_mut(id.0 as usize)? = true;
-            *parties.get_mut(i)? = id;
-        }
-        for (i, name) in undeclared_topics {
-            let id = *self.topic_ids.get(&name)?;
-            *self.topic_used.get_mut(id.0 as usize)? = true;
-            *topics.get_mut(i)? = id;
-        }
         let mut atoms = Vec::with_capacity(piece.model.atoms.len());
         for (a, &span) in piece.model.atoms.iter().zip(&piece.model.atom_spans) {
             let topic = *topics.get(a.topic.0 as usize)?;
@@ -1454,8 +1529,12 @@ mod tests {
                 "party p {\n  requires a\n}\nparty p {\n  requires c\n}\n",
             ),
             // used in the third piece, declared in the second and the
-            // fourth; the same
+            // fourth; used in the second, declared in the third; the same
             // label twice; an expectation naming another piece's scenario
+            (
+                true,
+                "party p {\n  requires a\n}\nparty p {\n  requires c\n}\ntopic c \"C\"\n",
+            ),
             (
                 true,
                 "party p {\n  requires a\n}\ntopic b \"B\"\nparty p {\n  requires b@q\n}\nparty q \"Q\"\n",
