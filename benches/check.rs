@@ -79,18 +79,14 @@ fn run(text: &str) -> (Report, String) {
 }
 
 /// Loads (reads, decodes, parses) and resolves the file `bench.stance` of
-/// `fs`.
+/// `fs`, as `stance check` does (a big file is resolved while it is
+/// parsed).
 fn model_of(fs: &MemoryFs) -> stancecheck::model::Model {
     let mut loader = Loader::new(fs);
     let _ = loader.add_root("bench.stance");
     let loaded = loader.finish();
-    let files: Vec<_> = loaded
-        .units
-        .iter()
-        .flat_map(|u| u.files.iter())
-        .filter_map(|&f| loaded.ast(f).map(|a| (f, a)))
-        .collect();
-    stancecheck::resolve::resolve(&loaded.sources, &files).0
+    let unit = pipeline::checked_units(&loaded)[0];
+    pipeline::resolve_unit(&loaded, unit).0
 }
 
 /// [`model_of`], reduced to the number of statements (the model is

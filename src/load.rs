@@ -10,7 +10,6 @@
 use crate::ast;
 use crate::diagnostic::{Diagnostic, Kind};
 use crate::source::{FileId, SourceMap, Span, decode};
-use crate::syntax;
 use std::collections::HashMap;
 
 /// Why a path could not be read.
@@ -104,12 +103,22 @@ pub struct Loaded {
     pub units: Vec<Unit>,
     /// Diagnostics of reading, decoding, parsing and including.
     pub diagnostics: Vec<Diagnostic>,
+    /// Models resolved while parsing (big files without includes, see
+    /// `resolve::parse_and_resolve`), indexed by `FileId`: each is the model
+    /// of its file alone, taken by [`Loaded::take_model`].
+    models: Vec<std::sync::Mutex<Option<crate::resolve::Resolved>>>,
 }
 
 impl Loaded {
     /// The syntax tree of a file.
     pub fn ast(&self, file: FileId) -> Option<&ast::File> {
         self.asts.get(file.0 as usize)
+    }
+
+    /// The model of `file` alone, with the diagnostics of its resolution,
+    /// when it was resolved while it was parsed; once.
+    pub(crate) fn take_model(&self, file: FileId) -> Option<crate::resolve::Resolved> {
+        self.models.get(file.0 as usize)?.lock().ok()?.take()
     }
 }
 
@@ -215,8 +224,10 @@ impl<'f, F: FileSystem> Loader<'f, F> {
                     .get(id)
                     .map(|f| f.text.as_str())
                     .unwrap_or("");
-                let (file, mut diags) = syntax::parse(id, text);
+                let (file, mut diags, model) =
+                    crate::resolve::parse_and_resolve(&self.loaded.sources, id, text);
                 self.loaded.asts.push(file);
+                self.loaded.models.push(std::sync::Mutex::new(model));
                 if diags.len() > MAX_SYNTAX_ERRORS {
                     let rest = diags.len() - MAX_SYNTAX_ERRORS;
                     let at = diags
@@ -240,6 +251,7 @@ impl<'f, F: FileSystem> Loader<'f, F> {
             Err(offset) => {
                 let id = self.loaded.sources.add(path, String::new());
                 self.loaded.asts.push(ast::File::default());
+                self.loaded.models.push(std::sync::Mutex::new(None));
                 self.loaded.diagnostics.push(
                     Diagnostic::new(
                         Kind::InvalidUtf8,

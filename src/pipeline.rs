@@ -37,8 +37,14 @@ pub fn checked_units(loaded: &Loaded) -> Vec<&Unit> {
         .collect()
 }
 
-/// Resolves the files of one unit into its model.
+/// Resolves the files of one unit into its model (a big file alone was
+/// resolved while it was loaded: that model is taken, once).
 pub fn resolve_unit(loaded: &Loaded, unit: &Unit) -> (crate::model::Model, Vec<Diagnostic>) {
+    if let [only] = unit.files[..] {
+        if let Some(done) = loaded.take_model(only) {
+            return done;
+        }
+    }
     let files: Vec<_> = unit
         .files
         .iter()

@@ -17,6 +17,9 @@ use crate::model::{
 use crate::source::{FileId, SourceMap, Span};
 use std::hash::BuildHasher;
 
+/// A resolved model with the diagnostics of its resolution.
+pub type Resolved = (Model, Vec<Diagnostic>);
+
 /// Resolves the files of one model, in load order.
 ///
 /// Big models (from 1 MiB to 16 MiB of text) are resolved in pieces, one
@@ -36,6 +39,69 @@ pub fn resolve(sources: &SourceMap, files: &[(FileId, &ast::File)]) -> (Model, V
         }
     }
     resolve_whole(sources, &parts, bytes)
+}
+
+/// Parses file `file` of `sources` (its text `text`) as
+/// [`crate::syntax::parse`] does; a file of 1–16 MiB is also resolved as
+/// the only file of a model while it is parsed, each piece on the thread
+/// that parsed it right after parsing it (while its tree is still in the
+/// cache), and the pieces put together ([`merge`]). The model is exactly
+/// `resolve(sources, &[(file, &tree)])`; `None` when the file was parsed in
+/// one piece, has an `include` (its model needs the included files), or
+/// the pieces cannot be put together (the caller then resolves it).
+pub(crate) fn parse_and_resolve(
+    sources: &SourceMap,
+    file: FileId,
+    text: &str,
+) -> (ast::File, Vec<Diagnostic>, Option<Resolved>) {
+    let bytes = text.len();
+    if !(PARALLEL_FROM..=PARALLEL_UNTIL).contains(&bytes) {
+        let (tree, errors) = crate::syntax::parse(file, text);
+        return (tree, errors, None);
+    }
+    let threads = crate::parallel::threads();
+    let (start, each) = (piece_start(sources, bytes, threads), piece_each);
+    let (tree, errors, states) = crate::syntax::parse_with(file, text, start, each);
+    let includes = tree.items.iter().any(|i| matches!(i, Item::Include { .. }));
+    let model = states
+        .filter(|_| !includes)
+        .and_then(|states| states.into_iter().collect::<Option<Vec<_>>>())
+        .and_then(|pieces| merge(pieces, &[tree.items.as_slice()]));
+    (tree, errors, model)
+}
+
+/// The state a thread that parses pieces of a file starts from in
+/// [`parse_and_resolve`]: a resolver in piece mode (`threads`: how many
+/// threads share `bytes` of text).
+fn piece_start<'a>(
+    sources: &'a SourceMap,
+    bytes: usize,
+    threads: usize,
+) -> impl Fn(usize) -> Option<Resolver<'a>> + Sync {
+    move |k| {
+        let mut r = Resolver::new(sources);
+        r.piece = true;
+        // the first piece's text buffer becomes the model's
+        r.model.reserve_text(if k == 0 {
+            bytes
+        } else {
+            bytes / threads.max(1)
+        });
+        Some(r)
+    }
+}
+
+/// What a thread of [`parse_and_resolve`] does with each piece it parsed:
+/// declare its names, then resolve its statements; a diagnostic gives up.
+fn piece_each(r: &mut Option<Resolver>, items: &[Item]) {
+    if let Some(resolver) = r {
+        let parts = [items];
+        resolver.declare(&parts, 0);
+        resolver.statements(&parts);
+        if !resolver.diags.is_empty() {
+            *r = None;
+        }
+    }
 }
 
 /// Models from this many bytes of text on are resolved in pieces…
@@ -83,12 +149,16 @@ fn declared_party(
         return Some(id);
     }
     pieces.iter().zip(numbers).find_map(|(piece, n)| {
-        let local = piece.party_ids.get(name)?.0 as usize;
-        (local < piece.declared_parties)
-            .then(|| n.parties.get(local).copied())
-            .flatten()
+        // (a name the piece only uses is not numbered yet)
+        let &id = n.parties.get(piece.party_ids.get(name)?.0 as usize)?;
+        (id != UNDECLARED_PARTY).then_some(id)
     })
 }
+
+/// The number of a name a piece uses without declaring it, until it is
+/// looked up.
+const UNDECLARED_PARTY: PartyId = PartyId(u32::MAX);
+const UNDECLARED_TOPIC: TopicId = TopicId(u32::MAX);
 
 /// [`declared_party`] for a topic.
 fn declared_topic(
@@ -101,10 +171,8 @@ fn declared_topic(
         return Some(id);
     }
     pieces.iter().zip(numbers).find_map(|(piece, n)| {
-        let local = piece.topic_ids.get(name)?.0 as usize;
-        (local < piece.declared_topics)
-            .then(|| n.topics.get(local).copied())
-            .flatten()
+        let &id = n.topics.get(piece.topic_ids.get(name)?.0 as usize)?;
+        (id != UNDECLARED_TOPIC).then_some(id)
     })
 }
 
@@ -226,17 +294,35 @@ fn resolve_in_pieces(
         r.statements(parts);
         r.diags.is_empty().then_some(r)
     });
+    let resolved: Vec<Resolver> = resolved
+        .into_iter()
+        .map(Option::flatten)
+        .collect::<Option<_>>()?;
+    let parts: Vec<&[Item]> = pieces.iter().flatten().copied().collect();
+    merge(resolved, &parts)
+}
+
+/// Puts the pieces of a model, each resolved alone in piece mode without
+/// any diagnostic, together into the first (see [`resolve_in_pieces`]);
+/// `parts`: all the model's items, for the expectations. `None` when that
+/// might not give what resolving in one piece gives.
+fn merge(resolved: Vec<Resolver>, parts: &[&[Item]]) -> Option<(Model, Vec<Diagnostic>)> {
     let mut resolved = resolved.into_iter();
-    let mut first = resolved.next().flatten().flatten()?;
-    // The first piece's numbers are the model's: a name it uses before
-    // another piece declares it would need renumbering.
-    if first.declared_parties < first.model.parties.len()
-        || first.declared_topics < first.model.topics.len()
+    let mut first = resolved.next()?;
+    // The first piece's numbers are the model's: every name it uses is
+    // declared, and numbered in order of declaration (not used before).
+    let in_order = |order: &[u32], all: usize| {
+        order.len() == all && order.iter().enumerate().all(|(i, &id)| id as usize == i)
+    };
+    let parties: Vec<u32> = first.party_order.iter().map(|p| p.0).collect();
+    let topics: Vec<u32> = first.topic_order.iter().map(|t| t.0).collect();
+    if !in_order(&parties, first.model.parties.len())
+        || !in_order(&topics, first.model.topics.len())
     {
         return None;
     }
     first.piece = false;
-    let mut rest: Vec<Resolver> = resolved.map(|r| r.flatten()).collect::<Option<_>>()?;
+    let mut rest: Vec<Resolver> = resolved.collect();
     let count =
         first.model.statements.len() + rest.iter().map(|r| r.model.statements.len()).sum::<usize>();
     first.reserve_for(&rest);
@@ -281,9 +367,7 @@ fn resolve_in_pieces(
     first.model.statements = statements;
     if first.has_expect {
         first.index_names();
-        for parts in pieces {
-            first.expectations(parts);
-        }
+        first.expectations(parts);
     }
     first.unused();
     Some((first.model, first.diags))
@@ -313,10 +397,15 @@ struct Resolver<'a> {
     /// may be declared in another piece) but a provisional entry, after
     /// the declared ones, that [`Resolver::absorb`] looks up.
     piece: bool,
-    /// The number of parties and of topics declared (the others are
-    /// provisional).
-    declared_parties: usize,
-    declared_topics: usize,
+    /// Parties and topics in order of first declaration (by
+    /// [`Resolver::declare`]; in a piece, a name may be used before).
+    party_order: Vec<PartyId>,
+    topic_order: Vec<TopicId>,
+    /// Whether each party is declared (a piece's provisional ones are not).
+    party_declared: Vec<bool>,
+    /// The span of the first label of each party and topic.
+    party_label_span: Vec<Option<Span>>,
+    topic_label_span: Vec<Option<Span>>,
 }
 
 /// Slots of the recent topic lookups.
@@ -436,8 +525,11 @@ impl<'a> Resolver<'a> {
             topic_used: Vec::new(),
             has_expect: false,
             piece: false,
-            declared_parties: 0,
-            declared_topics: 0,
+            party_order: Vec::new(),
+            topic_order: Vec::new(),
+            party_declared: Vec::new(),
+            party_label_span: Vec::new(),
+            topic_label_span: Vec::new(),
         }
     }
 
@@ -467,8 +559,6 @@ impl<'a> Resolver<'a> {
     /// Declares the parties and topics of `parts`; `text` is the room to
     /// reserve for statement texts (about the size of the files' text).
     fn declare(&mut self, parts: &[&[Item]], text: usize) {
-        let mut party_label_span: Vec<Option<Span>> = Vec::new();
-        let mut topic_label_span: Vec<Option<Span>> = Vec::new();
         let (mut n_items, mut n_stmts, mut n_topics, mut n_parties) = (0, 0, 0, 0);
         for part in parts {
             n_items += part.len();
@@ -501,7 +591,10 @@ impl<'a> Resolver<'a> {
                 match item {
                     Item::Party { name, label, .. } => {
                         let id = match self.party_ids.get(&name.name) {
-                            Some(&id) => id,
+                            Some(&id) => {
+                                self.declared_now_party(id, name.span);
+                                id
+                            }
                             None => {
                                 let id = PartyId(idx(self.model.parties.len()));
                                 self.model.parties.push(Party {
@@ -509,7 +602,9 @@ impl<'a> Resolver<'a> {
                                     label: None,
                                     span: name.span,
                                 });
-                                party_label_span.push(None);
+                                self.party_label_span.push(None);
+                                self.party_declared.push(true);
+                                self.party_order.push(id);
                                 self.party_used.push(false);
                                 self.party_ids.insert(name.name.clone(), id);
                                 id
@@ -517,9 +612,10 @@ impl<'a> Resolver<'a> {
                         };
                         let Some(label) = label else { continue };
                         let i = id.0 as usize;
-                        let (Some(party), Some(first)) =
-                            (self.model.parties.get_mut(i), party_label_span.get_mut(i))
-                        else {
+                        let (Some(party), Some(first)) = (
+                            self.model.parties.get_mut(i),
+                            self.party_label_span.get_mut(i),
+                        ) else {
                             continue;
                         };
                         match (&party.label, *first) {
@@ -558,23 +654,32 @@ impl<'a> Resolver<'a> {
                                 });
                                 self.topic_used.push(false);
                                 self.topic_ids.insert(name.name.clone(), id);
-                                topic_label_span.push(label.as_ref().map(|l| l.span));
+                                self.topic_label_span.push(label.as_ref().map(|l| l.span));
+                                self.topic_order.push(id);
                             }
                             Some(id) => {
                                 let Some(topic) = self.model.topics.get_mut(id.0 as usize) else {
                                     continue;
                                 };
+                                if !topic.declared {
+                                    // used earlier in this piece
+                                    topic.declared = true;
+                                    topic.span = name.span;
+                                    self.topic_order.push(id);
+                                }
                                 let Some(label) = label else { continue };
                                 match &topic.label {
                                     None => {
                                         topic.label = Some(label.value.clone());
-                                        if let Some(first) = topic_label_span.get_mut(id.0 as usize)
+                                        if let Some(first) =
+                                            self.topic_label_span.get_mut(id.0 as usize)
                                         {
                                             *first = Some(label.span);
                                         }
                                     }
                                     Some(old) if *old != label.value => {
-                                        let first = topic_label_span
+                                        let first = self
+                                            .topic_label_span
                                             .get(id.0 as usize)
                                             .copied()
                                             .flatten()
@@ -601,8 +706,21 @@ impl<'a> Resolver<'a> {
                 }
             }
         }
-        self.declared_parties = self.model.parties.len();
-        self.declared_topics = self.model.topics.len();
+    }
+
+    /// A declaration of party `id`, known already: in a piece, it may have
+    /// been used before (provisional), and is declared from here.
+    fn declared_now_party(&mut self, id: PartyId, span: Span) {
+        let i = id.0 as usize;
+        if self.party_declared.get(i) == Some(&false) {
+            if let Some(d) = self.party_declared.get_mut(i) {
+                *d = true;
+            }
+            if let Some(p) = self.model.parties.get_mut(i) {
+                p.span = span;
+            }
+            self.party_order.push(id);
+        }
     }
 
     // ---- names --------------------------------------------------------
@@ -634,6 +752,8 @@ impl<'a> Resolver<'a> {
                 span: ident.span,
             });
             self.party_used.push(true);
+            self.party_declared.push(false);
+            self.party_label_span.push(None);
             self.party_ids.insert(ident.name.clone(), id);
             return Ok(id);
         }
@@ -680,6 +800,7 @@ impl<'a> Resolver<'a> {
             declared: false,
         });
         self.topic_used.push(true);
+        self.topic_label_span.push(None);
         self.topic_ids.insert(ident.name.clone(), id);
         if self.piece {
             return id;
@@ -1119,20 +1240,21 @@ impl<'a> Resolver<'a> {
         numbers: &[Numbers],
     ) -> Option<Numbers> {
         let mut n = Numbers::default();
-        let parties = std::mem::take(&mut piece.model.parties);
-        n.parties.reserve(parties.len());
-        for (i, (p, &used)) in parties.into_iter().zip(&piece.party_used).enumerate() {
-            if i >= piece.declared_parties {
-                n.parties.push(PartyId(u32::MAX));
-                n.undeclared_parties.push((i, p.name));
-                continue;
-            }
+        let mut parties: Vec<Option<Party>> = std::mem::take(&mut piece.model.parties)
+            .into_iter()
+            .map(Some)
+            .collect();
+        n.parties = vec![UNDECLARED_PARTY; parties.len()];
+        for &local in &piece.party_order {
+            let i = local.0 as usize;
+            let p = parties.get_mut(i)?.take()?;
+            let used = *piece.party_used.get(i)?;
             let id = match declared_party(self, before, numbers, &p.name) {
                 Some(id) => {
-                    let i = id.0 as usize;
-                    let old = self.model.parties.get_mut(i)?;
+                    let g = id.0 as usize;
+                    let old = self.model.parties.get_mut(g)?;
                     old.label = merge_label(old.label.take(), &p.label)?;
-                    *self.party_used.get_mut(i)? |= used;
+                    *self.party_used.get_mut(g)? |= used;
                     id
                 }
                 None => {
@@ -1142,22 +1264,28 @@ impl<'a> Resolver<'a> {
                     id
                 }
             };
-            n.parties.push(id);
+            *n.parties.get_mut(i)? = id;
         }
-        let topics = std::mem::take(&mut piece.model.topics);
-        n.topics.reserve(topics.len());
-        for (i, (t, &used)) in topics.into_iter().zip(&piece.topic_used).enumerate() {
-            if i >= piece.declared_topics {
-                n.topics.push(TopicId(u32::MAX));
-                n.undeclared_topics.push((i, t.name));
-                continue;
+        for (i, p) in parties.into_iter().enumerate() {
+            if let Some(p) = p {
+                n.undeclared_parties.push((i, p.name));
             }
+        }
+        let mut topics: Vec<Option<Topic>> = std::mem::take(&mut piece.model.topics)
+            .into_iter()
+            .map(Some)
+            .collect();
+        n.topics = vec![UNDECLARED_TOPIC; topics.len()];
+        for &local in &piece.topic_order {
+            let i = local.0 as usize;
+            let t = topics.get_mut(i)?.take()?;
+            let used = *piece.topic_used.get(i)?;
             let id = match declared_topic(self, before, numbers, &t.name) {
                 Some(id) => {
-                    let i = id.0 as usize;
-                    let old = self.model.topics.get_mut(i)?;
+                    let g = id.0 as usize;
+                    let old = self.model.topics.get_mut(g)?;
                     old.label = merge_label(old.label.take(), &t.label)?;
-                    *self.topic_used.get_mut(i)? |= used;
+                    *self.topic_used.get_mut(g)? |= used;
                     id
                 }
                 None => {
@@ -1167,7 +1295,12 @@ impl<'a> Resolver<'a> {
                     id
                 }
             };
-            n.topics.push(id);
+            *n.topics.get_mut(i)? = id;
+        }
+        for (i, t) in topics.into_iter().enumerate() {
+            if let Some(t) = t {
+                n.undeclared_topics.push((i, t.name));
+            }
         }
         Some(n)
     }
@@ -1485,6 +1618,128 @@ mod tests {
             }
         }
         assert!(agreed > 100, "{agreed}");
+    }
+
+    /// Parses `text` in pieces cut at `cuts` (item lines) on `threads`
+    /// threads, resolving each piece right after it is parsed as
+    /// [`parse_and_resolve`] does, and resolves it in one piece: the same
+    /// model and diagnostics when the pieces give a model. Whether they did.
+    fn parsed_pieces_agree(text: &str, cuts: &[usize], threads: usize) -> bool {
+        let mut sources = SourceMap::new();
+        let file = sources.add("p.stance", text);
+        let (tree, _) = crate::syntax::parse(file, text);
+        let whole = resolve_whole(&sources, &[tree.items.as_slice()], text.len());
+        let start = piece_start(&sources, text.len(), threads);
+        let Some((items, states)) =
+            crate::syntax::parse_pieces(file, text, cuts, threads, start, piece_each)
+        else {
+            return false;
+        };
+        assert!(items == tree.items);
+        let Some(pieces) = states.into_iter().collect::<Option<Vec<_>>>() else {
+            return false;
+        };
+        match merge(pieces, &[items.as_slice()]) {
+            Some(done) => {
+                assert_eq!(done.1, whole.1, "cuts {cuts:?}");
+                assert!(done.0 == whole.0, "cuts {cuts:?} of {text}");
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The start of each line of `text` that starts with an item keyword
+    /// (where a file may be cut into pieces).
+    fn item_lines(text: &str) -> Vec<usize> {
+        let keywords = [
+            "party ",
+            "topic ",
+            "assume ",
+            "scenario ",
+            "expect ",
+            "include ",
+        ];
+        let mut at = 0;
+        let mut out = Vec::new();
+        for line in text.split_inclusive('\n') {
+            if at > 0 && keywords.iter().any(|k| line.starts_with(k)) {
+                out.push(at);
+            }
+            at += line.len();
+        }
+        out
+    }
+
+    /// Pieces resolved while they are parsed, several to a thread (names
+    /// used in a piece and declared in a later piece of the same thread,
+    /// or of another), resolve as one piece: generated models and rule
+    /// files cut at every item line, and random files cut at random ones.
+    #[test]
+    fn parsed_pieces_resolve_as_one() {
+        let mut texts = vec![
+            crate::generate::disputes(6, 3).text,
+            crate::generate::scenarios(6, 5).text,
+            crate::generate::chain(30).text,
+        ];
+        for dir in ["rules", "examples"] {
+            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+            let mut names: Vec<_> = std::fs::read_dir(path)
+                .unwrap()
+                .flatten()
+                .map(|e| e.path())
+                .collect();
+            names.sort();
+            for f in names
+                .into_iter()
+                .filter(|f| f.extension().is_some_and(|e| e == "stance"))
+            {
+                texts.push(std::fs::read_to_string(f).unwrap());
+            }
+        }
+        let mut agreed = 0;
+        for (k, text) in texts.iter().enumerate() {
+            let every = item_lines(text);
+            for threads in 1..=3 {
+                let ok = parsed_pieces_agree(text, &every, threads);
+                agreed += usize::from(ok);
+                if k < 3 {
+                    assert!(ok, "generated text {k}, {threads} threads");
+                }
+            }
+        }
+        assert!(agreed > 20, "{agreed}");
+        let mut rng = crate::generate::Rng::new(29);
+        let (mut tried, mut agreed) = (0, 0);
+        for _ in 0..2000 {
+            let text = random_file(&mut rng);
+            let cuts: Vec<usize> = item_lines(&text)
+                .into_iter()
+                .filter(|_| rng.below(2) == 0)
+                .collect();
+            if cuts.is_empty() {
+                continue;
+            }
+            tried += 1;
+            agreed += usize::from(parsed_pieces_agree(&text, &cuts, 1 + rng.below(3)));
+        }
+        assert!(agreed * 5 > tried, "{agreed} of {tried}");
+    }
+
+    /// A file of over 1 MiB is resolved while it is parsed, as in one
+    /// piece; not when it includes another file.
+    #[test]
+    fn big_files_resolve_while_parsed() {
+        let text = crate::generate::disputes(1500, 4).text;
+        let mut sources = SourceMap::new();
+        let file = sources.add("big.stance", text.as_str());
+        let (tree, errors, model) = parse_and_resolve(&sources, file, &text);
+        assert!(errors.is_empty());
+        let whole = resolve_whole(&sources, &[tree.items.as_slice()], text.len());
+        assert!(model.is_some_and(|m| m == whole));
+        let with_include = format!("include \"other.stance\"\n{text}");
+        let file = sources.add("inc.stance", with_include.as_str());
+        assert!(parse_and_resolve(&sources, file, &with_include).2.is_none());
     }
 
     /// A model of over 1 MiB is resolved in pieces, as in one piece.

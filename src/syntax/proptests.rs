@@ -484,7 +484,7 @@ proptest! {
             .collect();
         prop_assume!(!cuts.is_empty());
         let (whole, errors) = parse(FileId(3), &text);
-        let pieces = super::parse_pieces(FileId(3), &text, &cuts);
+        let pieces = super::pieces_of(FileId(3), &text, &cuts);
         prop_assert!(pieces == errors.is_empty().then_some(whole.items), "{:?}", text);
     }
 

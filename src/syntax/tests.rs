@@ -902,12 +902,12 @@ fn pieces_parse_as_the_whole() {
             let cuts = cut_points(&text, pieces);
             assert_eq!(cuts.len(), pieces - 1);
             assert!(cuts.iter().all(|&c| item_line(&text, c)));
-            let items = parse_pieces(FileId(0), &text, &cuts);
+            let items = pieces_of(FileId(0), &text, &cuts);
             assert!(items == Some(whole.items.clone()), "{pieces} pieces");
         }
         // a cut at every item line
         let every = item_lines(&text);
-        assert!(parse_pieces(FileId(0), &text, &every) == Some(whole.items.clone()));
+        assert!(pieces_of(FileId(0), &text, &every) == Some(whole.items.clone()));
     }
 }
 
@@ -918,10 +918,10 @@ fn a_piece_with_an_error_means_a_parse_in_one_piece() {
     let text = "party a {\n  requires x\nparty b {\n  requires y\n}\n";
     let cuts = item_lines(text);
     assert_eq!(cuts, [23]);
-    assert!(parse_pieces(FileId(0), text, &cuts).is_none());
+    assert!(pieces_of(FileId(0), text, &cuts).is_none());
     // an unclosed parenthesis before the cut
     let text = "party a {\n  requires (x and\n}\ntopic x\n";
-    assert!(parse_pieces(FileId(0), text, &item_lines(text)).is_none());
+    assert!(pieces_of(FileId(0), text, &item_lines(text)).is_none());
     // a big file with an error anywhere is reported like a small one
     let mut big = crate::generate::disputes(2_000, 1).text;
     assert!(big.len() > PARALLEL_FROM);
