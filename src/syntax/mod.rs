@@ -44,13 +44,15 @@
 //! - Diagnostics are sorted by position. An error at the end of a line
 //!   (`requires a and`) points at the last token of the line.
 //!
-//! Big files (from 1 MiB) are cut into pieces at lines that start with an
-//! item keyword, one piece per available core, and the pieces are lexed
-//! and parsed on their own threads; the items, put together, are those of
-//! a parse in one piece (see `parse_pieces` for why). When a piece has an
-//! error, the file is parsed again in one piece, so errors never depend on
-//! the cuts. Resolution is the only other part of the core that starts
-//! threads (`crate::parallel`).
+//! Big files (from 1 MiB) are cut into pieces of about 64 KB at lines
+//! that start with an item keyword, and the pieces are lexed and parsed on
+//! one thread per available core, each thread taking consecutive pieces;
+//! the items, put together, are those of a parse in one piece (see
+//! `parse_pieces` for why). When a piece has an error, the file is parsed
+//! again in one piece, so errors never depend on the cuts. Resolution
+//! hooks in there (`parse_with`): each piece is resolved on its thread
+//! right after it is parsed, while its tree is in the cache. Threads are
+//! started only through `crate::parallel`.
 //!
 //! Recovery, in short: a broken statement or item loses its line only. A
 //! `party` header broken after its name still declares the party with the
