@@ -60,7 +60,7 @@ pub(crate) fn parse_and_resolve(
         return (tree, errors, None);
     }
     let threads = crate::parallel::threads();
-    let (start, each) = (piece_start(sources, bytes, threads), piece_each);
+    let (start, each) = (piece_start(sources, text, threads), piece_each);
     let (tree, errors, states) = crate::syntax::parse_with(file, text, start, each);
     let includes = tree.items.iter().any(|i| matches!(i, Item::Include { .. }));
     let model = states
@@ -75,18 +75,22 @@ pub(crate) fn parse_and_resolve(
 /// threads share `bytes` of text).
 fn piece_start<'a>(
     sources: &'a SourceMap,
-    bytes: usize,
+    text: &'a str,
     threads: usize,
 ) -> impl Fn(usize) -> Option<Resolver<'a>> + Sync {
     move |k| {
         let mut r = Resolver::new(sources);
         r.piece = true;
-        // the first piece's text buffer becomes the model's
-        r.model.reserve_text(if k == 0 {
-            bytes
+        if k == 0 {
+            // The first piece's text buffer and statements become the
+            // model's: room for all of them (statements are lines, but for
+            // `;`: pages of a reserve never written cost no memory).
+            r.model.reserve_text(text.len());
+            let lines = text.bytes().filter(|&b| b == b'\n').count();
+            r.model.statements.reserve(lines + 1);
         } else {
-            bytes / threads.max(1)
-        });
+            r.model.reserve_text(text.len() / threads.max(1));
+        }
         Some(r)
     }
 }
@@ -174,6 +178,15 @@ fn declared_topic(
         let &id = n.topics.get(piece.topic_ids.get(name)?.0 as usize)?;
         (id != UNDECLARED_TOPIC).then_some(id)
     })
+}
+
+/// The number of statements an item holds.
+fn statements_of(item: &Item) -> usize {
+    match item {
+        Item::Party { statements, .. } => statements.len(),
+        Item::Assume { .. } => 1,
+        _ => 0,
+    }
 }
 
 /// The label of a name declared in two pieces: the first one given;
@@ -286,6 +299,11 @@ fn resolve_in_pieces(
         // room for all of it.
         let items: usize = parts.iter().map(|p| p.len()).sum();
         let text = if i == 0 {
+            // the first piece's statements become the model's
+            let statements = pieces.iter().flatten().flat_map(|p| p.iter());
+            r.model
+                .statements
+                .reserve(statements.map(statements_of).sum());
             bytes
         } else {
             bytes / total_items * items
@@ -326,8 +344,9 @@ fn merge(resolved: Vec<Resolver>, parts: &[&[Item]]) -> Option<(Model, Vec<Diagn
     let count =
         first.model.statements.len() + rest.iter().map(|r| r.model.statements.len()).sum::<usize>();
     first.reserve_for(&rest);
-    let mut statements = Vec::with_capacity(count);
-    statements.append(&mut first.model.statements);
+    // (the first piece reserved room for all statements, when it could)
+    let mut statements = std::mem::take(&mut first.model.statements);
+    statements.reserve_exact(count.saturating_sub(statements.len()));
     // Every declaration first, as in one piece. A name is looked up in
     // the tables of the pieces that declare names (the first's tables
     // keep only its own names until the end: filling them would cost
@@ -1629,7 +1648,7 @@ mod tests {
         let file = sources.add("p.stance", text);
         let (tree, _) = crate::syntax::parse(file, text);
         let whole = resolve_whole(&sources, &[tree.items.as_slice()], text.len());
-        let start = piece_start(&sources, text.len(), threads);
+        let start = piece_start(&sources, text, threads);
         let Some((items, states)) =
             crate::syntax::parse_pieces(file, text, cuts, threads, start, piece_each)
         else {
