@@ -185,7 +185,7 @@ impl<'f, F: FileSystem> Loader<'f, F> {
 
     /// Adds a file given as text (standard input) under a display path.
     pub fn add_text(&mut self, display_path: &str, bytes: &[u8]) {
-        let id = self.add_source(display_path, bytes);
+        let id = self.add_source(display_path, bytes, true);
         self.by_path.insert(display_path.to_owned(), id);
         self.loaded.units.push(Unit {
             root: id,
@@ -205,7 +205,7 @@ impl<'f, F: FileSystem> Loader<'f, F> {
             return Ok(());
         }
         let bytes = self.fs.read(&canonical)?;
-        let id = self.add_source(&canonical, &bytes);
+        let id = self.add_source(&canonical, &bytes, true);
         self.by_path.insert(canonical, id);
         self.loaded.units.push(Unit {
             root: id,
@@ -214,7 +214,10 @@ impl<'f, F: FileSystem> Loader<'f, F> {
         Ok(())
     }
 
-    fn add_source(&mut self, path: &str, bytes: &[u8]) -> FileId {
+    /// Reads, decodes and parses a file; a root (`root`) of 1–16 MiB is
+    /// also resolved while it is parsed, as the model of the file alone
+    /// (kept by [`Loader::finish`] when that is a checked model).
+    fn add_source(&mut self, path: &str, bytes: &[u8], root: bool) -> FileId {
         match decode(bytes) {
             Ok(text) => {
                 let id = self.loaded.sources.add(path, text);
@@ -224,8 +227,12 @@ impl<'f, F: FileSystem> Loader<'f, F> {
                     .get(id)
                     .map(|f| f.text.as_str())
                     .unwrap_or("");
-                let (file, mut diags, model) =
-                    crate::resolve::parse_and_resolve(&self.loaded.sources, id, text);
+                let (file, mut diags, model) = if root {
+                    crate::resolve::parse_and_resolve(&self.loaded.sources, id, text)
+                } else {
+                    let (file, diags) = crate::syntax::parse(id, text);
+                    (file, diags, None)
+                };
                 self.loaded.asts.push(file);
                 self.loaded.models.push(std::sync::Mutex::new(model));
                 if diags.len() > MAX_SYNTAX_ERRORS {
@@ -273,6 +280,26 @@ impl<'f, F: FileSystem> Loader<'f, F> {
             unit.files = self.expand(unit.root);
         }
         self.loaded.units = units;
+        // A model resolved while parsing is kept only for a file that is a
+        // model alone and is included by no other unit (so checked alone).
+        let mut keep = vec![false; self.loaded.models.len()];
+        for unit in &self.loaded.units {
+            if let ([only], Some(k)) = (&unit.files[..], keep.get_mut(unit.root.0 as usize)) {
+                *k = *only == unit.root;
+            }
+        }
+        for unit in &self.loaded.units {
+            for f in unit.files.iter().skip(1) {
+                if let Some(k) = keep.get_mut(f.0 as usize) {
+                    *k = false;
+                }
+            }
+        }
+        for (model, keep) in self.loaded.models.iter_mut().zip(keep) {
+            if !keep {
+                *model = std::sync::Mutex::new(None);
+            }
+        }
         self.loaded
     }
 
@@ -372,7 +399,7 @@ impl<'f, F: FileSystem> Loader<'f, F> {
         }
         match self.fs.read(&canonical) {
             Ok(bytes) => {
-                let id = self.add_source(&canonical, &bytes);
+                let id = self.add_source(&canonical, &bytes, false);
                 self.by_path.insert(canonical, id);
                 Some(id)
             }
@@ -393,6 +420,40 @@ impl<'f, F: FileSystem> Loader<'f, F> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A big root file is resolved while it is loaded, as resolution after
+    /// loading would; its model is dropped when another root includes it,
+    /// and a big file loaded as an include is not resolved on its own.
+    #[test]
+    fn big_roots_are_resolved_while_loaded() {
+        let big = crate::generate::disputes(1500, 5).text;
+        let mut fs = MemoryFs::new();
+        fs.insert("big.stance", big.as_str());
+        fs.insert("top.stance", "include \"big.stance\"\n");
+        let resolve_after = |loaded: &Loaded, file: FileId| {
+            let tree = loaded.ast(file).unwrap();
+            crate::resolve::resolve(&loaded.sources, &[(file, tree)])
+        };
+        let mut loader = Loader::new(&fs);
+        loader.add_root("big.stance").unwrap();
+        let loaded = loader.finish();
+        let root = loaded.units[0].root;
+        let model = loaded.take_model(root);
+        assert!(model.is_some_and(|m| m == resolve_after(&loaded, root)));
+        assert!(loaded.take_model(root).is_none(), "taken once");
+        // included by another root: not kept
+        let mut loader = Loader::new(&fs);
+        loader.add_root("big.stance").unwrap();
+        loader.add_root("top.stance").unwrap();
+        let loaded = loader.finish();
+        assert!(loaded.take_model(loaded.units[0].root).is_none());
+        // loaded as an include first: not resolved
+        let mut loader = Loader::new(&fs);
+        loader.add_root("top.stance").unwrap();
+        let loaded = loader.finish();
+        assert!(loaded.models.iter().all(|m| m.lock().unwrap().is_none()));
+        assert_eq!(loaded.units[0].files.len(), 2);
+    }
 
     #[test]
     fn syntax_errors_are_capped_per_file() {
