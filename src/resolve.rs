@@ -23,7 +23,7 @@ pub type Resolved = (Model, Vec<Diagnostic>);
 /// Resolves the files of one model, in load order.
 ///
 /// Big models (from 1 MiB to 16 MiB of text) are resolved in pieces, one
-/// per available core, and put together ([`resolve_in_pieces`]); the result is
+/// per available core, and put together (`resolve_in_pieces`); the result is
 /// exactly that of resolving in one piece, whatever the number of threads.
 pub fn resolve(sources: &SourceMap, files: &[(FileId, &ast::File)]) -> (Model, Vec<Diagnostic>) {
     let parts: Vec<&[Item]> = files.iter().map(|(_, f)| f.items.as_slice()).collect();
@@ -72,7 +72,7 @@ pub(crate) fn parse_and_resolve(
 
 /// The state a thread that parses pieces of a file starts from in
 /// [`parse_and_resolve`]: a resolver in piece mode (`threads`: how many
-/// threads share `bytes` of text).
+/// threads share `text`).
 fn piece_start<'a>(
     sources: &'a SourceMap,
     text: &'a str,
@@ -242,41 +242,10 @@ fn split<'t>(parts: &[&'t [Item]], pieces: usize) -> Vec<Vec<&'t [Item]>> {
     out
 }
 
-/// Resolves each piece (runs of items, in order) alone, with its own
-/// numbering, on one thread per core ([`crate::parallel::in_order`]);
-/// then puts the pieces together, renumbered, into the first. `None` when
-/// that might not give what resolving in one piece gives: the caller then
-/// resolves in one piece.
-///
-/// Why it does, when this returns a model. Resolving in one piece
-/// declares every party and topic first, in order, then resolves
-/// statements and scenarios in order: parties and topics are numbered by
-/// first declaration, atoms by first use, statements and scenarios in
-/// order, and a name keeps the span of its first declaration (an atom, of
-/// its first use) and the first label given to it.
-///
-/// - A piece numbers its own declarations the same way, and a name it uses
-///   without declaring it gets a provisional number after them (no
-///   diagnostic: another piece may declare it). Any diagnostic in a piece
-///   gives `None`.
-/// - The first piece's numbers are the model's, so it may have no
-///   provisional names. Then the declarations of every other piece, in
-///   order, are numbered after the first's, each name at its first
-///   declaration over the pieces: the numbering of one piece. A name
-///   labelled differently in two pieces gives `None` (one piece reports
-///   it).
-/// - Then, piece by piece: provisional names are looked up among all
-///   declarations (`None` when no piece declares one); atoms are taken in
-///   the piece's order of first use, each kept at its first use over the
-///   pieces (the plain atom of `X@P` comes first in its piece too);
-///   statement labels and scenario names must be new (else `None`); the
-///   statements and scenarios follow those of the pieces before.
-/// - Expectations (atoms first used there come after every statement's
-///   atoms) and unused declarations are resolved after the pieces are put
-///   together, as in one piece.
-///
-/// `tests::pieces_resolve_as_one`, `tests::random_pieces_resolve_as_one`
-/// and `tests::pieces_that_disagree_give_no_model` check it.
+/// Resolves each piece (runs of items, in order) alone, in piece mode,
+/// on one thread per core ([`crate::parallel::in_order`]); then puts the
+/// pieces together ([`merge`]). `None` when that might not give what
+/// resolving in one piece gives: the caller then resolves in one piece.
 fn resolve_in_pieces(
     sources: &SourceMap,
     pieces: &[Vec<&[Item]>],
@@ -320,10 +289,43 @@ fn resolve_in_pieces(
     merge(resolved, &parts)
 }
 
-/// Puts the pieces of a model, each resolved alone in piece mode without
-/// any diagnostic, together into the first (see [`resolve_in_pieces`]);
-/// `parts`: all the model's items, for the expectations. `None` when that
-/// might not give what resolving in one piece gives.
+/// Puts the pieces of a model (consecutive runs of its items, in order),
+/// each resolved alone in piece mode without any diagnostic, together
+/// into the first; `parts`: all the model's items, for the expectations.
+/// `None` when that might not give what resolving in one piece gives.
+///
+/// Why it does, when this returns a model. Resolving in one piece
+/// declares every party and topic first, in order, then resolves
+/// statements and scenarios in order: parties and topics are numbered by
+/// first declaration, atoms by first use, statements and scenarios in
+/// order, and a name keeps the span of its first declaration (an atom, of
+/// its first use) and the first label given to it.
+///
+/// - A piece numbers its names from zero and keeps its declarations in
+///   order (`party_order`, `topic_order`). A name it uses before it
+///   declares it, or never declares, is provisional meanwhile (no
+///   diagnostic: another piece may declare it). Any diagnostic in a piece
+///   gives `None`.
+/// - The first piece's numbers are the model's, so every name in it must
+///   be declared and numbered in order of declaration (else `None`). Then
+///   the declarations of every other piece, in order, are numbered after
+///   the first's, each name at its first declaration over the pieces: the
+///   numbering of one piece. A name labelled differently in two pieces
+///   gives `None` (one piece reports it).
+/// - Then each piece's provisional names are looked up among all
+///   declarations (`None` when no piece declares one), and piece by piece
+///   atoms are taken in the piece's order of first use, each kept at its
+///   first use over the pieces (the plain atom of `X@P` comes first in its
+///   piece too); statement labels and scenario names must be new (else
+///   `None`); the statements and scenarios follow those of the pieces
+///   before.
+/// - Expectations (atoms first used there come after every statement's
+///   atoms) and unused declarations are resolved after the pieces are put
+///   together, as in one piece.
+///
+/// `tests::pieces_resolve_as_one`, `tests::random_pieces_resolve_as_one`,
+/// `tests::parsed_pieces_resolve_as_one` and
+/// `tests::pieces_that_disagree_give_no_model` check it.
 fn merge(resolved: Vec<Resolver>, parts: &[&[Item]]) -> Option<(Model, Vec<Diagnostic>)> {
     let mut resolved = resolved.into_iter();
     let mut first = resolved.next()?;
@@ -411,10 +413,10 @@ struct Resolver<'a> {
     topic_used: Vec<bool>,
     /// Whether an `expect` item was seen by [`Resolver::statements`].
     has_expect: bool,
-    /// Resolving a piece of the model ([`resolve_in_pieces`]): a party or
-    /// topic that is not declared in the piece is not an error here (it
-    /// may be declared in another piece) but a provisional entry, after
-    /// the declared ones, that [`Resolver::absorb`] looks up.
+    /// Resolving a piece of the model ([`merge`]): a party or topic that is
+    /// not declared (yet) in the piece is not an error here (another piece
+    /// may declare it) but a provisional entry, declared if the piece
+    /// declares it later, else looked up when the pieces are put together.
     piece: bool,
     /// Parties and topics in order of first declaration (by
     /// [`Resolver::declare`]; in a piece, a name may be used before).
