@@ -134,50 +134,131 @@ fn resolve_whole(sources: &SourceMap, parts: &[&[Item]], bytes: usize) -> (Model
 struct Numbers {
     parties: Vec<PartyId>,
     topics: Vec<TopicId>,
-    /// Parties and topics the piece uses without declaring them: their
-    /// numbers in the piece and their names.
-    undeclared_parties: Vec<(usize, Name)>,
-    undeclared_topics: Vec<(usize, Name)>,
+    /// Parties and topics the piece uses without declaring them.
+    undeclared_parties: Undeclared,
+    undeclared_topics: Undeclared,
 }
 
-/// The number in the model of a party declared in `first` or in one of
-/// `pieces` (numbered by `numbers`, which may cover only the first
-/// pieces); `None` when none of them declares it.
-fn declared_party(
-    first: &Resolver,
-    pieces: &[Resolver],
-    numbers: &[Numbers],
-    name: &Name,
-) -> Option<PartyId> {
-    if let Some(&id) = first.party_ids.get(name) {
-        return Some(id);
+/// Names a piece uses without declaring them: their numbers in the piece
+/// and the names.
+type Undeclared = Vec<(usize, Name)>;
+
+/// A party or topic number.
+trait Number: Copy + Eq {
+    fn new(i: usize) -> Self;
+    fn index(self) -> usize;
+}
+
+impl Number for PartyId {
+    fn new(i: usize) -> Self {
+        PartyId(idx(i))
     }
-    pieces.iter().zip(numbers).find_map(|(piece, n)| {
-        // (a name the piece only uses is not numbered yet)
-        let &id = n.parties.get(piece.party_ids.get(name)?.0 as usize)?;
-        (id != UNDECLARED_PARTY).then_some(id)
-    })
+    fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+impl Number for TopicId {
+    fn new(i: usize) -> Self {
+        TopicId(idx(i))
+    }
+    fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// A declared party or topic, as far as putting pieces together goes.
+trait Declared {
+    fn name(&self) -> &Name;
+    fn label_mut(&mut self) -> &mut Option<Name>;
+}
+
+impl Declared for Party {
+    fn name(&self) -> &Name {
+        &self.name
+    }
+    fn label_mut(&mut self) -> &mut Option<Name> {
+        &mut self.label
+    }
+}
+
+impl Declared for Topic {
+    fn name(&self) -> &Name {
+        &self.name
+    }
+    fn label_mut(&mut self) -> &mut Option<Name> {
+        &mut self.label
+    }
 }
 
 /// The number of a name a piece uses without declaring it, until it is
 /// looked up.
-const UNDECLARED_PARTY: PartyId = PartyId(u32::MAX);
-const UNDECLARED_TOPIC: TopicId = TopicId(u32::MAX);
+fn undeclared<I: Number>() -> I {
+    I::new(u32::MAX as usize)
+}
 
-/// [`declared_party`] for a topic.
-fn declared_topic(
-    first: &Resolver,
-    pieces: &[Resolver],
-    numbers: &[Numbers],
+/// The number in the model of a name declared in the first piece (its
+/// table `first`) or in one of the other pieces (each its table and its
+/// numbers in the model, which may cover only the first pieces); `None`
+/// when none of them declares it.
+fn declared<'p, I: Number + 'p>(
+    first: &NameMap<Name, I>,
+    mut pieces: impl Iterator<Item = (&'p NameMap<Name, I>, &'p [I])>,
     name: &Name,
-) -> Option<TopicId> {
-    if let Some(&id) = first.topic_ids.get(name) {
+) -> Option<I> {
+    if let Some(&id) = first.get(name) {
         return Some(id);
     }
-    pieces.iter().zip(numbers).find_map(|(piece, n)| {
-        let &id = n.topics.get(piece.topic_ids.get(name)?.0 as usize)?;
-        (id != UNDECLARED_TOPIC).then_some(id)
+    pieces.find_map(|(table, numbers)| {
+        // (a name the piece only uses is not numbered yet)
+        let &id = numbers.get(table.get(name)?.index())?;
+        (id != undeclared()).then_some(id)
     })
+}
+
+/// Numbers the parties or topics of a piece (`items`, declared in
+/// `order`, used as `piece_used` says) in the model (`all`, `used`): a
+/// name `find` knows keeps its number (its label merged), a new one is
+/// added. Returns the piece's numbers and the names it uses without
+/// declaring them; `None` when a name is labelled differently in two
+/// pieces.
+fn number_declarations<T: Declared, I: Number>(
+    items: Vec<T>,
+    order: &[I],
+    piece_used: &[bool],
+    all: &mut Vec<T>,
+    used: &mut Vec<bool>,
+    find: impl Fn(&Name) -> Option<I>,
+) -> Option<(Vec<I>, Undeclared)> {
+    let mut items: Vec<Option<T>> = items.into_iter().map(Some).collect();
+    let mut numbers = vec![undeclared(); items.len()];
+    for &local in order {
+        let i = local.index();
+        let mut x = items.get_mut(i)?.take()?;
+        let u = *piece_used.get(i)?;
+        let id = match find(x.name()) {
+            Some(id) => {
+                let old = all.get_mut(id.index())?;
+                let label = merge_label(old.label_mut().take(), x.label_mut())?;
+                *old.label_mut() = label;
+                *used.get_mut(id.index())? |= u;
+                id
+            }
+            None => {
+                let id = I::new(all.len());
+                all.push(x);
+                used.push(u);
+                id
+            }
+        };
+        *numbers.get_mut(i)? = id;
+    }
+    let undeclared = items
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, x)| Some((i, x?.name().clone())))
+        .collect();
+    Some((numbers, undeclared))
 }
 
 /// The number of statements an item holds.
@@ -365,12 +446,20 @@ fn merge(resolved: Vec<Resolver>, parts: &[&[Item]]) -> Option<(Model, Vec<Diagn
         let parties: Vec<(usize, PartyId)> = n
             .undeclared_parties
             .iter()
-            .map(|(i, name)| Some((*i, declared_party(&first, &rest, &numbers, name)?)))
+            .map(|(i, name)| {
+                let tables = rest.iter().map(|p| &p.party_ids);
+                let all = tables.zip(numbers.iter().map(|n| &n.parties[..]));
+                Some((*i, declared(&first.party_ids, all, name)?))
+            })
             .collect::<Option<_>>()?;
         let topics: Vec<(usize, TopicId)> = n
             .undeclared_topics
             .iter()
-            .map(|(i, name)| Some((*i, declared_topic(&first, &rest, &numbers, name)?)))
+            .map(|(i, name)| {
+                let tables = rest.iter().map(|p| &p.topic_ids);
+                let all = tables.zip(numbers.iter().map(|n| &n.topics[..]));
+                Some((*i, declared(&first.topic_ids, all, name)?))
+            })
             .collect::<Option<_>>()?;
         let n = numbers.get_mut(k)?;
         for (i, id) in parties {
@@ -1260,69 +1349,44 @@ impl<'a> Resolver<'a> {
         before: &[Resolver],
         numbers: &[Numbers],
     ) -> Option<Numbers> {
-        let mut n = Numbers::default();
-        let mut parties: Vec<Option<Party>> = std::mem::take(&mut piece.model.parties)
-            .into_iter()
-            .map(Some)
-            .collect();
-        n.parties = vec![UNDECLARED_PARTY; parties.len()];
-        for &local in &piece.party_order {
-            let i = local.0 as usize;
-            let p = parties.get_mut(i)?.take()?;
-            let used = *piece.party_used.get(i)?;
-            let id = match declared_party(self, before, numbers, &p.name) {
-                Some(id) => {
-                    let g = id.0 as usize;
-                    let old = self.model.parties.get_mut(g)?;
-                    old.label = merge_label(old.label.take(), &p.label)?;
-                    *self.party_used.get_mut(g)? |= used;
-                    id
-                }
-                None => {
-                    let id = PartyId(idx(self.model.parties.len()));
-                    self.model.parties.push(p);
-                    self.party_used.push(used);
-                    id
-                }
-            };
-            *n.parties.get_mut(i)? = id;
-        }
-        for (i, p) in parties.into_iter().enumerate() {
-            if let Some(p) = p {
-                n.undeclared_parties.push((i, p.name));
-            }
-        }
-        let mut topics: Vec<Option<Topic>> = std::mem::take(&mut piece.model.topics)
-            .into_iter()
-            .map(Some)
-            .collect();
-        n.topics = vec![UNDECLARED_TOPIC; topics.len()];
-        for &local in &piece.topic_order {
-            let i = local.0 as usize;
-            let t = topics.get_mut(i)?.take()?;
-            let used = *piece.topic_used.get(i)?;
-            let id = match declared_topic(self, before, numbers, &t.name) {
-                Some(id) => {
-                    let g = id.0 as usize;
-                    let old = self.model.topics.get_mut(g)?;
-                    old.label = merge_label(old.label.take(), &t.label)?;
-                    *self.topic_used.get_mut(g)? |= used;
-                    id
-                }
-                None => {
-                    let id = TopicId(idx(self.model.topics.len()));
-                    self.model.topics.push(t);
-                    self.topic_used.push(used);
-                    id
-                }
-            };
-            *n.topics.get_mut(i)? = id;
-        }
-        for (i, t) in topics.into_iter().enumerate() {
-            if let Some(t) = t {
-                n.undeclared_topics.push((i, t.name));
-            }
-        }
+        let party_ids = &self.party_ids;
+        let (parties, undeclared_parties) = number_declarations(
+            std::mem::take(&mut piece.model.parties),
+            &piece.party_order,
+            &piece.party_used,
+            &mut self.model.parties,
+            &mut self.party_used,
+            |name| {
+                let tables = before.iter().map(|p| &p.party_ids);
+                declared(
+                    party_ids,
+                    tables.zip(numbers.iter().map(|n| &n.parties[..])),
+                    name,
+                )
+            },
+        )?;
+        let topic_ids = &self.topic_ids;
+        let (topics, undeclared_topics) = number_declarations(
+            std::mem::take(&mut piece.model.topics),
+            &piece.topic_order,
+            &piece.topic_used,
+            &mut self.model.topics,
+            &mut self.topic_used,
+            |name| {
+                let tables = before.iter().map(|p| &p.topic_ids);
+                declared(
+                    topic_ids,
+                    tables.zip(numbers.iter().map(|n| &n.topics[..])),
+                    name,
+                )
+            },
+        )?;
+        let n = Numbers {
+            parties,
+            topics,
+            undeclared_parties,
+            undeclared_topics,
+        };
         Some(n)
     }
 
