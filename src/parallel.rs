@@ -1,6 +1,7 @@
-//! The core's threads. Big inputs are parsed (`syntax::parse`) and
-//! resolved (`resolve::resolve`) in pieces, one per available core; both
-//! go through [`in_order`], and nothing else in the core starts threads.
+//! The core's threads. Big inputs are parsed (`syntax::parse_with`) and
+//! resolved (`resolve::parse_and_resolve`, `resolve::resolve`) in pieces
+//! on one thread per available core; all of them go through [`in_order`],
+//! and nothing else in the core starts threads.
 //! Each caller checks that the pieces, put together, give exactly what one
 //! piece would, and falls back to one piece when they might not: results
 //! never depend on the number of threads.
