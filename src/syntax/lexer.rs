@@ -109,7 +109,6 @@ impl K {
     }
 }
 
-/// The keyword spelled `s`, if any.
 /// The reserved words of the language (LANGUAGE.md §2), in the order the
 /// language brief lists them.
 pub const KEYWORDS: &[&str] = &[
@@ -139,6 +138,7 @@ pub const KEYWORDS: &[&str] = &[
     "for",
 ];
 
+/// The keyword spelled `s`, if any.
 pub(crate) fn keyword(s: &str) -> Option<K> {
     Some(match s {
         "party" => K::Party,
