@@ -84,7 +84,6 @@ fn piece_each(r: &mut Option<Resolver>, items: &[Item]) {
 
 /// A piece's party and topic numbers in the model
 /// ([`Resolver::declarations_of`]).
-#[derive(Default)]
 struct Numbers {
     parties: Vec<PartyId>,
     topics: Vec<TopicId>,
@@ -143,6 +142,12 @@ impl Declared for Topic {
     fn label_mut(&mut self) -> &mut Option<Name> {
         &mut self.label
     }
+}
+
+/// Whether the `all` names of a piece are all declared, each numbered
+/// in the order of the declarations (`order`).
+fn in_declaration_order<I: Number>(order: &[I], all: usize) -> bool {
+    order.len() == all && order.iter().enumerate().all(|(i, id)| id.index() == i)
 }
 
 /// The number of a name a piece uses without declaring it, until it is
@@ -366,13 +371,8 @@ fn merge(resolved: Vec<Resolver>, parts: &[&[Item]]) -> Option<(Model, Vec<Diagn
     let mut first = resolved.next()?;
     // The first piece's numbers are the model's: every name it uses is
     // declared, and numbered in order of declaration (not used before).
-    let in_order = |order: &[u32], all: usize| {
-        order.len() == all && order.iter().enumerate().all(|(i, &id)| id as usize == i)
-    };
-    let parties: Vec<u32> = first.party_order.iter().map(|p| p.0).collect();
-    let topics: Vec<u32> = first.topic_order.iter().map(|t| t.0).collect();
-    if !in_order(&parties, first.model.parties.len())
-        || !in_order(&topics, first.model.topics.len())
+    if !in_declaration_order(&first.party_order, first.model.parties.len())
+        || !in_declaration_order(&first.topic_order, first.model.topics.len())
     {
         return None;
     }
