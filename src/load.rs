@@ -10,7 +10,7 @@
 use crate::ast;
 use crate::diagnostic::{Diagnostic, Kind};
 use crate::source::{FileId, SourceMap, Span, decode};
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 /// Why a path could not be read.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -113,6 +113,25 @@ impl Loaded {
     /// The syntax tree of a file.
     pub fn ast(&self, file: FileId) -> Option<&ast::File> {
         self.asts.get(file.0 as usize)
+    }
+
+    /// The units that are checked: roots that another unit of the run does
+    /// not include (an included file is checked only through its includer),
+    /// each once.
+    pub(crate) fn checked_units(&self) -> Vec<&Unit> {
+        let mut included: BTreeSet<FileId> = BTreeSet::new();
+        for unit in &self.units {
+            for &f in unit.files.iter().skip(1) {
+                if f != unit.root {
+                    included.insert(f);
+                }
+            }
+        }
+        let mut seen = BTreeSet::new();
+        self.units
+            .iter()
+            .filter(|u| !included.contains(&u.root) && seen.insert(u.root))
+            .collect()
     }
 
     /// The model of `file` alone, with the diagnostics of its resolution,
@@ -280,19 +299,12 @@ impl<'f, F: FileSystem> Loader<'f, F> {
             unit.files = self.expand(unit.root);
         }
         self.loaded.units = units;
-        // A model resolved while parsing is kept only for a file that is a
-        // model alone and is included by no other unit (so checked alone).
+        // A model resolved while parsing is kept only for a file checked
+        // alone (the only unit that takes it).
         let mut keep = vec![false; self.loaded.models.len()];
-        for unit in &self.loaded.units {
+        for unit in self.loaded.checked_units() {
             if let ([only], Some(k)) = (&unit.files[..], keep.get_mut(unit.root.0 as usize)) {
                 *k = *only == unit.root;
-            }
-        }
-        for unit in &self.loaded.units {
-            for f in unit.files.iter().skip(1) {
-                if let Some(k) = keep.get_mut(f.0 as usize) {
-                    *k = false;
-                }
             }
         }
         for (model, keep) in self.loaded.models.iter_mut().zip(keep) {

@@ -7,7 +7,7 @@ use crate::diagnostic::{Diagnostic, Kind};
 use crate::load::{Loaded, Unit};
 use crate::resolve;
 use crate::source::{FileId, Span};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 /// The outcome of a run.
 #[derive(Clone, Debug, Default)]
@@ -21,20 +21,7 @@ pub struct Report {
 /// The units that are checked: roots that another unit of the run does not
 /// include (an included file is checked only through its includer).
 pub fn checked_units(loaded: &Loaded) -> Vec<&Unit> {
-    let mut included: BTreeSet<FileId> = BTreeSet::new();
-    for unit in &loaded.units {
-        for &f in unit.files.iter().skip(1) {
-            if f != unit.root {
-                included.insert(f);
-            }
-        }
-    }
-    let mut seen = BTreeSet::new();
-    loaded
-        .units
-        .iter()
-        .filter(|u| !included.contains(&u.root) && seen.insert(u.root))
-        .collect()
+    loaded.checked_units()
 }
 
 /// Resolves the files of one unit into its model (a big file alone was
