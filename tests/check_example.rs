@@ -122,3 +122,62 @@ fn ceasefire_is_ruled_out() {
         ]
     );
 }
+
+/// A ruled-out condition and an unattainable preference come with the
+/// concessions that would make them possible (issue #14.5), and several
+/// minimal sets about one subject are told apart in their messages
+/// (issue #14.3).
+#[test]
+fn ruled_out_and_preference_have_concessions_and_numbered_sets() {
+    let mut b = Builder::new();
+    for p in ["ukraine", "russia", "us"] {
+        b.party(p);
+    }
+    let z1 = b.no_without("ukraine", "ceasefire", "withdrawal");
+    let r1 = b.rejects("russia", "withdrawal");
+    let u1 = b.rejects("us", "withdrawal");
+    let wish = b.prefers("ukraine", "withdrawal");
+    let out = check(&b.m, &CheckOptions::default());
+    assert!(!out.truncated);
+    let span_of = |s: stancecheck::model::StmtId| b.m.statements[s.0 as usize].span;
+    let concessions = |kind: Kind| -> Vec<Vec<Vec<u32>>> {
+        out.diagnostics
+            .iter()
+            .filter(|d| d.kind == kind)
+            .map(|d| {
+                d.concessions
+                    .iter()
+                    .map(|c| c.iter().map(|r| line_of(r.span)).collect())
+                    .collect()
+            })
+            .collect()
+    };
+    let line = |s| line_of(span_of(s));
+    // `ceasefire` becomes possible when ukraine drops z1, or russia and the
+    // us both drop their rejections; two minimal sets, one finding each.
+    let both = vec![vec![line(z1)], vec![line(r1), line(u1)]];
+    assert_eq!(concessions(Kind::RuledOut), vec![both.clone(), both]);
+    // The wish becomes attainable when russia and the us both give way.
+    let wish_c = vec![vec![line(r1), line(u1)]];
+    assert_eq!(
+        concessions(Kind::UnattainablePreference),
+        vec![wish_c.clone(), wish_c]
+    );
+    let messages: Vec<&str> = out
+        .diagnostics
+        .iter()
+        .filter(|d| d.kind == Kind::UnattainablePreference)
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(messages.len(), 2);
+    assert!(messages[0].ends_with("(minimal set 1 of 2)"), "{messages:?}");
+    assert!(messages[1].ends_with("(minimal set 2 of 2)"), "{messages:?}");
+    // Both are located at the preference, their subject.
+    for d in out
+        .diagnostics
+        .iter()
+        .filter(|d| d.kind == Kind::UnattainablePreference)
+    {
+        assert_eq!(d.span, span_of(wish));
+    }
+}

@@ -1,36 +1,46 @@
-//! Expectations (§6). Each `expect` line is checked with its own queries:
+//! Expectations (§6). Each `expect` line is decided literally, with its own
+//! queries, within the components it touches (the components of the named
+//! parties' statements, or of the scenario's or formula's topics):
 //!
 //! - `consistent P…`: H(P…) ∪ A holds; otherwise a failed expectation with
 //!   one minimal set.
 //! - `conflict P…`: some MUS of H ∪ A involves exactly these parties; the
 //!   reported conflicts with exactly these parties become
 //!   `expected-conflict` (info).
-//! - `feasible S [for P…]` / `infeasible S [for P…]`: S is infeasible when a
-//!   MUS of {S} ∪ H(P…) ∪ A contains S (all parties without `for`). The
-//!   reported infeasible-scenario sets of S whose parties are among P… become
-//!   `expected-infeasible` (info). A failed `feasible` shows a minimal set;
-//!   a failed `infeasible` shows an outcome where S holds with the red lines.
-//! - `impossible F`: a MUS of H ∪ A ∪ {F} contains F. Ruled-out findings whose
-//!   condition equals F become `expected-ruled-out` (info). A failed one
-//!   shows an outcome where F holds with every red line.
+//! - `feasible S [for P…]` / `infeasible S [for P…]`: S is feasible when
+//!   {S} ∪ H(P…) ∪ A holds (all parties without `for`). When it does not,
+//!   either a minimal set contains S (S is what fails), or the red lines
+//!   already conflict without S (the dispute is deadlocked: no outcome at
+//!   all is acceptable, so S is infeasible too, and a failed `feasible`
+//!   says so and shows the conflict, never that S is the problem). The
+//!   reported infeasible-scenario sets of S whose parties are among P…
+//!   become `expected-infeasible` (info). A failed `infeasible` shows an
+//!   outcome where S holds with the red lines.
+//! - `impossible F`: H ∪ A ∪ {F} cannot hold (a deadlocked dispute makes
+//!   every F impossible). Ruled-out findings whose condition equals F become
+//!   `expected-ruled-out` (info). A failed one shows an outcome where F
+//!   holds with every red line.
 //!
-//! Expectations about components whose assumptions fail are not checked
-//! (the assumptions error stands for them).
+//! Where the assumptions of a touched component fail, nothing can be
+//! decided there: the expectation fails, pointing at those assumptions. No
+//! expectation is skipped in silence.
 
 use super::explain::Cond;
 use super::{
     CompState, Ctx, describe_outcome,
     session::{Components, ItemKey, Session},
 };
-use crate::diagnostic::{Diagnostic, Kind, Severity};
+use crate::diagnostic::{Diagnostic, Kind, Label, Severity};
 use crate::logic::{Outcome, Stop, atoms_of};
 use crate::model::{ExpectKind, Expectation, Expr, PartyId, ScenarioId, Strength};
+use crate::source::Span;
+use std::collections::BTreeSet;
 
 /// Checks every expectation.
-pub(crate) fn run(ctx: &mut Ctx<'_>, comps: &Components, states: &[CompState]) {
+pub(crate) fn check_expectations(ctx: &mut Ctx<'_>, comps: &Components, states: &[CompState]) {
     let model = ctx.model;
     for e in &model.expectations {
-        if let Err(Stop) = one(ctx, comps, states, e) {
+        if let Err(Stop) = check_one(ctx, comps, states, e) {
             ctx.cut();
         }
     }
@@ -53,8 +63,19 @@ fn comps_of_parties(ctx: &Ctx<'_>, comps: &Components, ps: &[PartyId]) -> Vec<us
         .collect()
 }
 
-fn all_ok(states: &[CompState], which: &[usize]) -> bool {
-    which.iter().all(|k| states.get(*k).is_none_or(|s| s.a_ok))
+/// The components an expectation is decided in.
+fn touched_by(ctx: &Ctx<'_>, comps: &Components, e: &Expectation) -> Vec<usize> {
+    let model = ctx.model;
+    match &e.kind {
+        ExpectKind::Consistent(ps) | ExpectKind::Conflict(ps) => comps_of_parties(ctx, comps, ps),
+        ExpectKind::Feasible(sc, _) | ExpectKind::Infeasible(sc, _) => {
+            match model.scenarios.get(sc.0 as usize) {
+                Some(s) => comps.touched(model, &Expr::And(s.formulas.clone())),
+                None => Vec::new(),
+            }
+        }
+        ExpectKind::Impossible(f) => comps.touched(model, f),
+    }
 }
 
 fn hard_of(sess: &mut Session<'_>, ps: Option<&[PartyId]>) -> Vec<usize> {
@@ -68,7 +89,7 @@ fn hard_of(sess: &mut Session<'_>, ps: Option<&[PartyId]>) -> Vec<usize> {
 }
 
 fn failed(
-    ctx: &Ctx<'_>,
+    ctx: &mut Ctx<'_>,
     e: &Expectation,
     keys: &[ItemKey],
     cond: Option<&Cond<'_>>,
@@ -89,19 +110,71 @@ fn names(ctx: &Ctx<'_>, ps: &[PartyId]) -> String {
     ctx.party_list(&ps.iter().copied().collect())
 }
 
-fn one(
+/// The expectation touches components whose assumptions fail: it fails,
+/// with a label at each assumption of those components that a reported
+/// `assumptions-inconsistent` set names (every assumption there when none
+/// was reported, e.g. after a cut).
+fn undecidable(ctx: &mut Ctx<'_>, comps: &Components, bad: &[usize], e: &Expectation) {
+    let model = ctx.model;
+    let named: BTreeSet<Span> = ctx
+        .findings
+        .iter()
+        .filter(|f| f.diag.kind == Kind::AssumptionsInconsistent)
+        .flat_map(|f| f.diag.members.iter().map(|m| m.span))
+        .collect();
+    let assumptions: Vec<Span> = bad
+        .iter()
+        .filter_map(|k| comps.list.get(*k))
+        .flat_map(|c| c.stmts.iter())
+        .filter_map(|s| model.statements.get(s.0 as usize))
+        .filter(|s| s.kind.strength() == Strength::Background)
+        .map(|s| s.span)
+        .collect();
+    let shown: Vec<Span> = if assumptions.iter().any(|s| named.contains(s)) {
+        assumptions
+            .into_iter()
+            .filter(|s| named.contains(s))
+            .collect()
+    } else {
+        assumptions
+    };
+    let mut d = failed(
+        ctx,
+        e,
+        &[],
+        None,
+        String::from("it cannot be decided, because the assumptions it depends on cannot all hold"),
+    );
+    d.labels.extend(shown.into_iter().map(|span| Label {
+        span,
+        message: String::from("this assumption is part of the contradiction"),
+    }));
+    d.notes.push(String::from(
+        "with contradictory assumptions every outcome is excluded, so no expectation about \
+         these topics means anything: fix the assumptions first",
+    ));
+    ctx.push(d, None, None);
+}
+
+fn check_one(
     ctx: &mut Ctx<'_>,
     comps: &Components,
     states: &[CompState],
     e: &Expectation,
 ) -> Result<(), Stop> {
     let model = ctx.model;
+    let which = touched_by(ctx, comps, e);
+    let bad: Vec<usize> = which
+        .iter()
+        .copied()
+        .filter(|k| states.get(*k).is_some_and(|s| !s.a_ok))
+        .collect();
+    if !bad.is_empty() {
+        undecidable(ctx, comps, &bad, e);
+        return Ok(());
+    }
     match &e.kind {
         ExpectKind::Consistent(ps) => {
-            let which = comps_of_parties(ctx, comps, ps);
-            if !all_ok(states, &which) {
-                return Ok(());
-            }
             for k in which {
                 let mut sess = Session::new(model, comps, &[k]);
                 let mut items = hard_of(&mut sess, Some(ps));
@@ -109,20 +182,15 @@ fn one(
                 if let Outcome::Unsat(core) = sess.problem.solve(&items)? {
                     let set = sess.shrink(&core, &[], &ctx.budget)?;
                     let keys = sess.keys_of(&set);
-                    let d = failed(
-                        ctx,
-                        e,
-                        &keys,
-                        None,
-                        format!("the red lines of {} cannot all hold", names(ctx, ps)),
-                    );
+                    let why = format!("the red lines of {} cannot all hold", names(ctx, ps));
+                    let d = failed(ctx, e, &keys, None, why);
                     ctx.push(d, None, None);
                     return Ok(());
                 }
             }
         }
         ExpectKind::Conflict(ps) => {
-            let want: std::collections::BTreeSet<PartyId> = ps.iter().copied().collect();
+            let want: BTreeSet<PartyId> = ps.iter().copied().collect();
             let mut names_want: Vec<String> = ps
                 .iter()
                 .filter_map(|p| model.party_name(Some(*p)).map(str::to_owned))
@@ -136,16 +204,12 @@ fn one(
                 }
             }
             if !found {
-                let which = comps_of_parties(ctx, comps, ps);
-                if !all_ok(states, &which) {
-                    return Ok(());
-                }
                 for k in which {
                     let mut sess = Session::new(model, comps, &[k]);
                     let mut items = hard_of(&mut sess, Some(ps));
                     items.extend(sess.background());
                     let keep = |keys: &[ItemKey]| {
-                        let got: std::collections::BTreeSet<PartyId> = keys
+                        let got: BTreeSet<PartyId> = keys
                             .iter()
                             .filter_map(|k| match k {
                                 ItemKey::Stmt(s) => {
@@ -164,13 +228,8 @@ fn one(
                 }
             }
             if !found {
-                let d = failed(
-                    ctx,
-                    e,
-                    &[],
-                    None,
-                    format!("there is no conflict between exactly {}", names(ctx, ps)),
-                );
+                let why = format!("there is no conflict between exactly {}", names(ctx, ps));
+                let d = failed(ctx, e, &[], None, why);
                 ctx.push(d, None, None);
             }
         }
@@ -179,99 +238,135 @@ fn one(
             let Some(scenario) = model.scenarios.get(sc.0 as usize) else {
                 return Ok(());
             };
-            let formula = Expr::And(scenario.formulas.clone());
-            let which = comps.touched(model, &formula);
-            if !all_ok(states, &which) {
-                return Ok(());
-            }
             let mut sess = Session::new(model, comps, &which);
             let s_item = sess.item(ItemKey::Scenario(*sc));
             let mut items = hard_of(&mut sess, ps.as_deref());
             items.extend(sess.background());
-            let (sets, _) = sess.muses(&items, &[s_item], &ctx.budget, 1, false, &|_| true)?;
-            let infeasible = !sets.is_empty();
             let for_text = match ps {
                 Some(ps) => format!(" for {}", names(ctx, ps)),
                 None => String::new(),
             };
-            if infeasible && want_infeasible {
-                convert_infeasible(ctx, *sc, ps.as_deref(), e);
-            } else if infeasible {
-                let mut keys = sess.keys_of(sets.first().map_or(&[][..], |v| v.as_slice()));
-                keys.push(ItemKey::Scenario(*sc));
-                let d = failed(
-                    ctx,
-                    e,
-                    &keys,
-                    None,
-                    format!("scenario `{}` is infeasible{for_text}", scenario.name),
-                );
-                ctx.push(d, None, None);
-            } else if want_infeasible {
-                let mut q = items.clone();
-                q.push(s_item);
-                let mut d = failed(
-                    ctx,
-                    e,
-                    &[],
-                    None,
-                    format!("scenario `{}` is feasible{for_text}", scenario.name),
-                );
-                if sess.problem.is_sat(&q)? {
+            let mut q = items.clone();
+            q.push(s_item);
+            if sess.problem.is_sat(&q)? {
+                // Feasible: an outcome was found.
+                if want_infeasible {
                     let a = sess.problem.assignment();
                     let atoms = touched_atoms(&sess);
+                    let why = format!("scenario `{}` is feasible{for_text}", scenario.name);
+                    let mut d = failed(ctx, e, &[], None, why);
                     d.notes.push(format!(
                         "for example, in {}, every red line{for_text} holds",
                         describe_outcome(model, &a, &atoms)
                     ));
+                    ctx.push(d, None, None);
                 }
-                ctx.push(d, None, None);
-            }
-        }
-        ExpectKind::Impossible(f) => {
-            let which = comps.touched(model, f);
-            if !all_ok(states, &which) {
                 return Ok(());
             }
+            if want_infeasible {
+                convert_infeasible(ctx, *sc, ps.as_deref(), e);
+                return Ok(());
+            }
+            // `expect feasible` fails: say why, literally.
+            let d = match deadlock(ctx, &mut sess, &items)? {
+                Some(conflict) => {
+                    let parties = ctx.parties_of(&conflict);
+                    let why = format!(
+                        "scenario `{}` is infeasible{for_text}: {}",
+                        scenario.name,
+                        deadlock_text(ctx, &parties, ps.is_some())
+                    );
+                    let mut d = failed(ctx, e, &conflict, None, why);
+                    d.notes.push(String::from(
+                        "the dispute is deadlocked: no outcome keeps every red line, whatever \
+                         the scenario; the numbered statements are one minimal set that cannot \
+                         all hold",
+                    ));
+                    d
+                }
+                None => {
+                    let (sets, _) =
+                        sess.muses(&items, &[s_item], &ctx.budget, 1, true, &|_| true)?;
+                    let mut keys = sess.keys_of(sets.first().map_or(&[][..], |v| v.as_slice()));
+                    keys.push(ItemKey::Scenario(*sc));
+                    let why = format!("scenario `{}` is infeasible{for_text}", scenario.name);
+                    failed(ctx, e, &keys, None, why)
+                }
+            };
+            ctx.push(d, None, None);
+        }
+        ExpectKind::Impossible(f) => {
             let mut sess = Session::new(model, comps, &which);
             let fi = sess.formula_item(f);
             let mut items = hard_of(&mut sess, None);
             items.extend(sess.background());
-            let (sets, _) = sess.muses(&items, &[fi], &ctx.budget, 1, false, &|_| true)?;
-            if !sets.is_empty() {
-                let mut hit = false;
+            let mut q = items.clone();
+            q.push(fi);
+            if !sess.problem.is_sat(&q)? {
                 for fd in &mut ctx.findings {
                     if fd.diag.kind == Kind::RuledOut && fd.condition.as_ref() == Some(f) {
                         mark(&mut fd.diag, Kind::ExpectedRuledOut, e);
-                        hit = true;
                     }
                 }
-                let _ = hit;
-            } else {
-                let text = e
-                    .text
-                    .trim_start_matches("expect")
-                    .trim_start()
-                    .trim_start_matches("impossible")
-                    .trim()
-                    .to_owned();
-                let mut d = failed(ctx, e, &[], None, format!("`{text}` can hold"));
-                let mut q = items.clone();
-                q.push(fi);
-                if sess.problem.is_sat(&q)? {
-                    let a = sess.problem.assignment();
-                    let mut atoms = touched_atoms(&sess);
-                    atoms.extend(atoms_of(f));
-                    d.notes.push(format!(
-                        "for example, in {}, it holds together with every red line",
-                        describe_outcome(model, &a, &atoms)
-                    ));
-                }
-                ctx.push(d, None, None);
+                return Ok(());
             }
+            let a = sess.problem.assignment();
+            let text = e
+                .text
+                .trim_start_matches("expect")
+                .trim_start()
+                .trim_start_matches("impossible")
+                .trim()
+                .to_owned();
+            let mut d = failed(ctx, e, &[], None, format!("`{text}` can hold"));
+            let mut atoms = touched_atoms(&sess);
+            atoms.extend(atoms_of(f));
+            d.notes.push(format!(
+                "for example, in {}, it holds together with every red line",
+                describe_outcome(model, &a, &atoms)
+            ));
+            ctx.push(d, None, None);
         }
     }
     Ok(())
+}
+
+/// When `items` (red lines and assumptions) cannot hold even without the
+/// scenario, one minimal set of them: the conflict that deadlocks the
+/// dispute.
+fn deadlock(
+    ctx: &Ctx<'_>,
+    sess: &mut Session<'_>,
+    items: &[usize],
+) -> Result<Option<Vec<ItemKey>>, Stop> {
+    match sess.problem.solve(items)? {
+        Outcome::Sat => Ok(None),
+        Outcome::Unsat(core) => {
+            let set = sess.shrink(&core, &[], &ctx.budget)?;
+            Ok(Some(sess.keys_of(&set)))
+        }
+    }
+}
+
+/// Why no outcome is acceptable: "the red lines of `p` contradict each
+/// other" or "the red lines of `p` and `q` conflict".
+fn deadlock_text(ctx: &Ctx<'_>, parties: &BTreeSet<PartyId>, named: bool) -> String {
+    let whom = if named {
+        "the parties named"
+    } else {
+        "all parties"
+    };
+    match parties.len() {
+        0 => format!("the assumptions exclude every outcome acceptable to {whom}"),
+        1 => format!(
+            "the red lines of {} contradict each other, so no outcome is acceptable to {whom}",
+            ctx.party_list(parties)
+        ),
+        _ => format!(
+            "the red lines of {} conflict, so no outcome is acceptable to {whom}",
+            ctx.party_list(parties)
+        ),
+    }
 }
 
 fn touched_atoms(sess: &Session<'_>) -> Vec<crate::model::AtomId> {

@@ -20,6 +20,7 @@
 
 use super::session::ItemKey;
 use crate::diagnostic::{Member, Role, StatementRef};
+use crate::logic::{Budget, Problem, Stop, atoms_of, mus};
 use crate::model::{AtomId, Expr, Model, StmtId};
 use crate::source::Span;
 use std::collections::{HashMap, HashSet};
@@ -166,6 +167,81 @@ fn lit_name(model: &Model, l: Lit) -> String {
         model.atom_name(l.0)
     } else {
         format!("not {}", model.atom_name(l.0))
+    }
+}
+
+/// The formula a key stands for in an explanation (`cond` for a formula).
+fn key_expr(model: &Model, key: &ItemKey, cond: Option<&Cond<'_>>) -> Option<Expr> {
+    match key {
+        ItemKey::Stmt(s) => stmt_ref_text(model, *s).map(|st| st.formula.clone()),
+        ItemKey::Neg(s) => {
+            stmt_ref_text(model, *s).map(|st| Expr::Not(Box::new(st.formula.clone())))
+        }
+        ItemKey::Scenario(sc) => model
+            .scenarios
+            .get(sc.0 as usize)
+            .map(|s| Expr::And(s.formulas.clone())),
+        ItemKey::Formula(_) => cond.map(|c| c.expr.clone()),
+        ItemKey::Def(_) => None,
+    }
+}
+
+/// The `X@P -> X` axioms that the minimal set `keys` needs to be
+/// contradictory: a minimal subset of the axioms whose two atoms both occur
+/// in the set (an axiom with a free atom can always be satisfied). The
+/// axioms are never members (LANGUAGE.md §6), but an explanation shows those
+/// it uses, with role `definition`. `Err(Stop)` when the budget ran out: the
+/// caller then shows every candidate axiom and notes the cut.
+pub(crate) fn axioms_used(
+    model: &Model,
+    base: &[Option<AtomId>],
+    keys: &[ItemKey],
+    cond: Option<&Cond<'_>>,
+    budget: &Budget,
+) -> Result<Vec<AtomId>, Vec<AtomId>> {
+    let exprs: Vec<Expr> = keys
+        .iter()
+        .filter_map(|k| key_expr(model, k, cond))
+        .collect();
+    let mut atoms: Vec<AtomId> = exprs.iter().flat_map(atoms_of).collect();
+    atoms.sort_unstable();
+    atoms.dedup();
+    let candidates: Vec<(AtomId, AtomId)> = atoms
+        .iter()
+        .filter_map(|a| match base.get(a.0 as usize).copied().flatten() {
+            Some(b) if b != *a && atoms.binary_search(&b).is_ok() => Some((*a, b)),
+            _ => None,
+        })
+        .collect();
+    if candidates.is_empty() {
+        return Ok(Vec::new());
+    }
+    let all: Vec<AtomId> = candidates.iter().map(|(a, _)| *a).collect();
+    let mut p = Problem::new();
+    p.set_deadline(budget.deadline());
+    let required: Vec<usize> = exprs.iter().map(|e| p.add_item(e)).collect();
+    let defs: Vec<usize> = candidates
+        .iter()
+        .map(|(a, b)| {
+            p.add_item(&Expr::Implies(
+                Box::new(Expr::Atom(*a)),
+                Box::new(Expr::Atom(*b)),
+            ))
+        })
+        .collect();
+    let used = (|| -> Result<Vec<usize>, Stop> {
+        if !p.is_sat(&required)? {
+            return Ok(Vec::new());
+        }
+        mus::shrink(&mut p, &defs, &required, &mus::NoHints, budget)
+    })();
+    match used {
+        Ok(items) => Ok(items
+            .into_iter()
+            .filter_map(|i| i.checked_sub(required.len()))
+            .filter_map(|i| all.get(i).copied())
+            .collect()),
+        Err(Stop) => Err(all),
     }
 }
 

@@ -20,7 +20,9 @@
 //! search. Either sets [`CheckOutput::truncated`].
 
 mod assumptions;
+mod concessions;
 mod conflict;
+mod deadlock;
 mod disputed_claim;
 mod duty;
 mod expect;
@@ -125,15 +127,26 @@ impl<'m> Ctx<'m> {
         self.truncated = true;
     }
 
-    /// A diagnostic about the set `keys`, at its first member.
+    /// A diagnostic about the set `keys`, at its first member. The
+    /// explanation adds the `X@P -> X` axioms the set uses (role
+    /// `definition`).
     pub fn set_diag(
-        &self,
+        &mut self,
         kind: Kind,
         keys: &[ItemKey],
         cond: Option<&Cond<'_>>,
         message: String,
     ) -> Diagnostic {
-        let ex = explain(self.model, self.base, keys, cond);
+        let used = match explain::axioms_used(self.model, self.base, keys, cond, &self.budget) {
+            Ok(used) => used,
+            Err(all) => {
+                self.cut();
+                all
+            }
+        };
+        let mut keys = keys.to_vec();
+        keys.extend(used.into_iter().map(ItemKey::Def));
+        let ex = explain(self.model, self.base, &keys, cond);
         let span = ex
             .first
             .or_else(|| ex.members.first().map(|m| m.span))
@@ -247,17 +260,21 @@ pub(crate) fn proved_but_cut(
     Stop
 }
 
+/// Minimal sets (item indices), and whether they are all of them.
+pub(crate) type SetsFound = (Vec<Vec<usize>>, bool);
+
 /// The minimal sets that make `extra` impossible together with `base`
-/// (which holds), or `None` when `extra` can hold — then the outcome found
-/// joins `models`, the few latest outcomes that answer later questions
-/// without the solver. Shared by `ruled-out` and `unattainable-preference`.
+/// (which holds), and whether they are all of them; or `None` when `extra`
+/// can hold — then the outcome found joins `models`, the few latest
+/// outcomes that answer later questions without the solver. Shared by
+/// `ruled-out` and `unattainable-preference`.
 pub(crate) fn sets_against(
     ctx: &mut Ctx<'_>,
     sess: &mut Session<'_>,
     base: &[usize],
     extra: usize,
     models: &mut Vec<crate::logic::Assignment>,
-) -> Result<Option<Vec<Vec<usize>>>, Stop> {
+) -> Result<Option<SetsFound>, Stop> {
     ctx.budget.check()?;
     let mut q = base.to_vec();
     q.push(extra);
@@ -281,7 +298,7 @@ pub(crate) fn sets_against(
     if !complete {
         ctx.cut();
     }
-    Ok(Some(sets))
+    Ok(Some((sets, complete)))
 }
 
 /// Whether the statements among `keys` belong to two or more parties (the
@@ -330,16 +347,22 @@ pub fn check(model: &Model, options: &CheckOptions) -> CheckOutput {
             let r = self_contradiction::run(&mut ctx, &mut sess);
             run(&mut ctx, r);
             let r = conflict::run(&mut ctx, &mut sess);
+            // Ok(None): proved deadlocked; Err: the budget ran out first.
+            let deadlocked = matches!(r, Ok(None));
             let witness = run(&mut ctx, r).flatten();
             h_ok = witness.is_some();
             let r = disputed_claim::run(&mut ctx, &mut sess);
             run(&mut ctx, r);
-            if let Some(w) = witness {
-                let mut models = vec![w];
-                let r = ruled_out::run(&mut ctx, &mut sess, &mut models);
-                run(&mut ctx, r);
-                let r = preference::run(&mut ctx, &mut sess, &mut models);
-                run(&mut ctx, r);
+            match witness {
+                Some(w) => {
+                    let mut models = vec![w];
+                    let r = ruled_out::run(&mut ctx, &mut sess, &mut models);
+                    run(&mut ctx, r);
+                    let r = preference::run(&mut ctx, &mut sess, &mut models);
+                    run(&mut ctx, r);
+                }
+                None if deadlocked => deadlock::report_closed_gate(&mut ctx, &sess),
+                None => {}
             }
             let r = redundant::run(&mut ctx, &mut sess, &tautologies);
             run(&mut ctx, r);
@@ -349,7 +372,7 @@ pub fn check(model: &Model, options: &CheckOptions) -> CheckOutput {
     }
     duty::run(&mut ctx);
     scenario::run_rest(&mut ctx, &comps, &states, &scenario_comps);
-    expect::run(&mut ctx, &comps, &states);
+    expect::check_expectations(&mut ctx, &comps, &states);
 
     let truncated = ctx.truncated;
     let mut diagnostics: Vec<Diagnostic> = ctx.findings.into_iter().map(|f| f.diag).collect();
@@ -360,8 +383,28 @@ pub fn check(model: &Model, options: &CheckOptions) -> CheckOutput {
             ma.cmp(&mb)
         })
     });
+    number_alike(&mut diagnostics);
     CheckOutput {
         diagnostics,
         truncated,
+    }
+}
+
+/// Findings of one kind about one subject with the same message (several
+/// minimal sets for one scenario, condition or preference) are told apart
+/// in the message itself, so that one-line formats (short, GitHub, SARIF)
+/// do not show identical lines: `… (minimal set 2 of 3)`. `diagnostics`
+/// is sorted, so alike findings are adjacent and numbered in output order.
+fn number_alike(diagnostics: &mut [Diagnostic]) {
+    let alike = |a: &Diagnostic, b: &Diagnostic| {
+        a.kind == b.kind && a.span == b.span && a.message == b.message && !a.members.is_empty()
+    };
+    for group in diagnostics.chunk_by_mut(alike) {
+        let n = group.len();
+        if n > 1 {
+            for (k, d) in group.iter_mut().enumerate() {
+                d.message = format!("{} (minimal set {} of {n})", d.message, k + 1);
+            }
+        }
     }
 }

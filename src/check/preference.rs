@@ -1,10 +1,11 @@
 //! `unattainable-preference`: a `prefers`/`avoids` statement p such that
 //! H ∪ A holds (per component) but H ∪ A ∪ {p} does not; the sets reported
-//! are the MUSes of H ∪ A ∪ {p} that contain p. Outcomes already found
-//! answer most preferences without a solver call.
+//! are the MUSes of H ∪ A ∪ {p} that contain p, located at p, with the
+//! concessions that would make p attainable (see [`concessions`]).
+//! Outcomes already found answer most preferences without a solver call.
 
 use super::{
-    Ctx,
+    Ctx, concessions,
     session::{ItemKey, Session},
 };
 use crate::diagnostic::Kind;
@@ -32,8 +33,10 @@ pub(crate) fn run(
     if prefs.is_empty() {
         return Ok(());
     }
-    let mut base = sess.hard();
-    base.extend(sess.background());
+    let hard = sess.hard();
+    let background = sess.background();
+    let mut base = hard.clone();
+    base.extend_from_slice(&background);
     for p in prefs {
         let Some(st) = model.statements.get(p.0 as usize) else {
             continue;
@@ -42,14 +45,15 @@ pub(crate) fn run(
             continue;
         }
         let pi = sess.item(ItemKey::Stmt(p));
-        let Some(sets) = super::sets_against(ctx, sess, &base, pi, models)? else {
+        let Some((sets, complete)) = super::sets_against(ctx, sess, &base, pi, models)? else {
             continue;
         };
+        let found = concessions::find(ctx, sess, pi, &hard, &background, &sets, complete)?;
         let who = model.party_name(st.party).unwrap_or("?");
         for set in sets {
             let mut keys = sess.keys_of(&set);
             keys.push(ItemKey::Stmt(p));
-            let d = ctx
+            let mut d = ctx
                 .set_diag(
                     Kind::UnattainablePreference,
                     &keys,
@@ -59,8 +63,16 @@ pub(crate) fn run(
                         model.text(st.text)
                     ),
                 )
-                .with_label(st.span, "this preference cannot be met")
+                .with_span_label("this preference cannot be met")
                 .with_note("the numbered statements rule it out");
+            // The subject is the preference (LANGUAGE.md §6).
+            d.span = st.span;
+            d.concessions = found.refs.clone();
+            if found.hopeless {
+                d.notes.push(String::from(
+                    "the preference contradicts the assumptions: no concession by the parties makes it attainable",
+                ));
+            }
             ctx.push(d, None, None);
         }
     }

@@ -21,7 +21,8 @@ use super::{
 use crate::diagnostic::Kind;
 use crate::hash::{IdMap, id_map};
 use crate::logic::{Assignment, Outcome, Stop, atoms_of};
-use crate::model::{AtomId, PartyId, StmtId, Strength};
+use crate::model::{AtomId, Expr, PartyId, StmtId, Strength};
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 /// Atoms mentioned by more items than this are not flipped (the test costs
@@ -46,6 +47,7 @@ pub(crate) fn run(
     parties.sort_unstable();
     parties.dedup();
     let background = sess.background();
+    let axioms = sess.axioms();
     // Work bound: each call costs about the component's size; allow
     // `WORK` item-visits per component, then stop (and say so).
     const WORK: usize = 4_000_000;
@@ -69,23 +71,25 @@ pub(crate) fn run(
             continue;
         }
         let mut outcome = sess.problem.assignment();
-        // Atom → the items of `all` that mention it.
+        // The formulas a flip must keep true: the items of `all`, then the
+        // `X@P -> X` axioms (facts of the solver, so true in `outcome`).
+        let mut keep: Vec<Cow<'_, Expr>> = all
+            .iter()
+            .filter_map(|i| sess.exprs.get(*i).cloned())
+            .collect();
+        keep.extend(axioms.iter().map(Cow::Borrowed));
+        // Atom → the formulas of `keep` that mention it.
         let mut occ: IdMap<AtomId, Vec<usize>> = id_map();
-        for &i in &all {
-            if let Some(e) = sess.exprs.get(i) {
-                for a in atoms_of(e) {
-                    occ.entry(a).or_default().push(i);
-                }
+        for (k, e) in keep.iter().enumerate() {
+            for a in atoms_of(e) {
+                occ.entry(a).or_default().push(k);
             }
         }
         for (j, s) in hard.iter().enumerate() {
             if tautologies.contains(s) {
                 continue;
             }
-            let Some(&si) = items.get(j) else {
-                continue;
-            };
-            if flip_witness(&sess.exprs, si, &occ, &mut outcome) {
+            if flip_witness(&keep, j, &occ, &mut outcome) {
                 continue;
             }
             ctx.budget.check()?;
@@ -124,11 +128,10 @@ pub(crate) fn run(
                 None,
                 format!("`{name}` follows from other red lines of `{who}`"),
             );
+            // The subject is the redundant red line (LANGUAGE.md §6).
             if let Some(st) = model.statements.get(s.0 as usize) {
-                d.labels.push(crate::diagnostic::Label {
-                    span: st.span,
-                    message: String::from("this red line adds nothing"),
-                });
+                d.span = st.span;
+                d.span_label = String::from("this red line adds nothing");
             }
             d.notes.push(String::from(
                 "it holds in every outcome where the other statements shown hold",
@@ -139,16 +142,17 @@ pub(crate) fn run(
     Ok(())
 }
 
-/// Whether flipping one atom of item `s` in `outcome` (where every item of
-/// `occ` holds) falsifies `s` while every other item mentioning that atom
-/// still holds. `outcome` is restored before returning.
+/// Whether flipping one atom of formula `keep[s]` in `outcome` (where every
+/// formula of `keep` holds) falsifies it while every other formula
+/// mentioning that atom still holds. `outcome` is restored before
+/// returning.
 fn flip_witness(
-    exprs: &[std::borrow::Cow<'_, crate::model::Expr>],
+    keep: &[Cow<'_, Expr>],
     s: usize,
     occ: &IdMap<AtomId, Vec<usize>>,
     outcome: &mut Assignment,
 ) -> bool {
-    let Some(e) = exprs.get(s) else {
+    let Some(e) = keep.get(s) else {
         return false;
     };
     for x in atoms_of(e) {
@@ -164,7 +168,7 @@ fn flip_witness(
             && users
                 .iter()
                 .filter(|i| **i != s)
-                .all(|i| exprs.get(*i).is_some_and(|f| outcome.eval(f)));
+                .all(|i| keep.get(*i).is_some_and(|f| outcome.eval(f)));
         outcome.set(x, old);
         if found {
             return true;

@@ -4,14 +4,15 @@
 //! with C. Conditions whose formulas are equal count as one; the finding is
 //! located at the first such statement and the condition is a member with
 //! role `condition` at that statement's condition. Reported sets are the
-//! MUSes of H ∪ A ∪ {C} that contain C.
+//! MUSes of H ∪ A ∪ {C} that contain C, with the concessions that would
+//! make C possible (see [`concessions`]).
 //!
 //! Most conditions are answered from outcomes already found: an outcome
 //! where H ∪ A holds and C is true proves C possible without a solver call.
 
 use super::explain::Cond;
 use super::{
-    Ctx,
+    Ctx, concessions,
     session::{ItemKey, Session},
 };
 use crate::diagnostic::Kind;
@@ -44,16 +45,19 @@ pub(crate) fn run(
     if conds.is_empty() {
         return Ok(());
     }
-    let mut base = sess.hard();
-    base.extend(sess.background());
+    let hard = sess.hard();
+    let background = sess.background();
+    let mut base = hard.clone();
+    base.extend_from_slice(&background);
     for (c, s) in conds {
         if models.iter().any(|m| m.eval(c)) {
             continue;
         }
         let ci = sess.formula_item(c);
-        let Some(sets) = super::sets_against(ctx, sess, &base, ci, models)? else {
+        let Some((sets, complete)) = super::sets_against(ctx, sess, &base, ci, models)? else {
             continue;
         };
+        let found = concessions::find(ctx, sess, ci, &hard, &background, &sets, complete)?;
         let Some(st) = model.statements.get(s.0 as usize) else {
             continue;
         };
@@ -82,6 +86,12 @@ pub(crate) fn run(
                     "the statements conditioned on it never apply: check whether that is intended",
                 );
             d.span = st.span;
+            d.concessions = found.refs.clone();
+            if found.hopeless {
+                d.notes.push(String::from(
+                    "the condition contradicts the assumptions: no concession by the parties makes it possible",
+                ));
+            }
             ctx.push(d, None, Some(c.clone()));
         }
     }

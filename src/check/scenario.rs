@@ -10,14 +10,13 @@
 //! then in source order. When S contradicts the assumptions alone, no
 //! concession exists and a note says so.
 
-use super::explain::stmt_ref;
 use super::{
-    CompState, Ctx,
+    CompState, Ctx, concessions,
     session::{Components, ItemKey, Session},
 };
-use crate::diagnostic::{Kind, StatementRef};
+use crate::diagnostic::Kind;
 use crate::logic::Stop;
-use crate::model::{Expr, ScenarioId, StmtId};
+use crate::model::{Expr, ScenarioId};
 
 /// The components each scenario touches.
 pub(crate) fn touched(model: &crate::model::Model, comps: &Components) -> Vec<Vec<usize>> {
@@ -97,53 +96,15 @@ fn one(ctx: &mut Ctx<'_>, sess: &mut Session<'_>, id: ScenarioId, h_ok: bool) ->
     if sets.is_empty() {
         return Ok(());
     }
-    // Concessions. When every MUS containing S is known and the red lines
-    // hold without S, the corrections are exactly the minimal hitting sets
-    // of the MUSes' red lines; otherwise enumerate the MSSes.
-    let hard_set: std::collections::BTreeSet<usize> = hard.iter().copied().collect();
-    let family: Vec<Vec<usize>> = sets
-        .iter()
-        .map(|t| t.iter().copied().filter(|x| hard_set.contains(x)).collect())
-        .collect();
-    let (mut concessions, hopeless, exact) = match (complete && h_ok)
-        .then(|| hitting_sets(&family, HITTING_CAP))
-        .flatten()
-    {
-        Some(hs) => {
-            let hopeless = family.iter().any(Vec::is_empty);
-            (to_stmts(sess, &hs), hopeless, true)
-        }
-        None => {
-            let mut required = background.clone();
-            required.push(s_item);
-            let cap = ctx.options.max_sets.saturating_mul(10).max(100);
-            let (msses, mss_complete) = sess.msses(&hard, &required, &ctx.budget, cap)?;
-            let hopeless = msses.is_none();
-            let mcses: Vec<Vec<usize>> = msses
-                .unwrap_or_default()
-                .iter()
-                .map(|mss| {
-                    hard.iter()
-                        .copied()
-                        .filter(|h| mss.binary_search(h).is_err())
-                        .collect()
-                })
-                .filter(|m: &Vec<usize>| !m.is_empty())
-                .collect();
-            (to_stmts(sess, &mcses), hopeless, mss_complete)
-        }
-    };
-    let mss_complete = exact;
-    concessions.sort_by(|a, b| a.len().cmp(&b.len()).then_with(|| a.cmp(b)));
-    concessions.dedup();
-    if !mss_complete || concessions.len() > ctx.options.max_sets {
-        ctx.cut();
-    }
-    concessions.truncate(ctx.options.max_sets);
-    let refs: Vec<Vec<StatementRef>> = concessions
-        .iter()
-        .map(|c| c.iter().filter_map(|s| stmt_ref(model, *s)).collect())
-        .collect();
+    let found = concessions::find(
+        ctx,
+        sess,
+        s_item,
+        &hard,
+        &background,
+        &sets,
+        complete && h_ok,
+    )?;
     for set in sets {
         let mut keys = sess.keys_of(&set);
         keys.push(ItemKey::Scenario(id));
@@ -159,8 +120,8 @@ fn one(ctx: &mut Ctx<'_>, sess: &mut Session<'_>, id: ScenarioId, h_ok: bool) ->
         d.span = sc.span;
         d.span_label = String::from("this scenario cannot happen");
         d.scenario = Some(sc.name.clone());
-        d.concessions = refs.clone();
-        if hopeless {
+        d.concessions = found.refs.clone();
+        if found.hopeless {
             d.notes.push(String::from(
                 "the scenario contradicts the assumptions: no concession by the parties makes it feasible",
             ));
@@ -168,74 +129,4 @@ fn one(ctx: &mut Ctx<'_>, sess: &mut Session<'_>, id: ScenarioId, h_ok: bool) ->
         ctx.push(d, Some(id), None);
     }
     Ok(())
-}
-
-const HITTING_CAP: usize = 10_000;
-
-fn to_stmts(sess: &Session<'_>, sets: &[Vec<usize>]) -> Vec<Vec<StmtId>> {
-    sets.iter()
-        .map(|m| {
-            m.iter()
-                .filter_map(|h| match sess.key(*h) {
-                    Some(ItemKey::Stmt(s)) => Some(*s),
-                    _ => None,
-                })
-                .collect()
-        })
-        .collect()
-}
-
-/// The minimal hitting sets of `family` (Berge's algorithm), or `None`
-/// when there would be more than `cap` of them along the way. An empty
-/// member makes the result empty (nothing hits it).
-fn hitting_sets(family: &[Vec<usize>], cap: usize) -> Option<Vec<Vec<usize>>> {
-    if family.iter().any(Vec::is_empty) {
-        return Some(Vec::new());
-    }
-    let mut current: Vec<Vec<usize>> = vec![Vec::new()];
-    for set in family {
-        let mut next: Vec<Vec<usize>> = Vec::new();
-        for h in &current {
-            if h.iter().any(|x| set.contains(x)) {
-                next.push(h.clone());
-                continue;
-            }
-            for x in set {
-                let mut g = h.clone();
-                if let Err(at) = g.binary_search(x) {
-                    g.insert(at, *x);
-                }
-                next.push(g);
-            }
-        }
-        next.sort_by(|a, b| a.len().cmp(&b.len()).then_with(|| a.cmp(b)));
-        next.dedup();
-        let mut minimal: Vec<Vec<usize>> = Vec::new();
-        for g in next {
-            if !minimal
-                .iter()
-                .any(|m| m.iter().all(|x| g.binary_search(x).is_ok()))
-            {
-                minimal.push(g);
-            }
-            if minimal.len() > cap {
-                return None;
-            }
-        }
-        current = minimal;
-    }
-    Some(current)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::hitting_sets;
-
-    #[test]
-    fn minimal_hitting_sets() {
-        let f = vec![vec![1, 2], vec![2, 3], vec![4]];
-        assert_eq!(hitting_sets(&f, 100), Some(vec![vec![2, 4], vec![1, 3, 4]]));
-        assert_eq!(hitting_sets(&[vec![1], vec![]], 100), Some(vec![]));
-        assert_eq!(hitting_sets(&[], 100), Some(vec![vec![]]));
-    }
 }

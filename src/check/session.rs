@@ -140,20 +140,41 @@ impl Components {
 pub type Set = Vec<usize>;
 
 /// Hints from the items' formulas: evaluation, and simple chains.
-struct ExprHints<'a, 'm>(&'a [Cow<'m, Expr>], bool);
+struct ExprHints<'a, 'm> {
+    exprs: &'a [Cow<'m, Expr>],
+    /// The candidates are known to hold together.
+    cands_sat: bool,
+    /// Atom → its plain-topic atom (the `X@P -> X` axioms).
+    base: &'a [Option<AtomId>],
+}
 
 impl mus::Hints for ExprHints<'_, '_> {
     fn holds(&self, item: usize, a: &Assignment) -> Option<bool> {
-        self.0.get(item).map(|e| a.eval(e))
+        self.exprs.get(item).map(|e| a.eval(e))
     }
 
+    /// A simple chain is minimal without the axioms; with them it stays
+    /// minimal unless an axiom links two of its atoms (an axiom with an atom
+    /// the set does not mention can always be satisfied), so such sets are
+    /// left to the deletion tests.
     fn known_minimal(&self, set: &[usize]) -> bool {
-        let exprs: Option<Vec<&Expr>> = set.iter().map(|i| self.0.get(*i).map(|e| &**e)).collect();
-        exprs.is_some_and(|e| super::explain::simple_chain(&e))
+        let exprs: Option<Vec<&Expr>> = set
+            .iter()
+            .map(|i| self.exprs.get(*i).map(|e| &**e))
+            .collect();
+        let Some(exprs) = exprs else { return false };
+        let mut atoms: Vec<AtomId> = exprs.iter().flat_map(|e| atoms_of(e)).collect();
+        atoms.sort_unstable();
+        atoms.dedup();
+        let linked = atoms.iter().any(|a| {
+            matches!(self.base.get(a.0 as usize).copied().flatten(),
+                Some(b) if b != *a && atoms.binary_search(&b).is_ok())
+        });
+        !linked && super::explain::simple_chain(&exprs)
     }
 
     fn candidates_sat(&self) -> bool {
-        self.1
+        self.cands_sat
     }
 }
 
@@ -218,8 +239,11 @@ impl<'m> Session<'m> {
         for st in &stmts {
             s.item(ItemKey::Stmt(*st));
         }
+        // The axioms are the meaning of `@`, not statements: facts of every
+        // query, never members of a set (LANGUAGE.md §6).
         for d in &defs {
-            s.item(ItemKey::Def(*d));
+            let axiom = s.expr_of(&ItemKey::Def(*d));
+            s.problem.add_fact(&axiom);
         }
         s.problem.set_deadline(comps.deadline);
         s.stmts = stmts;
@@ -324,7 +348,11 @@ impl<'m> Session<'m> {
         keep: &dyn Fn(&[ItemKey]) -> bool,
     ) -> Result<(Vec<Vec<usize>>, bool), Stop> {
         let keys = &self.keys;
-        let holds = ExprHints(&self.exprs, cands_sat);
+        let holds = ExprHints {
+            exprs: &self.exprs,
+            cands_sat,
+            base: self.base,
+        };
         mus::muses(
             &mut self.problem,
             candidates,
@@ -349,7 +377,11 @@ impl<'m> Session<'m> {
         budget: &Budget,
         limit: usize,
     ) -> Result<(Option<Vec<Set>>, bool), Stop> {
-        let holds = ExprHints(&self.exprs, false);
+        let holds = ExprHints {
+            exprs: &self.exprs,
+            cands_sat: false,
+            base: self.base,
+        };
         let mut out: Vec<Vec<usize>> = Vec::new();
         let mut hopeless = false;
         let mut over = false;
@@ -388,16 +420,26 @@ impl<'m> Session<'m> {
         required: &[usize],
         budget: &Budget,
     ) -> Result<Vec<usize>, Stop> {
-        let hints = ExprHints(&self.exprs, false);
+        let hints = ExprHints {
+            exprs: &self.exprs,
+            cands_sat: false,
+            base: self.base,
+        };
         mus::shrink(&mut self.problem, set, required, &hints, budget)
     }
 
-    /// Items of assumptions and axioms (A).
+    /// Items of the assumptions (A). The `X@P -> X` axioms are facts of
+    /// the solver, not items.
     pub fn background(&mut self) -> Vec<usize> {
-        let mut out = self.stmt_items(|s| s.kind.strength() == Strength::Background);
-        let defs = self.defs.clone();
-        out.extend(defs.into_iter().map(|d| self.item(ItemKey::Def(d))));
-        out
+        self.stmt_items(|s| s.kind.strength() == Strength::Background)
+    }
+
+    /// The `X@P -> X` axioms of the session's components, as formulas.
+    pub fn axioms(&self) -> Vec<Expr> {
+        self.defs
+            .iter()
+            .map(|d| self.expr_of(&ItemKey::Def(*d)).into_owned())
+            .collect()
     }
 
     /// Items of hard statements (all parties).

@@ -29,12 +29,6 @@ pub(crate) fn run(
 ) -> Result<(), Stop> {
     let model = ctx.model;
     let base = ctx.base;
-    let defs: Vec<usize> = sess
-        .defs
-        .clone()
-        .into_iter()
-        .map(|d| sess.item(ItemKey::Def(d)))
-        .collect();
     let stmts = sess.stmts.clone();
     for s in stmts {
         let Some(st) = model.statements.get(s.0 as usize) else {
@@ -85,9 +79,7 @@ pub(crate) fn run(
         }
         ctx.budget.check()?;
         let neg = sess.item(ItemKey::Neg(s));
-        let mut q = defs.clone();
-        q.push(neg);
-        if sess.problem.is_sat(&q)? {
+        if sess.problem.is_sat(&[neg])? {
             continue;
         }
         found.insert(s);

@@ -370,32 +370,48 @@ impl Problem {
         let item = self.selectors.len();
         self.selectors.push(sel);
         self.item_of_var.insert(sel.vidx32(), item);
+        self.add_guarded(formula, Some(sel));
+        item
+    }
+
+    /// Adds `formula` as a fact: it holds in every query and is never an
+    /// item (the implicit `X@P -> X` axioms, LANGUAGE.md §6).
+    pub fn add_fact(&mut self, formula: &Expr) {
+        self.add_guarded(formula, None);
+    }
+
+    /// The clauses of `formula`, each switched on by `guard` (always on
+    /// without one).
+    fn add_guarded(&mut self, formula: &Expr, guard: Option<Lit>) {
+        let off: Vec<Lit> = guard.map(|g| !g).into_iter().collect();
         // Split top-level conjunctions and disjunctions so that the common
         // shapes need no auxiliary variable at all.
         let mut top = vec![formula];
         while let Some(f) = top.pop() {
+            let mut lits = off.clone();
             match f {
-                Expr::And(xs) => top.extend(xs.iter().rev()),
+                Expr::And(xs) => {
+                    top.extend(xs.iter().rev());
+                    continue;
+                }
                 Expr::Or(xs) => {
-                    let mut lits = vec![!sel];
                     for x in xs {
                         let l = self.encode(x, Pol::Pos);
                         lits.push(l);
                     }
-                    self.clause(&lits);
                 }
                 Expr::Implies(a, b) => {
                     let la = self.encode(a, Pol::Neg);
                     let lb = self.encode(b, Pol::Pos);
-                    self.clause(&[!sel, !la, lb]);
+                    lits.extend([!la, lb]);
                 }
                 _ => {
                     let l = self.encode(f, Pol::Pos);
-                    self.clause(&[!sel, l]);
+                    lits.push(l);
                 }
             }
+            self.clause(&lits);
         }
-        item
     }
 
     /// A literal `l` with `l -> expr` (Pos), `expr -> l` (Neg) or both.

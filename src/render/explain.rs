@@ -30,6 +30,7 @@ pub fn explain(kind: Kind) -> &'static str {
         Kind::Redundant => include_str!("../../docs/diagnostics/redundant.md"),
         Kind::Tautology => include_str!("../../docs/diagnostics/tautology.md"),
         Kind::UnacceptedDuty => include_str!("../../docs/diagnostics/unaccepted-duty.md"),
+        Kind::DeadlockedDispute => include_str!("../../docs/diagnostics/deadlocked-dispute.md"),
         Kind::FailedExpectation => include_str!("../../docs/diagnostics/failed-expectation.md"),
         Kind::ExpectedConflict => include_str!("../../docs/diagnostics/expected-conflict.md"),
         Kind::ExpectedInfeasible => include_str!("../../docs/diagnostics/expected-infeasible.md"),

@@ -17,7 +17,7 @@ mod short;
 
 pub use explain::explain;
 
-use crate::diagnostic::{Diagnostic, Member, Role, Severity, StatementRef};
+use crate::diagnostic::{Diagnostic, Kind, Member, Role, Severity, StatementRef};
 use crate::source::{SourceMap, Span};
 use std::borrow::Cow;
 use std::fmt::Write as _;
@@ -382,9 +382,15 @@ pub(crate) fn notes_and_help(d: &Diagnostic) -> (Vec<String>, Vec<String>) {
     }
     notes.extend(d.notes.iter().map(|n| escape_keep_newlines(n).into_owned()));
     let mut help = Vec::new();
-    let lead = match &d.scenario {
-        Some(sc) => format!("`{}` becomes feasible if the parties", escape(sc)),
-        None => String::from("to resolve it,"),
+    let lead = match (&d.scenario, d.kind) {
+        (Some(sc), _) => format!("`{}` becomes feasible if the parties", escape(sc)),
+        (None, Kind::RuledOut | Kind::ExpectedRuledOut) => {
+            String::from("the condition becomes possible if the parties")
+        }
+        (None, Kind::UnattainablePreference) => {
+            String::from("the preference becomes attainable if the parties")
+        }
+        (None, _) => String::from("to resolve it,"),
     };
     match d.concessions.as_slice() {
         [] => {}
