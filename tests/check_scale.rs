@@ -166,15 +166,17 @@ fn long_consistent_chain_is_answered_in_full() {
         .filter(|d| d.kind == Kind::Redundant)
         .map(|d| d.message.as_str())
         .collect();
+    // Each is located at the redundant red line itself, so in source
+    // order: the chain's link first, the added `requires` last.
     assert_eq!(
         red,
         [
-            format!("`requires t{}` follows from other red lines of `a`", n / 2),
             format!(
                 "`no t{} without t{}` follows from other red lines of `a`",
                 n / 2 - 1,
                 n / 2
             ),
+            format!("`requires t{}` follows from other red lines of `a`", n / 2),
         ]
     );
 }

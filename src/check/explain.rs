@@ -230,7 +230,11 @@ pub(crate) fn axioms_used(
         })
         .collect();
     let used = (|| -> Result<Vec<usize>, Stop> {
-        if !p.is_sat(&required)? {
+        // Not a contradictory set at all (a duty, a tautology), or one
+        // that needs no axiom: none is shown.
+        let mut every = required.clone();
+        every.extend_from_slice(&defs);
+        if p.is_sat(&every)? || !p.is_sat(&required)? {
             return Ok(Vec::new());
         }
         mus::shrink(&mut p, &defs, &required, &mus::NoHints, budget)

@@ -385,7 +385,10 @@ pub(crate) fn notes_and_help(d: &Diagnostic) -> (Vec<String>, Vec<String>) {
     let lead = match (&d.scenario, d.kind) {
         (Some(sc), _) => format!("`{}` becomes feasible if the parties", escape(sc)),
         (None, Kind::RuledOut | Kind::ExpectedRuledOut) => {
-            String::from("the condition becomes possible if the parties")
+            match d.members.iter().find(|m| m.role == Role::Condition) {
+                Some(c) => format!("`{}` becomes possible if the parties", escape(&c.text)),
+                None => String::from("the condition becomes possible if the parties"),
+            }
         }
         (None, Kind::UnattainablePreference) => {
             String::from("the preference becomes attainable if the parties")
