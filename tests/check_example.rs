@@ -170,8 +170,14 @@ fn ruled_out_and_preference_have_concessions_and_numbered_sets() {
         .map(|d| d.message.as_str())
         .collect();
     assert_eq!(messages.len(), 2);
-    assert!(messages[0].ends_with("(minimal set 1 of 2)"), "{messages:?}");
-    assert!(messages[1].ends_with("(minimal set 2 of 2)"), "{messages:?}");
+    assert!(
+        messages[0].ends_with("(minimal set 1 of 2)"),
+        "{messages:?}"
+    );
+    assert!(
+        messages[1].ends_with("(minimal set 2 of 2)"),
+        "{messages:?}"
+    );
     // Both are located at the preference, their subject.
     for d in out
         .diagnostics
