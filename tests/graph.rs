@@ -140,9 +140,7 @@ fn mermaid_output_is_well_formed() {
 
 /// A Mermaid edge line `FROM ARROW[|"label"|] TO`, split.
 fn mermaid_edge(line: &str) -> Option<(&str, &str, Option<&str>, &str)> {
-    let mut parts = line.splitn(2, ' ');
-    let from = parts.next()?;
-    let rest = parts.next()?;
+    let (from, rest) = line.split_once(' ')?;
     let (arrow_label, to) = rest.rsplit_once(' ')?;
     let (arrow, label) = match arrow_label.split_once('|') {
         Some((a, l)) => (a, Some(l.strip_suffix('|')?)),
@@ -315,19 +313,9 @@ fn claims_red_lines_and_wishes_look_different() {
                 assert!(line.contains(&a), "{line}");
                 // Mermaid styles the edge on the next line.
                 let style = if format == "mermaid" {
-                    text.lines()
-                        .nth(i + 1)
-                        .unwrap()
-                        .split_once(' ')
-                        .unwrap()
-                        .1
-                        .split_once(' ')
-                        .unwrap()
-                        .1
-                        .split_once(' ')
-                        .unwrap()
-                        .1
-                        .to_owned()
+                    let next = text.lines().nth(i + 1).unwrap();
+                    assert!(next.trim_start().starts_with("linkStyle "), "{next}");
+                    next.split_once(" stroke:").unwrap().1.to_owned()
                 } else {
                     String::new()
                 };
