@@ -66,8 +66,9 @@ struct GraphArgs {
     /// Output format (for SVG: `stance graph FILE | dot -Tsvg > out.svg`)
     #[arg(long, value_enum, default_value_t = GraphFormat::Dot)]
     format: GraphFormat,
-    /// Draw the members of findings bold: a finding name (`conflict`,
-    /// `infeasible-scenario`, …) or `scenario:NAME`
+    /// Draw the members of findings thicker: a finding name or code
+    /// (`conflict`, `infeasible-scenario`, …) or `scenario:NAME` (repeatable;
+    /// an unknown name is a usage error)
     #[arg(long, value_name = "FINDING")]
     highlight: Vec<String>,
     /// Root directory (default: the current directory)
@@ -599,46 +600,72 @@ fn load_unit(path: Option<&Path>, root: Option<&Path>) -> Result<stancecheck::lo
     Ok(loader.finish())
 }
 
-/// [`load_unit`], resolved.
-fn load_model(
-    path: Option<&Path>,
-    root: Option<&Path>,
-) -> Result<(stancecheck::load::Loaded, stancecheck::model::Model), i32> {
-    let loaded = load_unit(path, root)?;
-    let Some(u) = loaded.units.first() else {
-        return Err(trouble("nothing to read"));
-    };
-    let (model, _) = pipeline::resolve_unit(&loaded, u);
-    Ok((loaded, model))
-}
-
 // ---- graph ----------------------------------------------------------
 
+/// `stance graph`: a file with input errors is not drawn (its model would
+/// be partial): its error diagnostics go to stderr as `stance check` shows
+/// them, stdout stays empty, and the exit code is 1. A `--highlight` that
+/// names no finding kind or no scenario of the file is a usage error (2).
 fn run_graph(args: GraphArgs) -> i32 {
-    let (_, model) = match load_model(Some(&args.path), args.root.as_deref()) {
+    if args.path.as_os_str() != "-" && args.path.is_dir() {
+        return trouble(format!(
+            "`{}` is a directory; `stance graph` draws one rule file (with its includes)",
+            args.path.display()
+        ));
+    }
+    let loaded = match load_unit(Some(&args.path), args.root.as_deref()) {
         Ok(x) => x,
         Err(code) => return code,
     };
+    let Some(unit) = loaded.units.first() else {
+        return trouble("nothing to draw");
+    };
+    let (model, diags) = pipeline::resolve_unit(&loaded, unit);
+    let errors: Vec<Diagnostic> = loaded
+        .diagnostics
+        .iter()
+        .cloned()
+        .chain(diags)
+        .filter(|d| d.severity == Severity::Error)
+        .collect();
+    if !errors.is_empty() {
+        let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            && std::io::stderr().is_terminal();
+        let text = render::render(
+            Format::Human,
+            &errors,
+            &loaded.sources,
+            &RenderOptions {
+                color,
+                truncated: false,
+            },
+        );
+        let mut err = std::io::stderr().lock();
+        let _ = err.write_all(text.as_bytes());
+        let _ = writeln!(
+            err,
+            "stance: error: `{}` has errors; nothing drawn (a partial model would mislead)",
+            printable(&args.path.display().to_string(), false)
+        );
+        return EXIT_FINDINGS;
+    }
+    let mut wanted = Vec::new();
+    for h in &args.highlight {
+        match stancecheck::graph::parse_highlight(&model, h) {
+            Ok(w) => wanted.push(w),
+            Err(e) => return trouble(format!("--highlight: {e}")),
+        }
+    }
     let mut highlight = std::collections::BTreeSet::new();
-    if !args.highlight.is_empty() {
+    if !wanted.is_empty() {
         let out = stancecheck::check::check(&model, &CheckOptions::default());
-        for h in &args.highlight {
-            let (kind, scenario) = match h.split_once(':') {
-                Some(("scenario", name)) => (None, Some(name)),
-                _ => match Kind::from_name_or_code(h) {
-                    Some(k) => (Some(k), None),
-                    None => return trouble(format!("unknown finding `{h}`")),
-                },
-            };
-            for d in &out.diagnostics {
-                let hit = match (kind, scenario) {
-                    (Some(k), _) => d.kind == k,
-                    (None, Some(s)) => d.scenario.as_deref() == Some(s),
-                    _ => false,
-                };
-                if hit {
-                    highlight.extend(d.members.iter().map(|m| m.span));
-                }
+        for d in &out.diagnostics {
+            let hit = wanted.iter().any(|w| match w {
+                stancecheck::graph::Highlight::Finding(k) => d.kind == *k,
+                stancecheck::graph::Highlight::Scenario(s) => d.scenario.as_deref() == Some(s),
+            });
+            if hit {
+                highlight.extend(d.members.iter().map(|m| m.span));
             }
         }
     }

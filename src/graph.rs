@@ -1,18 +1,32 @@
 //! The dispute as a picture: parties and topics as nodes, statements as
 //! edges, written as Graphviz DOT, Mermaid or JSON.
 //!
-//! Edges follow the meaning of each statement:
-//! - `requires F` / `rejects F` / `prefers F` / `avoids F` / `claims F`
-//!   without a condition: party → each atom of `F`;
-//! - a conditional statement (`… when C`, `no C without F`) and an
-//!   assumption `C -> F`: each atom of `C` → each atom of `F`;
-//! - `duty Q: X`: `X` → `X@Q`, and the definition `X@Q` → `X` dotted.
+//! The picture is derived from each statement's resolved formula
+//! ([`Statement::formula`](crate::model::Statement)), never from its
+//! keyword alone, and says exactly what the formula says:
 //!
-//! An atom that occurs negated in `F` gets a "rejects" edge (red, blunt
-//! head). Edges are coloured by party; the statements of a highlighted
-//! finding are drawn bold. Output is deterministic. No I/O.
+//! - A formula `A -> B` (a conditional statement, `no A without B`, a duty
+//!   `X -> X@Q`, an assumption or claim written as an implication) is one
+//!   *main* edge from `A` to `B`; any other formula `F` is a main edge from
+//!   the party (or from the `assumptions` node) to `F`: "this holds".
+//! - Each side is a literal (a topic node; a negated end is marked `not`
+//!   with a circle head or tail), or an `and` / `or` *junction* node whose
+//!   *operand* edges join it to its literals (each end again with its
+//!   polarity); a junction end of the main edge may itself be negated
+//!   (`rejects a and b` is party ⊸ `not (a and b)`).
+//! - Anything else (an `<->`, a nested mix of `and`/`or`, an implication
+//!   inside a side) is a *statement* node labelled with the statement as
+//!   written, joined to the topics it mentions by undirected *mention*
+//!   edges that claim no polarity. Nothing is simplified.
+//! - `X@P -> X` holds by definition: a grey *definition* edge per `X@P`.
+//!
+//! The line style tells the strength: red lines solid, duties double,
+//! wishes dashed, claims dotted, assumptions bold grey; every output
+//! carries a legend. Edges are coloured by party; the statements of a
+//! highlighted finding are drawn thicker. Output is deterministic. No I/O.
 
-use crate::model::{AtomId, Expr, Model, StmtKind};
+use crate::diagnostic::Kind;
+use crate::model::{AtomId, Expr, Model, StmtKind, Strength};
 use crate::source::Span;
 use serde::Serialize;
 use std::collections::BTreeSet;
@@ -25,11 +39,28 @@ pub struct Edge {
     pub from: String,
     /// Target node id.
     pub to: String,
-    /// `implies`, `rejects`, `duty`, `definition`, `prefers`, `avoids`, `claims`.
-    pub relation: &'static str,
+    /// The statement drawn (index into the model's statements); `None`
+    /// for a definition edge.
+    pub statement: Option<u32>,
+    /// `main` (the statement: from its `if` side, or from its party, to its
+    /// `then` side), `operand` (a literal of an `and`/`or` junction),
+    /// `mention` (a statement node to a topic it mentions; no polarity),
+    /// `definition` (`X@P` → `X`).
+    pub role: &'static str,
+    /// The statement kind (`requires`, `rejects`, `no-without`, `duty`,
+    /// `prefers`, `avoids`, `claims`, `assume`) or `definition`.
+    pub kind: &'static str,
+    /// `hard` (a red line), `soft` (a wish), `belief` (a claim),
+    /// `background` (an assumption) or `definition`.
+    pub strength: &'static str,
+    /// Whether the source end is negated (`None` on a mention edge).
+    pub negated_from: Option<bool>,
+    /// Whether the target end is negated (`None` on a mention edge).
+    pub negated_to: Option<bool>,
     /// The owning party, if any (`None`: an assumption or a definition).
     pub party: Option<String>,
-    /// Short label: statement label or kind.
+    /// Short label (`party: kind (label)`); empty on operand and mention
+    /// edges.
     pub label: String,
     /// Whether the statement belongs to a highlighted finding.
     pub highlighted: bool,
@@ -40,181 +71,410 @@ pub struct Edge {
 pub struct Node {
     /// Node id (a valid identifier in DOT and Mermaid).
     pub id: String,
+    /// The name in the rule file (party, `topic` or `topic@party`), or
+    /// `and`/`or` for a junction, the statement text for a statement node.
+    pub name: String,
     /// Displayed text.
     pub label: String,
-    /// `party` or `topic`.
+    /// `party`, `assumptions`, `topic`, `and`, `or` or `statement`.
     pub kind: &'static str,
+    /// The statement of a junction or statement node.
+    pub statement: Option<u32>,
 }
 
 /// The picture of a model.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Graph {
-    /// Nodes: parties first, then atoms, in model order.
+    /// Nodes: parties, the assumptions node when used, atoms in model
+    /// order, then junction and statement nodes in statement order.
     pub nodes: Vec<Node>,
-    /// Edges in statement order.
+    /// Edges in statement order, then definitions.
     pub edges: Vec<Edge>,
+    /// The legend: how each kind of edge and node is drawn.
+    pub legend: Vec<&'static str>,
 }
+
+/// The legend, one line per convention (shared by every format).
+pub const LEGEND: &[&str] = &[
+    "A → B: if A then B; an edge from a party (or from `assumptions`): the statement holds",
+    "solid: red line (requires, rejects, no … without)",
+    "double: duty (duty Q: X is X → X@Q)",
+    "dashed: wish (prefers, avoids)",
+    "dotted: claim (binds only its party)",
+    "bold grey: assumption of the analyst",
+    "thin grey, hollow head: by definition (X@P → X)",
+    "`not` with a circle at an end: that end is negated",
+    "`or` / `and` node: its operands taken together",
+    "note with text: a statement too complex to draw; lines to the topics it mentions",
+    "thick: member of a highlighted finding",
+];
 
 const PALETTE: [&str; 8] = [
     "#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22",
 ];
 
+/// Colour of assumptions.
+const GREY: &str = "#666666";
+/// Colour of definitions.
+const LIGHT_GREY: &str = "#999999";
+/// Id of the node that holds the unconditional assumptions.
+const ASSUMPTIONS: &str = "assumptions";
+
 fn party_node(name: &str) -> String {
     format!("p_{name}")
 }
 
+/// Atom node ids carry the atom's index, so `a_at_b` and `a@b` never meet.
 fn atom_node(model: &Model, atom: AtomId) -> String {
-    format!("t_{}", model.atom_name(atom).replace('@', "_at_"))
+    format!("t{}_{}", atom.0, model.atom_name(atom).replace('@', "_at_"))
 }
 
-/// Atoms of an expression with their polarity (`true`: positive), in order
-/// of first occurrence. Iterative.
-fn atoms(expr: &Expr, out: &mut Vec<(AtomId, bool)>) {
-    let mut stack = vec![(expr, true)];
-    while let Some((e, pos)) = stack.pop() {
-        match e {
-            Expr::Atom(a) => {
-                if !out.contains(&(*a, pos)) {
-                    out.push((*a, pos));
-                }
-            }
-            Expr::Not(x) => stack.push((x, !pos)),
-            Expr::And(xs) | Expr::Or(xs) => stack.extend(xs.iter().rev().map(|x| (x, pos))),
-            Expr::Implies(a, b) => {
-                stack.push((b, pos));
-                stack.push((a, !pos));
-            }
-            Expr::Iff(a, b) => {
-                stack.push((b, pos));
-                stack.push((a, pos));
-            }
-        }
+/// A literal: an atom and whether it is negated.
+type Lit = (AtomId, bool);
+
+/// `and` or `or`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Op {
+    And,
+    Or,
+}
+
+/// One side of a drawn statement.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Side {
+    /// A literal.
+    Lit(Lit),
+    /// `[not] (l1 op l2 op …)`, at least two literals.
+    Junction {
+        negated: bool,
+        op: Op,
+        lits: Vec<Lit>,
+    },
+}
+
+/// `e` without its leading negations, and whether their number is odd.
+fn strip_not(mut e: &Expr) -> (&Expr, bool) {
+    let mut neg = false;
+    while let Expr::Not(x) = e {
+        neg = !neg;
+        e = x;
+    }
+    (e, neg)
+}
+
+/// `e` as a literal, if it is one.
+fn literal(e: &Expr) -> Option<Lit> {
+    match strip_not(e) {
+        (Expr::Atom(a), neg) => Some((*a, neg)),
+        _ => None,
     }
 }
 
-/// Builds the picture; statements whose span is in `highlight` are bold.
+/// The operands of a junction, flattening un-negated nested junctions of
+/// the same operator (exact: `a or (b or c)` is `a or b or c`); `None`
+/// when an operand is not a literal. Iterative.
+fn junction_lits(op: Op, xs: &[Expr]) -> Option<Vec<Lit>> {
+    let mut out = Vec::new();
+    let mut stack: Vec<&Expr> = xs.iter().rev().collect();
+    while let Some(x) = stack.pop() {
+        match (op, x) {
+            (Op::And, Expr::And(ys)) | (Op::Or, Expr::Or(ys)) => {
+                stack.extend(ys.iter().rev());
+            }
+            _ => out.push(literal(x)?),
+        }
+    }
+    Some(out)
+}
+
+/// `e` as a side, if it has one of the drawable shapes.
+fn side(e: &Expr) -> Option<Side> {
+    let (mut e, mut negated) = strip_not(e);
+    // A one-operand junction is its operand.
+    loop {
+        match e {
+            Expr::And(xs) | Expr::Or(xs) if xs.len() == 1 => {
+                let (inner, n) = strip_not(xs.first()?);
+                e = inner;
+                negated ^= n;
+            }
+            _ => break,
+        }
+    }
+    match e {
+        Expr::Atom(a) => Some(Side::Lit((*a, negated))),
+        Expr::And(xs) | Expr::Or(xs) => {
+            let op = if matches!(e, Expr::And(_)) {
+                Op::And
+            } else {
+                Op::Or
+            };
+            let lits = junction_lits(op, xs)?;
+            (lits.len() >= 2).then_some(Side::Junction { negated, op, lits })
+        }
+        _ => None,
+    }
+}
+
+/// How a statement is drawn: `(if side, then side)`, the `if` side `None`
+/// for "from the party"; `None` when it is drawn as a statement node.
+fn shape(formula: &Expr) -> Option<(Option<Side>, Side)> {
+    match formula {
+        Expr::Implies(a, b) => Some((Some(side(a)?), side(b)?)),
+        f => Some((None, side(f)?)),
+    }
+}
+
+/// Atoms of an expression in order of first occurrence. Iterative.
+fn atoms(expr: &Expr) -> Vec<AtomId> {
+    let mut out = Vec::new();
+    let mut stack = vec![expr];
+    while let Some(e) = stack.pop() {
+        match e {
+            Expr::Atom(a) => {
+                if !out.contains(a) {
+                    out.push(*a);
+                }
+            }
+            Expr::Not(x) => stack.push(x),
+            Expr::And(xs) | Expr::Or(xs) => stack.extend(xs.iter().rev()),
+            Expr::Implies(a, b) | Expr::Iff(a, b) => {
+                stack.push(b);
+                stack.push(a);
+            }
+        }
+    }
+    out
+}
+
+fn strength_str(s: Strength) -> &'static str {
+    match s {
+        Strength::Hard => "hard",
+        Strength::Soft => "soft",
+        Strength::Belief => "belief",
+        Strength::Background => "background",
+    }
+}
+
+/// The keyword of a statement kind, as written.
+fn kind_words(k: StmtKind) -> &'static str {
+    match k {
+        StmtKind::NoWithout => "no … without",
+        k => k.as_str(),
+    }
+}
+
+/// Builds the picture; statements whose span is in `highlight` are drawn
+/// thicker.
 pub fn build(model: &Model, highlight: &BTreeSet<Span>) -> Graph {
-    let mut g = Graph::default();
+    let mut g = Graph {
+        legend: LEGEND.to_vec(),
+        ..Graph::default()
+    };
     for p in &model.parties {
         g.nodes.push(Node {
             id: party_node(&p.name),
+            name: p.name.to_string(),
             label: p.display().to_owned(),
             kind: "party",
+            statement: None,
         });
     }
-    for (i, _) in model.atoms.iter().enumerate() {
+    let mut atom_nodes = Vec::new();
+    for (i, atom) in model.atoms.iter().enumerate() {
         let id = AtomId(i as u32);
         let name = model.atom_name(id);
         let topic_label = model
-            .atoms
-            .get(i)
-            .and_then(|a| model.topics.get(a.topic.0 as usize))
+            .topics
+            .get(atom.topic.0 as usize)
             .and_then(|t| t.label.clone());
-        let label = match (topic_label, model.atoms.get(i).and_then(|a| a.party)) {
+        let label = match (topic_label, atom.party) {
             (Some(l), None) => format!("{name}\n{l}"),
-            _ => name,
+            _ => name.clone(),
         };
-        g.nodes.push(Node {
+        atom_nodes.push(Node {
             id: atom_node(model, id),
+            name,
             label,
             kind: "topic",
+            statement: None,
         });
     }
-    let mut defined = BTreeSet::new();
-    for st in &model.statements {
+    let mut extra = Vec::new();
+    for (si, st) in model.statements.iter().enumerate() {
+        let si = si as u32;
         let party = model.party_name(st.party).map(str::to_owned);
-        let hl = highlight.contains(&st.span);
-        let what = st
-            .label
-            .clone()
-            .unwrap_or_else(|| st.kind.as_str().to_owned());
-        let label = match &party {
-            Some(p) => format!("{p}: {what}"),
-            None => what,
+        let highlighted = highlight.contains(&st.span);
+        let kind = st.kind.as_str();
+        let strength = strength_str(st.kind.strength());
+        let who = party.as_deref().unwrap_or("assumption");
+        let label = {
+            let words = if st.kind == StmtKind::Assume {
+                ""
+            } else {
+                kind_words(st.kind)
+            };
+            match (&st.label, words.is_empty()) {
+                (Some(l), true) => format!("{who} ({l})"),
+                (Some(l), false) => format!("{who}: {words} ({l})"),
+                (None, true) => who.to_owned(),
+                (None, false) => format!("{who}: {words}"),
+            }
         };
-        let positive = match st.kind {
-            StmtKind::Prefers => "prefers",
-            StmtKind::Avoids => "avoids",
-            StmtKind::Claims => "claims",
-            StmtKind::Duty => "duty",
-            _ => "implies",
+        let source = match &party {
+            Some(p) => party_node(p),
+            None => String::from(ASSUMPTIONS),
         };
-        let mut push = |from: String, to: String, pos: bool| {
-            let relation = if pos { positive } else { "rejects" };
-            g.edges.push(Edge {
-                from,
-                to,
-                relation,
-                party: party.clone(),
-                label: label.clone(),
-                highlighted: hl,
-            });
+        let edge = |from: String, to: String, role, nf: Option<bool>, nt: Option<bool>| Edge {
+            from,
+            to,
+            statement: Some(si),
+            role,
+            kind,
+            strength,
+            negated_from: nf,
+            negated_to: nt,
+            party: party.clone(),
+            label: if role == "main" {
+                label.clone()
+            } else {
+                String::new()
+            },
+            highlighted,
         };
-        // Split into condition → body where the meaning is an implication.
-        let (cond, body) = match (&st.formula, st.condition()) {
-            (Expr::Implies(c, b), Some(_)) => (Some(&**c), &**b),
-            // An unconditional implication (`assume a -> b`, `claims a -> b`,
-            // `requires a -> b`, a duty) is drawn from its antecedent.
-            (Expr::Implies(c, b), None) => (Some(&**c), &**b),
-            (f, _) => (None, f),
-        };
-        let mut body_atoms = Vec::new();
-        atoms(body, &mut body_atoms);
-        match cond {
-            Some(c) => {
-                let mut cond_atoms = Vec::new();
-                atoms(c, &mut cond_atoms);
-                for (ca, _) in &cond_atoms {
-                    for (ba, pos) in &body_atoms {
-                        push(atom_node(model, *ca), atom_node(model, *ba), *pos);
+        match shape(&st.formula) {
+            Some((ante, cons)) => {
+                // The `if` end.
+                let (from, nf) = match &ante {
+                    None => (source.clone(), false),
+                    Some(Side::Lit((a, n))) => (atom_node(model, *a), *n),
+                    Some(Side::Junction { negated, op, lits }) => {
+                        let id = format!("j{si}_if");
+                        extra.push(junction_node(&id, *op, si));
+                        for (a, n) in lits {
+                            g.edges.push(edge(
+                                atom_node(model, *a),
+                                id.clone(),
+                                "operand",
+                                Some(*n),
+                                Some(false),
+                            ));
+                        }
+                        (id, *negated)
                     }
+                };
+                // The `then` end.
+                let (to, nt, operands) = match &cons {
+                    Side::Lit((a, n)) => (atom_node(model, *a), *n, Vec::new()),
+                    Side::Junction { negated, op, lits } => {
+                        let id = format!("j{si}_then");
+                        extra.push(junction_node(&id, *op, si));
+                        (id, *negated, lits.clone())
+                    }
+                };
+                g.edges
+                    .push(edge(from, to.clone(), "main", Some(nf), Some(nt)));
+                for (a, n) in operands {
+                    g.edges.push(edge(
+                        to.clone(),
+                        atom_node(model, a),
+                        "operand",
+                        Some(false),
+                        Some(n),
+                    ));
                 }
             }
             None => {
-                let from = match &party {
-                    Some(p) => party_node(p),
-                    None => String::from("assumptions"),
-                };
-                for (ba, pos) in &body_atoms {
-                    push(from.clone(), atom_node(model, *ba), *pos);
-                }
-            }
-        }
-        if st.kind == StmtKind::Duty {
-            for (ba, _) in &body_atoms {
-                if let Some(base) = model.base_atom(*ba) {
-                    if base != *ba && defined.insert(*ba) {
-                        g.edges.push(Edge {
-                            from: atom_node(model, *ba),
-                            to: atom_node(model, base),
-                            relation: "definition",
-                            party: None,
-                            label: String::from("by definition"),
-                            highlighted: false,
-                        });
-                    }
+                let id = format!("s{si}");
+                let text = model.text(st.text).to_owned();
+                extra.push(Node {
+                    id: id.clone(),
+                    label: match &st.label {
+                        Some(l) => format!("{who} ({l}):\n{text}"),
+                        None => format!("{who}:\n{text}"),
+                    },
+                    name: text,
+                    kind: "statement",
+                    statement: Some(si),
+                });
+                g.edges.push(edge(
+                    source.clone(),
+                    id.clone(),
+                    "main",
+                    Some(false),
+                    Some(false),
+                ));
+                for a in atoms(&st.formula) {
+                    g.edges
+                        .push(edge(id.clone(), atom_node(model, a), "mention", None, None));
                 }
             }
         }
     }
-    if g.edges.iter().any(|e| e.from == "assumptions") {
+    for (i, atom) in model.atoms.iter().enumerate() {
+        let id = AtomId(i as u32);
+        if atom.party.is_none() {
+            continue;
+        }
+        if let Some(base) = model.base_atom(id).filter(|b| *b != id) {
+            g.edges.push(Edge {
+                from: atom_node(model, id),
+                to: atom_node(model, base),
+                statement: None,
+                role: "definition",
+                kind: "definition",
+                strength: "definition",
+                negated_from: Some(false),
+                negated_to: Some(false),
+                party: None,
+                label: String::from("by definition"),
+                highlighted: false,
+            });
+        }
+    }
+    if g.edges.iter().any(|e| e.from == ASSUMPTIONS) {
         g.nodes.push(Node {
-            id: String::from("assumptions"),
-            label: String::from("assumptions"),
-            kind: "party",
+            id: String::from(ASSUMPTIONS),
+            name: String::from(ASSUMPTIONS),
+            label: String::from("assumptions (analyst)"),
+            kind: "assumptions",
+            statement: None,
         });
     }
+    g.nodes.extend(atom_nodes);
+    g.nodes.extend(extra);
     g
 }
 
-fn color(model: &Model, party: &Option<String>) -> &'static str {
-    party
-        .as_ref()
-        .and_then(|p| model.parties.iter().position(|q| &q.name == p))
-        .map_or("#555555", |i| PALETTE[i % PALETTE.len()])
+fn junction_node(id: &str, op: Op, statement: u32) -> Node {
+    let name = match op {
+        Op::And => "and",
+        Op::Or => "or",
+    };
+    Node {
+        id: id.to_owned(),
+        name: name.to_owned(),
+        label: name.to_owned(),
+        kind: name,
+        statement: Some(statement),
+    }
 }
 
-/// Escapes a string for a DOT double-quoted string.
+fn color(model: &Model, e: &Edge) -> &'static str {
+    match e.strength {
+        "background" => return GREY,
+        "definition" => return LIGHT_GREY,
+        _ => {}
+    }
+    e.party
+        .as_ref()
+        .and_then(|p| model.parties.iter().position(|q| &q.name == p))
+        .map_or(GREY, |i| PALETTE[i % PALETTE.len()])
+}
+
+/// Escapes a string for a DOT double-quoted string: quotes and
+/// backslashes escaped, a line break as `\n`, any other control,
+/// bidirectional or line-separator character shown as `\u{…}` text.
 fn dot_str(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
@@ -233,16 +493,68 @@ fn dot_str(s: &str) -> String {
     out
 }
 
-/// Graphviz DOT.
+/// The DOT attributes of an edge.
+fn dot_edge_attrs(model: &Model, e: &Edge) -> String {
+    let col = color(model, e);
+    let mut attrs = if e.kind == "duty" {
+        // A double line.
+        format!("color=\"{col}:invis:{col}\", fontcolor=\"{col}\"")
+    } else {
+        format!("color=\"{col}\", fontcolor=\"{col}\"")
+    };
+    if !e.label.is_empty() {
+        let _ = write!(attrs, ", label={}", dot_str(&e.label));
+    }
+    let style = match e.strength {
+        "soft" => "dashed",
+        "belief" => "dotted",
+        "background" => "bold",
+        _ => "solid",
+    };
+    let _ = write!(attrs, ", style={style}");
+    let (head, tail) = match e.role {
+        "mention" => ("none", "none"),
+        "definition" => ("empty", "none"),
+        _ => (
+            if e.negated_to == Some(true) {
+                "odot"
+            } else {
+                "normal"
+            },
+            if e.negated_from == Some(true) {
+                "odot"
+            } else {
+                "none"
+            },
+        ),
+    };
+    let _ = write!(attrs, ", arrowhead={head}");
+    if tail != "none" {
+        let _ = write!(attrs, ", dir=both, arrowtail={tail}, taillabel=\"not\"");
+    } else if e.role == "mention" {
+        attrs.push_str(", dir=none");
+    }
+    if head == "odot" {
+        attrs.push_str(", headlabel=\"not\"");
+    }
+    if e.highlighted {
+        attrs.push_str(", penwidth=3");
+    }
+    attrs
+}
+
+/// Graphviz DOT, with a legend cluster.
 pub fn to_dot(model: &Model, g: &Graph) -> String {
     let mut out = String::from(
         "digraph stance {\n  rankdir=LR;\n  node [fontname=\"Helvetica\"];\n  edge [fontname=\"Helvetica\", fontsize=10];\n",
     );
     for n in &g.nodes {
-        let shape = if n.kind == "party" {
-            "box, style=\"rounded,filled\", fillcolor=\"#eeeeee\""
-        } else {
-            "ellipse"
+        let shape = match n.kind {
+            "party" => "box, style=\"rounded,filled\", fillcolor=\"#eeeeee\"",
+            "assumptions" => "box, style=\"rounded,dashed\", color=\"#666666\"",
+            "and" | "or" => "circle, fontsize=9, width=0.35, fixedsize=true",
+            "statement" => "note, fontsize=9",
+            _ => "ellipse",
         };
         let _ = writeln!(
             out,
@@ -252,27 +564,57 @@ pub fn to_dot(model: &Model, g: &Graph) -> String {
         );
     }
     for e in &g.edges {
-        let col = color(model, &e.party);
-        let mut attrs = format!(
-            "label={}, color=\"{col}\", fontcolor=\"{col}\"",
-            dot_str(&e.label)
+        let _ = writeln!(
+            out,
+            "  {} -> {} [{}];",
+            e.from,
+            e.to,
+            dot_edge_attrs(model, e)
         );
-        match e.relation {
-            "rejects" => attrs.push_str(", arrowhead=tee, style=bold"),
-            "definition" => attrs.push_str(", style=dotted"),
-            "prefers" | "avoids" | "claims" => attrs.push_str(", style=dashed"),
-            _ => {}
-        }
-        if e.highlighted {
-            attrs.push_str(", penwidth=3");
-        }
-        let _ = writeln!(out, "  {} -> {} [{attrs}];", e.from, e.to);
     }
+    out.push_str(&dot_legend(&g.legend));
     out.push_str("}\n");
     out
 }
 
-/// Escapes text for a Mermaid quoted label.
+/// The legend cluster: one sample edge per line style, then the text.
+fn dot_legend(lines: &[&str]) -> String {
+    let samples: [(&str, &str); 8] = [
+        ("red line", "style=solid"),
+        ("duty", "color=\"black:invis:black\""),
+        ("wish", "style=dashed"),
+        ("claim", "style=dotted"),
+        ("assumption", "style=bold, color=\"#666666\""),
+        ("by definition", "color=\"#999999\", arrowhead=empty"),
+        (
+            "negated ends",
+            "dir=both, arrowtail=odot, taillabel=\"not\", arrowhead=odot, headlabel=\"not\"",
+        ),
+        ("highlighted", "penwidth=3"),
+    ];
+    let mut out = String::from(
+        "  subgraph cluster_legend {\n    label=\"Legend\";\n    fontsize=10;\n    color=\"#bbbbbb\";\n    node [shape=point, width=0.05, label=\"\"];\n",
+    );
+    for (i, (name, attrs)) in samples.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "    legend_{i}a -> legend_{i}b [label={}, {attrs}];",
+            dot_str(name)
+        );
+    }
+    let text: String = lines.iter().map(|l| format!("{l}\\l")).collect();
+    // `\l` ends a left-aligned line; the lines hold no quote or backslash.
+    let _ = writeln!(
+        out,
+        "    legend_text [shape=plaintext, fontsize=9, label=\"{}\"];",
+        text.replace('"', "\\\"")
+    );
+    out.push_str("  }\n");
+    out
+}
+
+/// Escapes text for a Mermaid quoted label: quotes and angle brackets as
+/// entities, a line break as `<br/>`, other unsafe characters as spaces.
 fn mermaid_str(s: &str) -> String {
     let mut out = String::from("\"");
     for c in s.chars() {
@@ -281,6 +623,7 @@ fn mermaid_str(s: &str) -> String {
             '\n' => out.push_str("<br/>"),
             '<' => out.push_str("#lt;"),
             '>' => out.push_str("#gt;"),
+            '#' => out.push_str("#35;"),
             c if crate::render::is_unsafe_char(c) => out.push(' '),
             c => out.push(c),
         }
@@ -289,33 +632,124 @@ fn mermaid_str(s: &str) -> String {
     out
 }
 
-/// Mermaid flowchart (renders inside GitHub markdown).
+/// Mermaid flowchart (renders inside GitHub markdown), with a legend
+/// subgraph. Mermaid has no arrow tails, so a negated source end is
+/// `(not)` at the start of the label; a negated target end is a circle
+/// head and `(not)` at the end of the label.
 pub fn to_mermaid(model: &Model, g: &Graph) -> String {
     let mut out = String::from("flowchart LR\n");
     for n in &g.nodes {
         let label = mermaid_str(&n.label);
-        if n.kind == "party" {
-            let _ = writeln!(out, "  {}[{label}]", n.id);
-        } else {
-            let _ = writeln!(out, "  {}([{label}])", n.id);
-        }
+        let _ = match n.kind {
+            "party" => writeln!(out, "  {}[{label}]", n.id),
+            "assumptions" => writeln!(out, "  {}[[{label}]]", n.id),
+            "and" | "or" => writeln!(out, "  {}(({label}))", n.id),
+            "statement" => writeln!(out, "  {}{{{{{label}}}}}", n.id),
+            _ => writeln!(out, "  {}([{label}])", n.id),
+        };
     }
     for (i, e) in g.edges.iter().enumerate() {
-        let arrow = match e.relation {
-            "rejects" => "--x",
-            "definition" | "prefers" | "avoids" | "claims" => "-.->",
-            _ => "-->",
+        let negated_to = e.negated_to == Some(true);
+        let head = if e.role == "mention" {
+            ""
+        } else if negated_to {
+            "o"
+        } else {
+            ">"
         };
-        let label = mermaid_str(&e.label);
-        let _ = writeln!(out, "  {} {arrow}|{label}| {}", e.from, e.to);
-        let width = if e.highlighted { 4 } else { 1 };
+        let arrow = match (e.strength, e.role) {
+            (_, "mention") if e.strength == "background" => "===".to_owned(),
+            (_, "mention") => "---".to_owned(),
+            ("soft" | "belief" | "definition", _) => format!("-.-{head}"),
+            ("background", _) => format!("=={head}"),
+            _ => format!("--{head}"),
+        };
+        let mut label = String::new();
+        if e.negated_from == Some(true) {
+            label.push_str("(not) ");
+        }
+        label.push_str(&e.label);
+        if negated_to {
+            label.push_str(" (not)");
+        }
+        let label = label.trim();
+        if label.is_empty() {
+            let _ = writeln!(out, "  {} {arrow} {}", e.from, e.to);
+        } else {
+            let _ = writeln!(out, "  {} {arrow}|{}| {}", e.from, mermaid_str(label), e.to);
+        }
+        let mut width = match (e.strength, e.kind) {
+            (_, "duty") | ("background", _) => 2,
+            _ => 1,
+        };
+        if e.highlighted {
+            width = 4;
+        }
+        let dash = match e.strength {
+            "soft" => ",stroke-dasharray:8 4",
+            "belief" => ",stroke-dasharray:2 3",
+            _ => "",
+        };
         let _ = writeln!(
             out,
-            "  linkStyle {i} stroke:{},stroke-width:{width}px",
-            color(model, &e.party)
+            "  linkStyle {i} stroke:{},stroke-width:{width}px{dash}",
+            color(model, e)
         );
     }
+    out.push_str("  subgraph legend [\"Legend\"]\n");
+    let text = g.legend.join("\n");
+    let _ = writeln!(out, "    legend_text[{}]", mermaid_str(&text));
+    out.push_str("  end\n");
     out
+}
+
+/// What `--highlight` names: the members of every finding of a kind, or
+/// of every finding about a scenario.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Highlight {
+    /// A finding kind (`conflict`, `SC1003`, …).
+    Finding(Kind),
+    /// `scenario:NAME`.
+    Scenario(String),
+}
+
+/// Reads a `--highlight` value against the model: an unknown finding or
+/// scenario is an error message, with a did-you-mean when a name is close.
+pub fn parse_highlight(model: &Model, s: &str) -> Result<Highlight, String> {
+    if let Some(name) = s.strip_prefix("scenario:") {
+        if model.scenarios.iter().any(|sc| sc.name == name) {
+            return Ok(Highlight::Scenario(name.to_owned()));
+        }
+        let mut msg = format!("unknown scenario `{name}`");
+        match crate::resolve::suggest(name, model.scenarios.iter().map(|sc| sc.name.as_str())) {
+            Some(close) => {
+                let _ = write!(msg, "; did you mean `{close}`?");
+            }
+            None if model.scenarios.is_empty() => msg.push_str("; the file has no scenario"),
+            None => {
+                let names: Vec<String> = model
+                    .scenarios
+                    .iter()
+                    .map(|sc| format!("`{}`", sc.name))
+                    .collect();
+                let _ = write!(msg, "; the scenarios are {}", names.join(", "));
+            }
+        }
+        return Err(msg);
+    }
+    if let Some(k) = Kind::from_name_or_code(s) {
+        return Ok(Highlight::Finding(k));
+    }
+    let mut msg = format!("unknown finding `{s}`");
+    match crate::resolve::suggest(s, Kind::ALL.iter().map(|k| k.name())) {
+        Some(close) => {
+            let _ = write!(msg, "; did you mean `{close}`?");
+        }
+        None => msg.push_str(
+            "; give a finding name or code (see `stance explain --list`) or `scenario:NAME`",
+        ),
+    }
+    Err(msg)
 }
 
 #[cfg(test)]
@@ -338,23 +772,58 @@ mod tests {
         resolve(&loaded.sources, &files).0
     }
 
+    fn id(m: &Model, name: &str) -> String {
+        let i = (0..m.atoms.len())
+            .find(|&i| m.atom_name(AtomId(i as u32)) == name)
+            .unwrap();
+        atom_node(m, AtomId(i as u32))
+    }
+
+    type Rel<'a> = (&'a str, &'a str, &'a str, Option<bool>, Option<bool>);
+
+    fn rel(g: &Graph) -> Vec<Rel<'_>> {
+        g.edges
+            .iter()
+            .map(|e| {
+                (
+                    e.from.as_str(),
+                    e.to.as_str(),
+                    e.role,
+                    e.negated_from,
+                    e.negated_to,
+                )
+            })
+            .collect()
+    }
+
     #[test]
-    fn atoms_with_polarity() {
-        let mut out = Vec::new();
-        atoms(
-            &Expr::Implies(
-                Box::new(Expr::Atom(AtomId(0))),
-                Box::new(Expr::Not(Box::new(Expr::Atom(AtomId(1))))),
-            ),
-            &mut out,
+    fn shapes() {
+        let a = || Expr::Atom(AtomId(0));
+        let b = || Expr::Atom(AtomId(1));
+        let not = |e: Expr| Expr::Not(Box::new(e));
+        assert_eq!(side(&not(not(a()))), Some(Side::Lit((AtomId(0), false))));
+        assert_eq!(
+            side(&not(Expr::And(vec![a(), not(b())]))),
+            Some(Side::Junction {
+                negated: true,
+                op: Op::And,
+                lits: vec![(AtomId(0), false), (AtomId(1), true)]
+            })
         );
-        assert_eq!(out, vec![(AtomId(0), false), (AtomId(1), false)]);
+        // Mixed nesting and `<->` are not simplified.
+        assert_eq!(side(&Expr::Or(vec![a(), Expr::And(vec![a(), b()])])), None);
+        assert_eq!(
+            shape(&Expr::Iff(Box::new(a()), Box::new(b()))),
+            None,
+            "an equivalence is a statement node"
+        );
+        assert_eq!(side(&Expr::And(vec![])), None);
     }
 
     #[test]
     fn escapes_labels() {
         assert_eq!(dot_str("a\"b\\c\n\u{1b}"), "\"a\\\"b\\\\c\\n\\\\u{1b}\"");
-        assert_eq!(mermaid_str("<\"x\">"), "\"#lt;#quot;x#quot;#gt;\"");
+        assert_eq!(mermaid_str("<\"x\"># y"), "\"#lt;#quot;x#quot;#gt;#35; y\"");
         assert_eq!(dot_str("a\u{202e}b"), "\"a\\\\u{202e}b\"");
         assert_eq!(mermaid_str("a\u{202e}b"), "\"a b\"");
     }
@@ -365,19 +834,55 @@ mod tests {
             "party u\nparty r\ntopic c\ntopic g\ntopic pk\nparty u {\n  z1: no c without g\n  duty r: g\n}\nparty r {\n  rejects pk\n}\nassume g@r -> pk\n",
         );
         let g = build(&m, &BTreeSet::new());
-        let rel: Vec<_> = g
-            .edges
-            .iter()
-            .map(|e| (e.from.as_str(), e.to.as_str(), e.relation))
-            .collect();
-        assert!(rel.contains(&("t_c", "t_g", "implies")), "{rel:?}");
-        assert!(rel.contains(&("t_g", "t_g_at_r", "duty")), "{rel:?}");
-        assert!(rel.contains(&("t_g_at_r", "t_g", "definition")), "{rel:?}");
-        assert!(rel.contains(&("p_r", "t_pk", "rejects")), "{rel:?}");
-        assert!(rel.contains(&("t_g_at_r", "t_pk", "implies")), "{rel:?}");
+        let r = rel(&g);
+        let (c, gg, gr, pk) = (id(&m, "c"), id(&m, "g"), id(&m, "g@r"), id(&m, "pk"));
+        let f = Some(false);
+        let t = Some(true);
+        assert!(r.contains(&(&c, &gg, "main", f, f)), "{r:?}");
+        assert!(r.contains(&(&gg, &gr, "main", f, f)), "{r:?}");
+        assert!(r.contains(&(&gr, &gg, "definition", f, f)), "{r:?}");
+        assert!(r.contains(&("p_r", &pk, "main", f, t)), "{r:?}");
+        assert!(r.contains(&(&gr, &pk, "main", f, f)), "{r:?}");
         let dot = to_dot(&m, &g);
         assert!(dot.starts_with("digraph stance {"));
+        assert!(dot.contains("cluster_legend"), "{dot}");
         let mer = to_mermaid(&m, &g);
-        assert!(mer.contains("t_c -->|\"u: z1\"| t_g"), "{mer}");
+        assert!(
+            mer.contains(&format!("{c} -->|\"u: no … without (z1)\"| {gg}")),
+            "{mer}"
+        );
+        assert!(
+            mer.contains(&format!("p_r --o|\"r: rejects (not)\"| {pk}")),
+            "{mer}"
+        );
+    }
+
+    #[test]
+    fn ids_of_atoms_never_collide() {
+        let m = model(
+            "party b\ntopic a\ntopic a_at_b\nparty b {\n  requires a@b\n  requires a_at_b\n}\n",
+        );
+        let g = build(&m, &BTreeSet::new());
+        let ids: BTreeSet<_> = g.nodes.iter().map(|n| n.id.as_str()).collect();
+        assert_eq!(ids.len(), g.nodes.len(), "{ids:?}");
+    }
+
+    #[test]
+    fn highlight_names_are_checked() {
+        let m = model("party u\ntopic d\nparty u {\n  requires d\n}\nscenario deal { d }\n");
+        assert_eq!(
+            parse_highlight(&m, "scenario:deal"),
+            Ok(Highlight::Scenario("deal".into()))
+        );
+        assert_eq!(
+            parse_highlight(&m, "conflict"),
+            Ok(Highlight::Finding(Kind::Conflict))
+        );
+        let e = parse_highlight(&m, "scenario:dael").unwrap_err();
+        assert!(e.contains("did you mean `deal`"), "{e}");
+        let e = parse_highlight(&m, "confict").unwrap_err();
+        assert!(e.contains("did you mean `conflict`"), "{e}");
+        let e = parse_highlight(&m, "scenario:zzzzzz").unwrap_err();
+        assert!(e.contains("`deal`"), "{e}");
     }
 }
