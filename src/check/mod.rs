@@ -5,15 +5,16 @@
 //! assumptions-inconsistent (when the assumptions fail, nothing else that
 //! needs satisfiability runs on that component), self-contradiction,
 //! conflict, disputed-claim, ruled-out and unattainable-preference (only
-//! when the component's red lines and assumptions hold together),
-//! redundant. Then unaccepted-duty, the scenarios and the expectations run
-//! over the whole model.
+//! when the component's red lines and assumptions hold together; otherwise
+//! deadlocked-dispute says so), redundant. Then unaccepted-duty, the
+//! scenarios and the expectations run over the whole model.
 //!
 //! Sets: every reported set is a minimal unsatisfiable subset (MUS) of the
-//! items in question, where A (assumptions and the implicit `X@P -> X`
-//! axioms) are ordinary members: an assumption or axiom is shown only when
-//! the contradiction needs it. Each set is reported once; the output is
-//! sorted by primary location, code, then member locations.
+//! items in question with the implicit `X@P -> X` axioms always on (facts
+//! of the solver, never members; an explanation shows those a set uses).
+//! Assumptions are ordinary members, shown only when the contradiction
+//! needs them. Each set is reported once; the output is sorted by primary
+//! location, code, then member locations.
 //!
 //! Limits: at most `max_sets` sets per finding kind (per scenario, per
 //! condition, per preference for those kinds); the time budget stops every
