@@ -250,6 +250,7 @@ kinds! {
     // Declarations (SC3xxx)
     UndeclaredTopic = "undeclared-topic", "SC3001", Warning, "a topic is used but never declared";
     UnusedDeclaration = "unused-declaration", "SC3002", Warning, "a party or topic is declared but never used";
+    UndeclaredParty = "undeclared-party", "SC3003", Warning, "a party block's name is declared nowhere and is close to a declared party's";
 }
 
 impl Kind {

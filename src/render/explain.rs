@@ -37,6 +37,7 @@ pub fn explain(kind: Kind) -> &'static str {
         Kind::ExpectedRuledOut => include_str!("../../docs/diagnostics/expected-ruled-out.md"),
         Kind::UndeclaredTopic => include_str!("../../docs/diagnostics/undeclared-topic.md"),
         Kind::UnusedDeclaration => include_str!("../../docs/diagnostics/unused-declaration.md"),
+        Kind::UndeclaredParty => include_str!("../../docs/diagnostics/undeclared-party.md"),
     }
 }
 

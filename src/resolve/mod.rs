@@ -1,6 +1,9 @@
 //! Name resolution: the syntax trees of one model (a root file and its
 //! includes) → a [`Model`] plus diagnostics.
 //!
+//! `undeclared-party` (a party block whose name is likely a typo) is
+//! decided from the items alone, after resolution (`party_typos`).
+//!
 //! Declarations are order-independent: all `party`, `topic` and `scenario`
 //! items of the model are collected first, then statements are resolved.
 //! Errors (unknown party, duplicate label, conflicting declaration labels)
@@ -17,6 +20,7 @@ use crate::model::{
 use crate::source::{FileId, SourceMap, Span};
 use std::hash::BuildHasher;
 
+mod party_typos;
 mod pieces;
 pub(crate) use pieces::parse_and_resolve;
 use pieces::{resolve_in_pieces, split};
@@ -62,6 +66,7 @@ fn resolve_whole(sources: &SourceMap, parts: &[&[Item]], bytes: usize) -> (Model
     r.statements(parts);
     r.expectations(parts);
     r.unused();
+    r.diags.extend(party_typos::undeclared_parties(parts));
     (r.model, r.diags)
 }
 

@@ -360,8 +360,9 @@ pub(super) fn resolve_in_pieces(
 ///   `None`); the statements and scenarios follow those of the pieces
 ///   before.
 /// - Expectations (atoms first used there come after every statement's
-///   atoms) and unused declarations are resolved after the pieces are put
-///   together, as in one piece.
+///   atoms), unused declarations and `undeclared-party` (a function of
+///   all the items) are resolved after the pieces are put together, as in
+///   one piece.
 ///
 /// `tests::pieces_resolve_as_one`, `tests::random_pieces_resolve_as_one`,
 /// `tests::parsed_pieces_resolve_as_one` and
@@ -434,6 +435,10 @@ fn merge(resolved: Vec<Resolver>, parts: &[&[Item]]) -> Option<(Model, Vec<Diagn
         first.expectations(parts);
     }
     first.unused();
+    // decided from all the items, as in one piece
+    first
+        .diags
+        .extend(super::party_typos::undeclared_parties(parts));
     Some((first.model, first.diags))
 }
 
@@ -887,6 +892,43 @@ mod tests {
             // of the tail one piece each
             let cuts: Vec<usize> = (3..n).collect();
             assert_eq!(pieces_agree(&[("t.stance", &text)], &cuts), gives, "{text}");
+        }
+    }
+
+    /// `undeclared-party` is found alike in pieces and in one piece,
+    /// wherever the cuts fall (the typo's block, the party it is close
+    /// to, and a use that makes a name meant, each in any piece).
+    #[test]
+    fn pieces_find_party_typos_as_one() {
+        let text = "party france \"France\"\nparty germany \"Germany\"\n\
+                    topic bonds \"B\"\ntopic aid \"A\"\n\
+                    party frnace {\n  requires bonds\n}\n\
+                    party germny {\n  rejects bonds\n}\n\
+                    party france {\n  requires aid\n}\n\
+                    party germany {\n  prefers aid@germny\n}\n\
+                    party frnace {\n  rejects aid\n}\n";
+        let n = items_of(text);
+        let mut sources = SourceMap::new();
+        let file = sources.add("t.stance", text);
+        let tree = crate::syntax::parse(file, text).0;
+        let whole = resolve_whole(&sources, &[tree.items.as_slice()], 0);
+        let found: Vec<&str> = whole
+            .1
+            .iter()
+            .filter(|d| d.kind == crate::diagnostic::Kind::UndeclaredParty)
+            .map(|d| &text[d.span.range()])
+            .collect();
+        // `germny` is named in an atom: meant
+        assert_eq!(found, ["frnace"]);
+        for a in 4..n {
+            assert!(pieces_agree(&[("t.stance", text)], &[a]), "cut {a}");
+            for b in a + 1..n {
+                assert!(pieces_agree(&[("t.stance", text)], &[a, b]), "cuts {a} {b}");
+            }
+        }
+        let lines = item_lines(text);
+        for threads in 1..=3 {
+            assert!(parsed_pieces_agree(text, &lines[3..], threads));
         }
     }
 

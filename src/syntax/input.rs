@@ -371,7 +371,7 @@ impl PErr {
                 if let Some(o) = open {
                     d = d.with_label(span(o), format!("`{}` opened here", text(o)));
                 }
-                if let Some(h) = operator_help(found, found_text) {
+                if let Some(h) = unknown_help(found, found_text, rest_of_line(cx.text, found)) {
                     d = d.with_help(h);
                 }
                 if name && found.kind == K::BadWord {
@@ -397,6 +397,48 @@ pub(crate) fn operator_help(t: Token, text: &str) -> Option<&'static str> {
         .then_some("the operators are `not`, `and`, `or`, `->` and `<->` (or `!`, `&`, `|`)")
 }
 
+/// Help for a token the lexer could not classify (`K::Unknown`): a
+/// misspelt operator, or a string in the wrong quotes. `rest`: the text
+/// after the token on its line.
+pub(crate) fn unknown_help(t: Token, text: &str, rest: &str) -> Option<String> {
+    if t.kind != K::Unknown {
+        return None;
+    }
+    operator_help(t, text)
+        .map(str::to_owned)
+        .or_else(|| quote_help(text, rest))
+}
+
+/// The text after token `t` up to the end of its line.
+pub(crate) fn rest_of_line(text: &str, t: Token) -> &str {
+    let rest = text.get(t.end as usize..).unwrap_or_default();
+    rest.split('\n').next().unwrap_or_default()
+}
+
+/// Help for a string opened with `open`, a quote that is not `"`: the
+/// string as it should be written, when it closes on its line and is
+/// short and plain enough to show.
+fn quote_help(open: &str, rest: &str) -> Option<String> {
+    let close = match open {
+        "'" => '\'',
+        "\u{2018}" | "\u{2019}" => '\u{2019}',
+        "\u{201c}" | "\u{201d}" => '\u{201d}',
+        _ => return None,
+    };
+    let inner = rest
+        .find(close)
+        .and_then(|end| rest.get(..end))
+        .filter(|s| {
+            s.chars().count() <= 60
+                && !s.contains(['"', '\\', '`'])
+                && !s.chars().any(char::is_control)
+        });
+    Some(match inner {
+        Some(s) => format!("strings use double quotes: `\"{s}\"`"),
+        None => "strings use double quotes: `\"…\"`".to_owned(),
+    })
+}
+
 fn is_operator_keyword(k: K) -> bool {
     matches!(k, K::Not | K::And | K::Or | K::When | K::Without)
 }
@@ -417,7 +459,17 @@ pub(crate) fn describe(t: Token, text: &str) -> String {
         K::Newline => "end of line".to_owned(),
         K::Eof => "end of file".to_owned(),
         K::Str | K::StrOpen => "a string".to_owned(),
-        K::Unknown => format!("`{}`", text.escape_debug()),
+        // escaped for display, but quotes as they are (`'`, not `\'`)
+        K::Unknown => {
+            let shown: String = text
+                .chars()
+                .map(|c| match c {
+                    '\'' | '"' => c.to_string(),
+                    c => c.escape_debug().to_string(),
+                })
+                .collect();
+            format!("`{shown}`")
+        }
         k if k.is_keyword() => format!("keyword `{text}`"),
         _ => format!("`{text}`"),
     }

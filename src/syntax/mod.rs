@@ -56,8 +56,13 @@
 //!
 //! Recovery, in short: a broken statement or item loses its line only. A
 //! `party` header broken after its name still declares the party with the
-//! valid statements of its block; a `scenario` without a block is an error
-//! and declares nothing. Inside a block, a line starting with an item
+//! valid statements of its block; a `scenario` whose formulas are written
+//! without braces (`scenario s deal`) is one error and still declares the
+//! scenario with them, so expectations that name it resolve; a `scenario`
+//! with nothing or anything else after its header is an error and
+//! declares nothing. Common habits from other languages get a help line
+//! that says what to write: `&&`/`||`, a label without its colon, single
+//! or typographic quotes, a duty given a formula. Inside a block, a line starting with an item
 //! keyword (`party`, `topic`, …) ends the block with a "never closed" error
 //! at its `{`. Inside parentheses, a line starting with a statement or item
 //! keyword, `}` or `label:` ends the statement, so a forgotten `)` costs one

@@ -13,8 +13,8 @@ use nom::multi::fold_many0;
 
 use super::MAX_DEPTH;
 use super::input::{
-    PErr, R, Toks, bad_word_help, describe, ident, label, need, need_name, op_then, operator_help,
-    string, tok,
+    PErr, R, Toks, bad_word_help, describe, ident, label, need, need_name, op_then, rest_of_line,
+    string, tok, unknown_help,
 };
 use super::lexer::{K, Token};
 use crate::ast::{Expect, ExpectKind, Formula, FormulaKind, Ident, Item, Stance, Statement, Str};
@@ -166,6 +166,29 @@ fn too_deep(i: Toks<'_>, at: Token) -> nom::Err<PErr> {
     )
 }
 
+/// The error for `&&` or `||` (`op` and `t` the two halves, written
+/// together), which people used to C write for `and` and `or`.
+fn doubled_operator(i: Toks<'_>, op: Token, t: Token) -> Option<Diagnostic> {
+    let word = match (op.kind, t.kind) {
+        (K::Amp, K::Amp) => "and",
+        (K::Pipe, K::Pipe) => "or",
+        _ => return None,
+    };
+    if op.end != t.start {
+        return None;
+    }
+    let both = i.text(op).repeat(2);
+    Some(
+        Diagnostic::new(
+            Kind::SyntaxError,
+            i.span(op.start, t.end),
+            format!("`{both}` is not an operator"),
+        )
+        .with_span_label("not an operator")
+        .with_help(format!("use `{word}` (or `{}`)", i.text(op))),
+    )
+}
+
 fn is_infix(k: K) -> bool {
     matches!(k, K::And | K::Amp | K::Or | K::Pipe | K::Arrow | K::DArrow)
 }
@@ -266,7 +289,12 @@ fn precedence_in<'a>(
                     a
                 }
                 _ if after.is_none() => return Err(PErr::back(cur)),
-                _ => return Err(PErr::expected_name(cur, "a formula", after)),
+                _ => {
+                    if let Some(d) = after.and_then(|a| doubled_operator(cur, a, t)) {
+                        return Err(PErr::diag(cur, d));
+                    }
+                    return Err(PErr::expected_name(cur, "a formula", after));
+                }
             }
         };
         // operator position; closing parentheses deliver their formula to
@@ -403,26 +431,42 @@ fn end_of_statement<'a>(i: Toks<'a>, last: Option<K>) -> R<'a, ()> {
         found => {
             let t = i.peek();
             let text = i.text(t);
-            let (what, help) = match (last, found) {
+            let (what, help): (&str, Option<String>) = match (last, found) {
                 (Some(K::Claims | K::No | K::Duty), K::When) => (
                     "end of statement",
                     Some(
-                        "only `requires`, `rejects`, `prefers` and `avoids` take a `when` condition",
+                        "only `requires`, `rejects`, `prefers` and `avoids` take a `when` condition"
+                            .to_owned(),
                     ),
                 ),
+                (Some(K::Duty), K::At) => (
+                    "end of statement",
+                    Some(
+                        "`duty Q: X` names its bearer already (it means `X -> X@Q`): \
+                         write the topic alone"
+                            .to_owned(),
+                    ),
+                ),
+                (Some(K::Duty), k) if is_infix(k) => {
+                    ("end of statement", Some(DUTY_HELP.to_owned()))
+                }
                 (Some(_), K::Ident | K::LParen | K::Not | K::Bang) => (
                     "an operator or end of statement",
                     Some(
                         "join formulas with `and`, `or`, `->` or `<->`; \
-                         put each statement on its own line or separate statements with `;`",
+                         put each statement on its own line or separate statements with `;`"
+                            .to_owned(),
                     ),
                 ),
                 (Some(_), K::Str | K::StrOpen) => (
                     "end of statement",
-                    Some("a statement takes at most one quote"),
+                    Some("a statement takes at most one quote".to_owned()),
                 ),
-                (_, K::BadWord) => ("end of statement", Some(bad_word_help(text))),
-                (_, K::Unknown) => ("end of statement", operator_help(t, text)),
+                (_, K::BadWord) => ("end of statement", Some(bad_word_help(text).to_owned())),
+                (_, K::Unknown) => (
+                    "end of statement",
+                    unknown_help(t, text, rest_of_line(i.cx.text, t)),
+                ),
                 _ => ("end of statement", None),
             };
             let mut d = Diagnostic::new(
@@ -488,11 +532,32 @@ fn no_without(i: Toks<'_>) -> R<'_, (Stance, u32)> {
     ))
 }
 
+/// Help for a duty given a formula instead of one topic.
+const DUTY_HELP: &str = "a duty takes one topic (`duty Q: X`, which means `X -> X@Q`); \
+                         write one `duty` line per topic";
+
 /// `duty Q: X`
 fn duty(i: Toks<'_>) -> R<'_, (Stance, u32)> {
     let (i, kw) = tok(K::Duty)(i)?;
     let (i, bearer) = need_name("a party name", Some(kw), ident)(i)?;
     let (i, colon) = need("`:`", None, tok(K::Colon))(i)?;
+    if matches!(i.kind(), K::LParen | K::Not | K::Bang) {
+        // a formula where the topic goes
+        let t = i.peek();
+        return Err(PErr::diag(
+            i,
+            Diagnostic::new(
+                Kind::SyntaxError,
+                i.tspan(t),
+                format!(
+                    "expected a topic name after `:`, found {}",
+                    describe(t, i.text(t))
+                ),
+            )
+            .with_span_label("expected a topic name")
+            .with_help(DUTY_HELP),
+        ));
+    }
     let (i, topic) = need_name("a topic name", Some(colon), ident)(i)?;
     let hi = topic.span.end;
     Ok((i, (Stance::Duty { bearer, topic }, hi)))
@@ -523,6 +588,17 @@ fn bad_statement_start<'a>(i: Toks<'a>, after_label: Option<&Ident>) -> nom::Err
     let help = "a statement starts with `requires`, `rejects`, `prefers`, `avoids`, \
                 `claims`, `no` or `duty`";
     match t.kind {
+        K::Ident if i.peek2().kind.is_statement_keyword() => {
+            // `g1 rejects x`: a label without its colon
+            let d = Diagnostic::new(
+                Kind::SyntaxError,
+                i.tspan(t),
+                format!("unknown statement keyword `{text}`"),
+            )
+            .with_span_label("not a statement keyword")
+            .with_help(format!("did you mean `{text}:`? a label ends with a colon"));
+            PErr::diag(i, d)
+        }
         K::Ident => {
             let mut d = Diagnostic::new(
                 Kind::SyntaxError,
@@ -1011,7 +1087,9 @@ fn party<'a>(i: Toks<'a>, out: &mut Vec<Item>) -> Toks<'a> {
     i
 }
 
-/// `scenario ID ["label"] { FORMULA, … }`. Without a block there is no
+/// `scenario ID ["label"] { FORMULA, … }`. Formulas without braces on
+/// the header line are an error but still make the scenario
+/// (`formulas_without_braces`); with nothing or anything else there is no
 /// scenario (an error); with a broken header the block is still parsed.
 fn scenario<'a>(i: Toks<'a>, out: &mut Vec<Item>) -> Toks<'a> {
     let start = i;
@@ -1024,6 +1102,15 @@ fn scenario<'a>(i: Toks<'a>, out: &mut Vec<Item>) -> Toks<'a> {
         }
     };
     let hi = label.as_ref().map_or(name.span.end, |l| l.span.end);
+    if let Some((r, formulas)) = formulas_without_braces(i) {
+        out.push(Item::Scenario {
+            name,
+            label,
+            formulas,
+            span: i.span(kw.start, hi),
+        });
+        return r;
+    }
     if i.kind() != K::LBrace {
         let t = i.peek();
         let mut d = Diagnostic::new(
@@ -1061,6 +1148,61 @@ fn scenario<'a>(i: Toks<'a>, out: &mut Vec<Item>) -> Toks<'a> {
         span: i.span(kw.start, hi),
     });
     i
+}
+
+/// `scenario s deal`, `scenario s a, b` (or `… a, b }`): formulas
+/// where the block should be, up to the end of the line. Reports one
+/// error, with the block to write, and returns the formulas, so that the
+/// scenario is declared as meant and the expectations that name it
+/// resolve. `None` (nothing reported) when the rest of the line is not a
+/// list of formulas.
+fn formulas_without_braces(i: Toks<'_>) -> Option<(Toks<'_>, Vec<Formula>)> {
+    if !matches!(i.kind(), K::Ident | K::LParen | K::Not | K::Bang) {
+        return None;
+    }
+    let first = i.peek();
+    let mut formulas = Vec::new();
+    let mut r = i;
+    let mut hi;
+    loop {
+        let (rest, f) = formula(r).ok()?;
+        hi = f.hi;
+        formulas.push(f.f);
+        r = rest;
+        match r.kind() {
+            K::Comma => r = r.bump().0,
+            K::Newline | K::Semi | K::Eof | K::RBrace => break,
+            _ => return None,
+        }
+        if matches!(r.kind(), K::Newline | K::Semi | K::Eof | K::RBrace) {
+            // a trailing comma
+            break;
+        }
+    }
+    let written = i.cx.text.get(first.start as usize..hi as usize)?;
+    let block = if written.len() <= 60 && !written.contains(['\n', '\r', '#', '`']) {
+        format!("{{ {written} }}")
+    } else {
+        "{ … }".to_owned()
+    };
+    let d = Diagnostic::new(
+        Kind::SyntaxError,
+        i.tspan(first),
+        format!(
+            "expected `{{` after the scenario header, found {}",
+            describe(first, i.text(first))
+        ),
+    )
+    .with_span_label("expected `{`")
+    .with_help(format!("a scenario's formulas go in braces: `{block}`"));
+    i.report(PErr {
+        rem: i.toks.len(),
+        why: super::input::Why::Diag(Box::new(d)),
+    });
+    if r.kind() == K::RBrace {
+        r = after_block(r.bump().0);
+    }
+    Some((r, formulas))
 }
 
 /// The error for a top-level line that does not start an item.

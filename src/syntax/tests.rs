@@ -939,3 +939,148 @@ fn a_piece_with_an_error_means_a_parse_in_one_piece() {
         one.iter().map(|d| (d.span, &d.message)).collect::<Vec<_>>()
     );
 }
+
+/// The single error of `text`: its message, the text under its span and
+/// its help lines.
+fn one_err_help(text: &str) -> (String, String, Vec<String>) {
+    let (_, e) = p(text);
+    assert_eq!(e.len(), 1, "expected one error in {text:?}: {e:#?}");
+    let d = &e[0];
+    (
+        d.message.clone(),
+        text[d.span.range()].to_owned(),
+        d.help.clone(),
+    )
+}
+
+/// Habits from other languages (issue #14): each is one error that says
+/// what to write instead.
+#[test]
+fn hints_for_habits_from_other_languages() {
+    let block = |body: &str| format!("party p {{\n  {body}\n}}\n");
+    // `&&` and `||`; `&` and `|` are operators (LANGUAGE.md §4)
+    assert_eq!(
+        one_err_help(&block("requires a && b")),
+        (
+            "`&&` is not an operator".to_owned(),
+            "&&".to_owned(),
+            vec!["use `and` (or `&`)".to_owned()]
+        )
+    );
+    assert_eq!(
+        one_err_help(&block("rejects (a || b) when c")),
+        (
+            "`||` is not an operator".to_owned(),
+            "||".to_owned(),
+            vec!["use `or` (or `|`)".to_owned()]
+        )
+    );
+    ok(&block("requires a & b | !c"));
+    // `& &` apart is an operator without its operand, as before
+    let (m, at, help) = one_err_help(&block("requires a & & b"));
+    assert_eq!(
+        (&m[..], &at[..]),
+        ("expected a formula after `&`, found `&`", "&")
+    );
+    assert!(help.is_empty(), "{help:?}");
+
+    // a label without its colon
+    assert_eq!(
+        one_err_help(&block("g1 rejects x")),
+        (
+            "unknown statement keyword `g1`".to_owned(),
+            "g1".to_owned(),
+            vec!["did you mean `g1:`? a label ends with a colon".to_owned()]
+        )
+    );
+    // …but a misspelt keyword is still one
+    let (_, _, help) = one_err_help(&block("rejets x"));
+    assert_eq!(help[0], "did you mean `rejects`?");
+
+    // single quotes, shown as written (not `\'`)
+    assert_eq!(
+        one_err_help(&block("requires 'no deal'")),
+        (
+            "expected a formula after `requires`, found `'`".to_owned(),
+            "'".to_owned(),
+            vec!["strings use double quotes: `\"no deal\"`".to_owned()]
+        )
+    );
+    let (m, _, help) = one_err_help(&block("requires a 'we said so'"));
+    assert_eq!(m, "expected end of statement, found `'`");
+    assert_eq!(help, ["strings use double quotes: `\"we said so\"`"]);
+    let (m, _, help) = one_err_help("party q 'Q'\n");
+    assert_eq!(m, "expected `{` or end of line, found `'`");
+    assert_eq!(help, ["strings use double quotes: `\"Q\"`"]);
+    let (_, _, help) = one_err_help(&block("requires a \u{201c}typographic\u{201d}"));
+    assert_eq!(help, ["strings use double quotes: `\"typographic\"`"]);
+    // no closing quote on the line: no text to show
+    let (_, _, help) = one_err_help(&block("requires a 'unclosed"));
+    assert_eq!(help, ["strings use double quotes: `\"…\"`"]);
+
+    // a duty takes one topic
+    let duty_help = "a duty takes one topic (`duty Q: X`, which means `X -> X@Q`); \
+                     write one `duty` line per topic";
+    assert_eq!(
+        one_err_help(&block("duty q: a and b")),
+        (
+            "expected end of statement, found keyword `and`".to_owned(),
+            "and".to_owned(),
+            vec![duty_help.to_owned()]
+        )
+    );
+    let (m, at, help) = one_err_help(&block("duty q: (a or b)"));
+    assert_eq!(
+        (&m[..], &at[..]),
+        ("expected a topic name after `:`, found `(`", "(")
+    );
+    assert_eq!(help, [duty_help]);
+    let (_, at, help) = one_err_help(&block("duty q: a@q"));
+    assert_eq!(at, "@");
+    assert_eq!(
+        help,
+        ["`duty Q: X` names its bearer already (it means `X -> X@Q`): write the topic alone"]
+    );
+}
+
+/// A scenario whose formulas are not in braces: one error, with the
+/// block to write, and the scenario is still declared with them.
+#[test]
+fn scenario_without_braces_is_one_error_and_still_declared() {
+    for (text, block, formulas) in [
+        ("scenario s \"x\" deal\n", "{ deal }", 1),
+        ("scenario s deal, not war\n", "{ deal, not war }", 2),
+        ("scenario s deal, (a or b) }\n", "{ deal, (a or b) }", 2),
+        ("scenario s deal,\n", "{ deal }", 1),
+    ] {
+        let (file, e) = p(&format!("{text}expect feasible s\n"));
+        assert_eq!(e.len(), 1, "{text:?}: {e:#?}");
+        assert_eq!(
+            e[0].message,
+            "expected `{` after the scenario header, found `deal`"
+        );
+        assert_eq!(
+            e[0].help,
+            [format!("a scenario's formulas go in braces: `{block}`")]
+        );
+        match &file.items[..] {
+            [
+                Item::Scenario {
+                    name, formulas: f, ..
+                },
+                Item::Expect(_),
+            ] => {
+                assert_eq!((name.name.as_str(), f.len()), ("s", formulas), "{text:?}");
+            }
+            other => panic!("{text:?}: {other:#?}"),
+        }
+    }
+    // a long list is not copied into the help
+    let long = (0..20).map(|k| format!("topic_{k}")).collect::<Vec<_>>();
+    let (_, e) = p(&format!("scenario s {}\n", long.join(", ")));
+    assert_eq!(e[0].help, ["a scenario's formulas go in braces: `{ … }`"]);
+    // anything but formulas: no scenario, as before
+    let (file, e) = p("scenario s deal $\n");
+    assert_eq!(e.len(), 1, "{e:#?}");
+    assert!(file.items.is_empty());
+}
