@@ -2,40 +2,38 @@
 //! parties. A set with one party is that party's self-contradiction and is
 //! reported there. Concessions: any one party member of the set withdrawn
 //! alone resolves it; they are listed grouped by party (party name order),
-//! each a one-statement concession.
+//! each a one-statement concession. Records whether H ∪ A holds, and an
+//! outcome where it does.
 
 use super::explain::stmt_ref;
 use super::{
-    Ctx,
+    Ctx, Facts, Known, SetSearch, report_sets,
     session::{ItemKey, Session},
 };
 use crate::diagnostic::Kind;
-use crate::logic::{Assignment, Stop};
+use crate::logic::Stop;
 
-/// Reports the conflicts; returns an outcome where H ∪ A holds, if any.
-pub(crate) fn run(ctx: &mut Ctx<'_>, sess: &mut Session<'_>) -> Result<Option<Assignment>, Stop> {
+/// Reports the conflicts of the component.
+pub(crate) fn report_conflicts(
+    ctx: &mut Ctx<'_>,
+    sess: &mut Session<'_>,
+    facts: &mut Facts,
+) -> Result<(), Stop> {
     let kind = Kind::Conflict;
     let mut items = sess.hard();
     items.extend(sess.background());
-    if sess.problem.is_sat(&items)? {
-        return Ok(Some(sess.problem.assignment()));
-    }
     let model = ctx.model;
-    let keep = |keys: &[ItemKey]| super::involves_several_parties(model, keys);
-    let (sets, complete) = sess.muses(&items, &[], &ctx.budget, ctx.room(kind), false, &keep)?;
-    if !complete {
-        ctx.cut();
-    }
-    for set in sets {
-        let keys = sess.keys_of(&set);
-        let parties = ctx.parties_of(&keys);
+    let search = SetSearch {
+        kind,
+        items,
+        keep: &|keys| super::involves_several_parties(model, keys),
+        error: None,
+    };
+    let holds = report_sets(ctx, sess, search, &mut |ctx, keys| {
+        let parties = ctx.parties_of(keys);
         let verb = if parties.len() == 2 { "both" } else { "all" };
-        let mut d = ctx.set_diag(
-            kind,
-            &keys,
-            None,
-            format!("{} cannot {verb} have their way", ctx.party_list(&parties)),
-        );
+        let message = format!("{} cannot {verb} have their way", ctx.party_list(&parties));
+        let mut d = ctx.set_diag(kind, keys, None, message);
         d.span_label = String::from("part of the conflict");
         let mut party_members: Vec<(String, crate::source::Span, crate::model::StmtId)> = keys
             .iter()
@@ -56,7 +54,14 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, sess: &mut Session<'_>) -> Result<Option<As
                 d.concessions.push(vec![r]);
             }
         }
-        ctx.push(d, None, None);
+        d
+    })?;
+    if holds {
+        // The solver's last answer is the outcome where H ∪ A holds.
+        facts.outcomes.push(sess.problem.assignment());
+        facts.red_lines = Known::Holds;
+    } else {
+        facts.red_lines = Known::Fails;
     }
-    Ok(None)
+    Ok(())
 }

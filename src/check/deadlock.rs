@@ -6,13 +6,18 @@
 //! (LANGUAGE.md §6): at the first statement whose check was not decided,
 //! with a note naming how many were skipped.
 
-use super::{Ctx, session::Session};
+use super::{Ctx, Facts, session::Session};
 use crate::diagnostic::{Diagnostic, Kind};
+use crate::logic::Stop;
 use crate::model::Strength;
 
 /// Reports that the component of `sess` is deadlocked, when it has
 /// conditions or preferences that were therefore not checked.
-pub(crate) fn report_closed_gate(ctx: &mut Ctx<'_>, sess: &Session<'_>) {
+pub(crate) fn report_closed_gate(
+    ctx: &mut Ctx<'_>,
+    sess: &mut Session<'_>,
+    _facts: &mut Facts,
+) -> Result<(), Stop> {
     let model = ctx.model;
     let mut conditions = 0usize;
     let mut preferences = 0usize;
@@ -36,7 +41,7 @@ pub(crate) fn report_closed_gate(ctx: &mut Ctx<'_>, sess: &Session<'_>) {
             first = Some(st.span);
         }
     }
-    let Some(span) = first else { return };
+    let Some(span) = first else { return Ok(()) };
     let mut what = Vec::new();
     if conditions > 0 {
         what.push(plural(
@@ -64,7 +69,8 @@ pub(crate) fn report_closed_gate(ctx: &mut Ctx<'_>, sess: &Session<'_>) {
         "resolve the conflicts or self-contradictions reported for these topics; \
          these checks run again once the red lines can all hold",
     );
-    ctx.push(d, None, None);
+    ctx.push(d);
+    Ok(())
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {

@@ -11,7 +11,7 @@ use crate::model::{AtomId, Expr, PartyId, StmtKind};
 use std::collections::HashSet;
 
 /// Reports the unaccepted duties.
-pub(crate) fn run(ctx: &mut Ctx<'_>) {
+pub(crate) fn report_unaccepted_duties(ctx: &mut Ctx<'_>) {
     let model = ctx.model;
     let mut accepted_set: HashSet<(PartyId, AtomId)> = HashSet::new();
     for o in &model.statements {
@@ -75,6 +75,6 @@ pub(crate) fn run(ctx: &mut Ctx<'_>) {
             .with_help(format!(
                 "if `{qn}` accepts it, say so in its block: `requires {atom}` or `prefers {atom}`"
             ));
-        ctx.push(d, None, None);
+        ctx.push(d);
     }
 }

@@ -153,7 +153,7 @@ fn undecidable(ctx: &mut Ctx<'_>, comps: &Components, bad: &[usize], e: &Expecta
         "with contradictory assumptions every outcome is excluded, so no expectation about \
          these topics means anything: fix the assumptions first",
     ));
-    ctx.push(d, None, None);
+    ctx.push(d);
 }
 
 fn check_one(
@@ -184,21 +184,16 @@ fn check_one(
                     let keys = sess.keys_of(&set);
                     let why = format!("the red lines of {} cannot all hold", names(ctx, ps));
                     let d = failed(ctx, e, &keys, None, why);
-                    ctx.push(d, None, None);
+                    ctx.push(d);
                     return Ok(());
                 }
             }
         }
         ExpectKind::Conflict(ps) => {
             let want: BTreeSet<PartyId> = ps.iter().copied().collect();
-            let mut names_want: Vec<String> = ps
-                .iter()
-                .filter_map(|p| model.party_name(Some(*p)).map(str::to_owned))
-                .collect();
-            names_want.sort();
             let mut found = false;
             for f in &mut ctx.findings {
-                if f.diag.kind == Kind::Conflict && f.diag.parties == names_want {
+                if f.diag.kind == Kind::Conflict && f.parties == want {
                     mark(&mut f.diag, Kind::ExpectedConflict, e);
                     found = true;
                 }
@@ -230,7 +225,7 @@ fn check_one(
             if !found {
                 let why = format!("there is no conflict between exactly {}", names(ctx, ps));
                 let d = failed(ctx, e, &[], None, why);
-                ctx.push(d, None, None);
+                ctx.push(d);
             }
         }
         ExpectKind::Feasible(sc, ps) | ExpectKind::Infeasible(sc, ps) => {
@@ -259,7 +254,7 @@ fn check_one(
                         "for example, in {}, every red line{for_text} holds",
                         describe_outcome(model, &a, &atoms)
                     ));
-                    ctx.push(d, None, None);
+                    ctx.push(d);
                 }
                 return Ok(());
             }
@@ -293,7 +288,7 @@ fn check_one(
                     failed(ctx, e, &keys, None, why)
                 }
             };
-            ctx.push(d, None, None);
+            ctx.push(d);
         }
         ExpectKind::Impossible(f) => {
             let mut sess = Session::new(model, comps, &which);
@@ -325,7 +320,7 @@ fn check_one(
                 "for example, in {}, it holds together with every red line",
                 describe_outcome(model, &a, &atoms)
             ));
-            ctx.push(d, None, None);
+            ctx.push(d);
         }
     }
     Ok(())
@@ -382,19 +377,13 @@ fn touched_atoms(sess: &Session<'_>) -> Vec<crate::model::AtomId> {
 }
 
 fn convert_infeasible(ctx: &mut Ctx<'_>, sc: ScenarioId, ps: Option<&[PartyId]>, e: &Expectation) {
-    let model = ctx.model;
-    let allowed: Option<Vec<String>> = ps.map(|ps| {
-        ps.iter()
-            .filter_map(|p| model.party_name(Some(*p)).map(str::to_owned))
-            .collect()
-    });
     for f in &mut ctx.findings {
         if f.diag.kind != Kind::InfeasibleScenario || f.scenario != Some(sc) {
             continue;
         }
-        let covered = match &allowed {
+        let covered = match ps {
             None => true,
-            Some(names) => f.diag.parties.iter().all(|p| names.contains(p)),
+            Some(ps) => f.parties.iter().all(|p| ps.contains(p)),
         };
         if covered {
             mark(&mut f.diag, Kind::ExpectedInfeasible, e);

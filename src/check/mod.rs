@@ -34,11 +34,12 @@ mod ruled_out;
 mod scenario;
 mod self_contradiction;
 pub mod session;
+mod shape;
 mod tautology;
 
 use crate::diagnostic::{Diagnostic, Kind};
 use crate::logic::{Assignment, Budget, Stop};
-use crate::model::{AtomId, Expr, Model, PartyId, ScenarioId};
+use crate::model::{AtomId, Expr, Model, PartyId, ScenarioId, StmtId};
 use explain::{Cond, explain};
 use session::{Components, ItemKey, Session};
 use std::collections::{BTreeMap, BTreeSet};
@@ -76,17 +77,169 @@ pub struct CheckOutput {
 #[derive(Clone, Debug)]
 pub(crate) struct Finding {
     pub diag: Diagnostic,
+    /// The scenario it is about.
     pub scenario: Option<ScenarioId>,
+    /// The condition it is about (`ruled-out`).
     pub condition: Option<Expr>,
+    /// The parties of its minimal set's statements.
+    pub parties: BTreeSet<PartyId>,
 }
 
-/// What the per-component pass learned.
+impl Finding {
+    /// A finding about nothing in particular.
+    pub fn new(diag: Diagnostic) -> Finding {
+        Finding {
+            diag,
+            scenario: None,
+            condition: None,
+            parties: BTreeSet::new(),
+        }
+    }
+}
+
+/// Whether something is known to hold.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub(crate) enum Known {
+    /// Not decided (yet, or the budget ran out).
+    #[default]
+    Unknown,
+    /// Proved to hold.
+    Holds,
+    /// Proved not to hold.
+    Fails,
+}
+
+/// What is known about one component while its checks run, in order
+/// ([`COMPONENT_CHECKS`]); each check reads what earlier ones learned.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Facts {
+    /// The scenarios that touch exactly this component.
+    pub scenarios: Vec<ScenarioId>,
+    /// Its statements that are tautologies.
+    pub tautologies: BTreeSet<StmtId>,
+    /// Whether its assumptions hold together.
+    pub assumptions: Known,
+    /// Whether its red lines and assumptions hold together.
+    pub red_lines: Known,
+    /// The latest few outcomes where its red lines and assumptions hold:
+    /// they answer many later questions without the solver.
+    pub outcomes: Vec<Assignment>,
+}
+
+/// What a check of a component needs to be known before it runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Gate {
+    /// Nothing.
+    Always,
+    /// The assumptions hold (otherwise every set would be contradictory).
+    AssumptionsHold,
+    /// The red lines and assumptions hold (LANGUAGE.md §6: `ruled-out` and
+    /// `unattainable-preference` ask about acceptable outcomes).
+    RedLinesHold,
+    /// The red lines and assumptions were proved not to hold.
+    RedLinesFail,
+}
+
+impl Facts {
+    fn open(&self, gate: Gate) -> bool {
+        match gate {
+            Gate::Always => true,
+            Gate::AssumptionsHold => self.assumptions == Known::Holds,
+            Gate::RedLinesHold => self.red_lines == Known::Holds,
+            Gate::RedLinesFail => self.red_lines == Known::Fails,
+        }
+    }
+}
+
+/// One check of one component: reports its findings, records what it
+/// learned in the facts.
+type ComponentCheck = fn(&mut Ctx<'_>, &mut Session<'_>, &mut Facts) -> Result<(), Stop>;
+
+/// The checks of a component, in order, each behind its gate.
+const COMPONENT_CHECKS: &[(Gate, ComponentCheck)] = &[
+    (Gate::Always, tautology::report_tautologies),
+    (Gate::Always, assumptions::report_inconsistent_assumptions),
+    (
+        Gate::AssumptionsHold,
+        self_contradiction::report_self_contradictions,
+    ),
+    (Gate::AssumptionsHold, conflict::report_conflicts),
+    (
+        Gate::AssumptionsHold,
+        disputed_claim::report_disputed_claims,
+    ),
+    (Gate::RedLinesHold, ruled_out::report_ruled_out_conditions),
+    (
+        Gate::RedLinesHold,
+        preference::report_unattainable_preferences,
+    ),
+    (Gate::RedLinesFail, deadlock::report_closed_gate),
+    (Gate::AssumptionsHold, redundant::report_redundant_red_lines),
+    (Gate::AssumptionsHold, scenario::report_infeasible_scenarios),
+];
+
+/// What the per-component pass learned, for the checks over the whole model.
 #[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct CompState {
-    /// The assumptions and axioms hold together.
+    /// The assumptions hold together.
     pub a_ok: bool,
     /// The red lines and A hold together.
     pub h_ok: bool,
+}
+
+/// A search for the minimal sets of `items` that [`report_sets`] reports.
+pub(crate) struct SetSearch<'a> {
+    /// The finding kind (its count limits the sets).
+    pub kind: Kind,
+    /// The candidates.
+    pub items: Vec<usize>,
+    /// Which minimal sets count (e.g. those of two or more parties).
+    pub keep: &'a dyn Fn(&[ItemKey]) -> bool,
+    /// For an error: its message and party, reported without a set when the
+    /// budget runs out after the items were proved contradictory (see
+    /// [`proved_but_cut`]).
+    pub error: Option<(String, Option<PartyId>)>,
+}
+
+/// "Do the items hold together? If not, find the minimal sets, note a cut,
+/// report each": whether the items hold, and when they do not, every kept
+/// minimal set is reported as `describe` words it.
+pub(crate) fn report_sets(
+    ctx: &mut Ctx<'_>,
+    sess: &mut Session<'_>,
+    search: SetSearch<'_>,
+    describe: &mut dyn FnMut(&mut Ctx<'_>, &[ItemKey]) -> Diagnostic,
+) -> Result<bool, Stop> {
+    let kind = search.kind;
+    if sess.problem.is_sat(&search.items)? {
+        return Ok(true);
+    }
+    let room = ctx.room(kind);
+    let found = sess.muses(&search.items, &[], &ctx.budget, room, false, search.keep);
+    let (sets, complete) = match (found, search.error) {
+        (Ok(r), _) => r,
+        (Err(Stop), None) => return Err(Stop),
+        (Err(Stop), Some((message, party))) => {
+            return Err(proved_but_cut(
+                ctx,
+                sess,
+                &search.items,
+                kind,
+                message,
+                party,
+            ));
+        }
+    };
+    if !complete {
+        ctx.cut();
+    }
+    for set in sets {
+        let keys = sess.keys_of(&set);
+        let mut f = Finding::new(describe(ctx, &keys));
+        f.parties = ctx.parties_of(&keys);
+        ctx.push_finding(f);
+    }
+    Ok(false)
 }
 
 /// State of one check run.
@@ -108,19 +261,15 @@ impl<'m> Ctx<'m> {
             .saturating_sub(self.counts.get(&kind).copied().unwrap_or(0))
     }
 
+    /// Records a diagnostic.
+    pub fn push(&mut self, diag: Diagnostic) {
+        self.push_finding(Finding::new(diag));
+    }
+
     /// Records a finding.
-    pub fn push(
-        &mut self,
-        diag: Diagnostic,
-        scenario: Option<ScenarioId>,
-        condition: Option<Expr>,
-    ) {
-        *self.counts.entry(diag.kind).or_insert(0) += 1;
-        self.findings.push(Finding {
-            diag,
-            scenario,
-            condition,
-        });
+    pub fn push_finding(&mut self, f: Finding) {
+        *self.counts.entry(f.diag.kind).or_insert(0) += 1;
+        self.findings.push(f);
     }
 
     /// Notes that some search stopped early.
@@ -217,16 +366,6 @@ pub(crate) fn describe_outcome(model: &Model, a: &Assignment, atoms: &[AtomId]) 
     }
 }
 
-fn run<T>(ctx: &mut Ctx<'_>, r: Result<T, Stop>) -> Option<T> {
-    match r {
-        Ok(v) => Some(v),
-        Err(Stop) => {
-            ctx.cut();
-            None
-        }
-    }
-}
-
 /// When the budget runs out after `items` were proved contradictory but
 /// before a minimal set was found, an error must not vanish: report it
 /// without a set (no members, so nothing claims to be minimal), at the first
@@ -255,7 +394,7 @@ pub(crate) fn proved_but_cut(
         if let Some(name) = ctx.model.party_name(party) {
             d.parties = vec![name.to_owned()];
         }
-        ctx.push(d, None, None);
+        ctx.push(d);
     }
     ctx.cut();
     Stop
@@ -334,45 +473,34 @@ pub fn check(model: &Model, options: &CheckOptions) -> CheckOutput {
         findings: Vec::new(),
         counts: BTreeMap::new(),
     };
-    let mut states: Vec<CompState> = Vec::with_capacity(comps.list.len());
-    let mut tautologies = BTreeSet::new();
     let scenario_comps = scenario::touched(model, &comps);
-    for k in 0..comps.list.len() {
-        let mut sess = Session::new(model, &comps, &[k]);
-        let r = tautology::run(&mut ctx, &mut sess, &mut tautologies);
-        run(&mut ctx, r);
-        let r = assumptions::run(&mut ctx, &mut sess);
-        let a_ok = run(&mut ctx, r).unwrap_or(false);
-        let mut h_ok = false;
-        if a_ok {
-            let r = self_contradiction::run(&mut ctx, &mut sess);
-            run(&mut ctx, r);
-            let r = conflict::run(&mut ctx, &mut sess);
-            // Ok(None): proved deadlocked; Err: the budget ran out first.
-            let deadlocked = matches!(r, Ok(None));
-            let witness = run(&mut ctx, r).flatten();
-            h_ok = witness.is_some();
-            let r = disputed_claim::run(&mut ctx, &mut sess);
-            run(&mut ctx, r);
-            match witness {
-                Some(w) => {
-                    let mut models = vec![w];
-                    let r = ruled_out::run(&mut ctx, &mut sess, &mut models);
-                    run(&mut ctx, r);
-                    let r = preference::run(&mut ctx, &mut sess, &mut models);
-                    run(&mut ctx, r);
-                }
-                None if deadlocked => deadlock::report_closed_gate(&mut ctx, &sess),
-                None => {}
-            }
-            let r = redundant::run(&mut ctx, &mut sess, &tautologies);
-            run(&mut ctx, r);
-            scenario::run_in(&mut ctx, &mut sess, k, &scenario_comps, h_ok);
+    let mut exactly_here: Vec<Vec<ScenarioId>> = vec![Vec::new(); comps.list.len()];
+    for (i, t) in scenario_comps.iter().enumerate() {
+        if let [k] = t.as_slice()
+            && let Some(list) = exactly_here.get_mut(*k)
+        {
+            list.push(ScenarioId(i as u32));
         }
-        states.push(CompState { a_ok, h_ok });
     }
-    duty::run(&mut ctx);
-    scenario::run_rest(&mut ctx, &comps, &states, &scenario_comps);
+    let mut states: Vec<CompState> = Vec::with_capacity(comps.list.len());
+    for (k, scenarios) in exactly_here.into_iter().enumerate() {
+        let mut sess = Session::new(model, &comps, &[k]);
+        let mut facts = Facts {
+            scenarios,
+            ..Facts::default()
+        };
+        for (gate, check) in COMPONENT_CHECKS {
+            if facts.open(*gate) && check(&mut ctx, &mut sess, &mut facts).is_err() {
+                ctx.cut();
+            }
+        }
+        states.push(CompState {
+            a_ok: facts.assumptions == Known::Holds,
+            h_ok: facts.red_lines == Known::Holds,
+        });
+    }
+    duty::report_unaccepted_duties(&mut ctx);
+    scenario::report_multi_component_scenarios(&mut ctx, &comps, &states, &scenario_comps);
     expect::check_expectations(&mut ctx, &comps, &states);
 
     let truncated = ctx.truncated;

@@ -5,19 +5,20 @@
 //! Outcomes already found answer most preferences without a solver call.
 
 use super::{
-    Ctx, concessions,
+    Ctx, Facts, concessions,
     session::{ItemKey, Session},
 };
 use crate::diagnostic::Kind;
-use crate::logic::{Assignment, Stop};
+use crate::logic::Stop;
 use crate::model::Strength;
 
 /// Reports the unattainable preferences of the session.
-pub(crate) fn run(
+pub(crate) fn report_unattainable_preferences(
     ctx: &mut Ctx<'_>,
     sess: &mut Session<'_>,
-    models: &mut Vec<Assignment>,
+    facts: &mut Facts,
 ) -> Result<(), Stop> {
+    let models = &mut facts.outcomes;
     let model = ctx.model;
     let prefs: Vec<_> = sess
         .stmts
@@ -73,7 +74,7 @@ pub(crate) fn run(
                     "the preference contradicts the assumptions: no concession by the parties makes it attainable",
                 ));
             }
-            ctx.push(d, None, None);
+            ctx.push(d);
         }
     }
     Ok(())

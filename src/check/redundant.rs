@@ -15,7 +15,7 @@
 //! one solver call each on the component's solver, under a work bound.
 
 use super::{
-    Ctx,
+    Ctx, Facts,
     session::{ItemKey, Session},
 };
 use crate::diagnostic::Kind;
@@ -23,18 +23,18 @@ use crate::hash::{IdMap, id_map};
 use crate::logic::{Assignment, Outcome, Stop, atoms_of};
 use crate::model::{AtomId, Expr, PartyId, StmtId, Strength};
 use std::borrow::Cow;
-use std::collections::BTreeSet;
 
 /// Atoms mentioned by more items than this are not flipped (the test costs
 /// the size of every item that mentions the atom).
 const MAX_OCCURRENCES: usize = 64;
 
 /// Reports the redundant red lines of the session.
-pub(crate) fn run(
+pub(crate) fn report_redundant_red_lines(
     ctx: &mut Ctx<'_>,
     sess: &mut Session<'_>,
-    tautologies: &BTreeSet<StmtId>,
+    facts: &mut Facts,
 ) -> Result<(), Stop> {
+    let tautologies = &facts.tautologies;
     let model = ctx.model;
     let kind = Kind::Redundant;
     let mut parties: Vec<PartyId> = sess
@@ -136,7 +136,7 @@ pub(crate) fn run(
             d.notes.push(String::from(
                 "it holds in every outcome where the other statements shown hold",
             ));
-            ctx.push(d, None, None);
+            ctx.push(d);
         }
     }
     Ok(())

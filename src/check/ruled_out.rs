@@ -12,20 +12,21 @@
 
 use super::explain::Cond;
 use super::{
-    Ctx, concessions,
+    Ctx, Facts, Finding, concessions,
     session::{ItemKey, Session},
 };
 use crate::diagnostic::Kind;
 use crate::hash::{IdMap, id_map};
-use crate::logic::{Assignment, Stop};
+use crate::logic::Stop;
 use crate::model::{Expr, StmtId, Strength};
 
 /// Reports the ruled-out conditions of the session.
-pub(crate) fn run(
+pub(crate) fn report_ruled_out_conditions(
     ctx: &mut Ctx<'_>,
     sess: &mut Session<'_>,
-    models: &mut Vec<Assignment>,
+    facts: &mut Facts,
 ) -> Result<(), Stop> {
+    let models = &mut facts.outcomes;
     let model = ctx.model;
     let mut conds: Vec<(&Expr, StmtId)> = Vec::new();
     let mut seen: IdMap<&Expr, ()> = id_map();
@@ -92,7 +93,10 @@ pub(crate) fn run(
                     "the condition contradicts the assumptions: no concession by the parties makes it possible",
                 ));
             }
-            ctx.push(d, None, Some(c.clone()));
+            let mut f = Finding::new(d);
+            f.condition = Some(c.clone());
+            f.parties = ctx.parties_of(&keys);
+            ctx.push_finding(f);
         }
     }
     Ok(())

@@ -11,7 +11,7 @@
 //! concession exists and a note says so.
 
 use super::{
-    CompState, Ctx, concessions,
+    CompState, Ctx, Facts, Finding, Known, concessions,
     session::{Components, ItemKey, Session},
 };
 use crate::diagnostic::Kind;
@@ -27,25 +27,24 @@ pub(crate) fn touched(model: &crate::model::Model, comps: &Components) -> Vec<Ve
         .collect()
 }
 
-/// Checks the scenarios that touch exactly component `k`, on its session.
-pub(crate) fn run_in(
+/// Checks the scenarios that touch exactly this component, on its session
+/// (a stop on one scenario does not skip the others).
+pub(crate) fn report_infeasible_scenarios(
     ctx: &mut Ctx<'_>,
     sess: &mut Session<'_>,
-    k: usize,
-    touched: &[Vec<usize>],
-    h_ok: bool,
-) {
-    for (i, t) in touched.iter().enumerate() {
-        if t.as_slice() == [k] {
-            if let Err(Stop) = one(ctx, sess, ScenarioId(i as u32), h_ok) {
-                ctx.cut();
-            }
+    facts: &mut Facts,
+) -> Result<(), Stop> {
+    let h_ok = facts.red_lines == Known::Holds;
+    for id in &facts.scenarios {
+        if let Err(Stop) = report_scenario(ctx, sess, *id, h_ok) {
+            ctx.cut();
         }
     }
+    Ok(())
 }
 
 /// Checks the scenarios that touch no component or several.
-pub(crate) fn run_rest(
+pub(crate) fn report_multi_component_scenarios(
     ctx: &mut Ctx<'_>,
     comps: &Components,
     states: &[CompState],
@@ -61,13 +60,20 @@ pub(crate) fn run_rest(
         }
         let h_ok = t.iter().all(|k| states.get(*k).is_some_and(|s| s.h_ok));
         let mut sess = Session::new(model, comps, t);
-        if let Err(Stop) = one(ctx, &mut sess, ScenarioId(i as u32), h_ok) {
+        if let Err(Stop) = report_scenario(ctx, &mut sess, ScenarioId(i as u32), h_ok) {
             ctx.cut();
         }
     }
 }
 
-fn one(ctx: &mut Ctx<'_>, sess: &mut Session<'_>, id: ScenarioId, h_ok: bool) -> Result<(), Stop> {
+/// Reports the minimal sets that make scenario `id` infeasible, with the
+/// concessions that would make it feasible.
+fn report_scenario(
+    ctx: &mut Ctx<'_>,
+    sess: &mut Session<'_>,
+    id: ScenarioId,
+    h_ok: bool,
+) -> Result<(), Stop> {
     let model = ctx.model;
     let Some(sc) = model.scenarios.get(id.0 as usize) else {
         return Ok(());
@@ -126,7 +132,10 @@ fn one(ctx: &mut Ctx<'_>, sess: &mut Session<'_>, id: ScenarioId, h_ok: bool) ->
                 "the scenario contradicts the assumptions: no concession by the parties makes it feasible",
             ));
         }
-        ctx.push(d, Some(id), None);
+        let mut f = Finding::new(d);
+        f.scenario = Some(id);
+        f.parties = ctx.parties_of(&keys);
+        ctx.push_finding(f);
     }
     Ok(())
 }

@@ -170,7 +170,7 @@ impl mus::Hints for ExprHints<'_, '_> {
             matches!(self.base.get(a.0 as usize).copied().flatten(),
                 Some(b) if b != *a && atoms.binary_search(&b).is_ok())
         });
-        !linked && super::explain::simple_chain(&exprs)
+        !linked && super::shape::simple_chain(&exprs)
     }
 
     fn candidates_sat(&self) -> bool {

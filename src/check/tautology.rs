@@ -5,13 +5,12 @@
 //! before the solver is asked whether `not F` with the axioms can hold.
 
 use super::{
-    Ctx,
+    Ctx, Facts,
     session::{ItemKey, Session},
 };
 use crate::diagnostic::Kind;
 use crate::logic::{Stop, atoms_of, eval};
-use crate::model::{AtomId, StmtId};
-use std::collections::BTreeSet;
+use crate::model::AtomId;
 
 fn mix(a: u32, seed: u32) -> bool {
     let mut x = a.wrapping_mul(0x9E37_79B9) ^ seed.wrapping_mul(0x85EB_CA6B);
@@ -21,12 +20,13 @@ fn mix(a: u32, seed: u32) -> bool {
     x & 1 == 1
 }
 
-/// Reports the tautologies of the session and records them.
-pub(crate) fn run(
+/// Reports the tautologies of the component and records them.
+pub(crate) fn report_tautologies(
     ctx: &mut Ctx<'_>,
     sess: &mut Session<'_>,
-    found: &mut BTreeSet<StmtId>,
+    facts: &mut Facts,
 ) -> Result<(), Stop> {
+    let found = &mut facts.tautologies;
     let model = ctx.model;
     let base = ctx.base;
     let stmts = sess.stmts.clone();
@@ -96,7 +96,7 @@ pub(crate) fn run(
         d.span_label = String::from("this holds in every outcome");
         d.help
             .push(String::from("remove it, or write what was meant"));
-        ctx.push(d, None, None);
+        ctx.push(d);
     }
     Ok(())
 }
