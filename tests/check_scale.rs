@@ -116,9 +116,11 @@ fn disputes_are_checked_independently() {
 
 #[test]
 fn long_chain_does_not_overflow() {
-    // t0 → t1 → … → tN ⟂ rejects tN. The conflict is found first; proving
-    // that no other exists is quadratic here (MARCO visits every MSS), so
-    // the time budget may cut that proof short.
+    // t0 → t1 → … → tN ⟂ rejects tN. The conflict is found first (within
+    // 30 ms in a debug build on the loaded build machine); proving that no
+    // other exists is quadratic here (MARCO visits every MSS): 0.65 s. The
+    // budget is 150 times that, so the answer is complete whatever the
+    // load (no test depends on the machine's speed, docs/decisions.md).
     let n = 300;
     let mut b = chain(n);
     b.rejects("b", &format!("t{n}"));
@@ -126,14 +128,17 @@ fn long_chain_does_not_overflow() {
         &b.m,
         &CheckOptions {
             max_sets: 10,
-            time_budget: Some(Duration::from_secs(3)),
+            time_budget: Some(Duration::from_secs(100)),
         },
     );
-    let conflict = out
+    assert!(!out.truncated);
+    let conflicts: Vec<_> = out
         .diagnostics
         .iter()
-        .find(|d| d.kind == Kind::Conflict)
-        .expect("a conflict");
+        .filter(|d| d.kind == Kind::Conflict)
+        .collect();
+    assert_eq!(conflicts.len(), 1, "{:?}", out.diagnostics);
+    let conflict = conflicts[0];
     assert_eq!(conflict.members.len(), n + 2);
     assert_eq!(conflict.chain.len(), n + 2);
 }

@@ -1,19 +1,38 @@
-//! Bounded time: models built to make the checker's searches explode end
-//! within the time budget (`--time-budget 1` → well under 5 s wall, debug
-//! build), say `"truncated": true`, and exit with a code that agrees with
-//! what was found. Limits and defaults: docs/limits.md.
+//! Bounded time: models built to make the checker's searches explode stop
+//! at the time budget, say `"truncated": true`, exit with a code that
+//! agrees with what was found, and lose no contradiction that was proved.
+//! Limits and defaults: docs/limits.md.
+//!
+//! No assertion here depends on the machine's speed or load
+//! (docs/decisions.md). A test either asserts what must hold however much
+//! of the search the budget allowed (`truncated` only where no machine
+//! finishes the search, or where a set limit ends it), or gives a budget
+//! the work fits in by two orders of magnitude, measured in a debug build
+//! on the 2-core build machine at load average 7. Wall-clock time is only
+//! checked against [`HANG_GUARD`].
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod hostile_support;
 
-use hostile_support::{Run, TempDir, assert_terminal_safe, diagnostic_names, stance};
+use hostile_support::{HANG_GUARD, Run, TempDir, assert_terminal_safe, diagnostic_names, stance};
+use stancecheck::check::CheckOptions;
+use stancecheck::diagnostic::{Kind, Severity};
+use stancecheck::load::{Loader, MemoryFs};
+use stancecheck::pipeline;
 use std::fmt::Write as _;
 use std::time::Duration;
 
-/// Wall-clock limit for a run with `--time-budget 1`: the budget plus
-/// rendering, process start-up and a loaded 2-core machine.
-const WALL: Duration = Duration::from_secs(5);
+/// `--time-budget` for runs whose whole check must finish: at least 100
+/// times what the slowest of them needs in a debug build on the loaded
+/// build machine (6 pigeons in 5 holes, minimal set included: 0.8–1.0 s;
+/// 100 minimal sets of `exponential_conflicts(16)` and the failed
+/// expectation: 0.56 s). Still a bound, so a hang ends.
+const GENEROUS: &str = "100";
+
+/// The note of a contradiction reported without its minimal set
+/// (`proved_but_cut` in src/check/mod.rs).
+const CUT_NOTE: &str = "the time budget ran out after this contradiction was proved";
 
 /// `2^n` minimal conflicts: parties `p{i}` and `q{i}` both require `x{i}`,
 /// party `r` rejects all of them together; a scenario wanting every `x{i}`
@@ -100,7 +119,29 @@ fn assert_exit_agrees(run: &Run, v: &serde_json::Value) {
     assert_eq!(run.code, Some(expected), "{}", run.stderr);
 }
 
-fn check_budgeted(text: &str, extra: &[&str]) -> (Run, serde_json::Value) {
+/// One model checked with `--time-budget budget` twice: JSON and human.
+struct Budgeted {
+    json: Run,
+    v: serde_json::Value,
+    human: Run,
+}
+
+impl Budgeted {
+    /// The run was cut short, and the human output says so too. Only for
+    /// cuts that are certain whatever the machine's speed: a search no
+    /// machine finishes within the budget, or a set limit that is reached
+    /// (the JSON and the human output come from two runs).
+    fn assert_truncated(&self) {
+        assert_eq!(self.v["summary"]["truncated"], true, "{}", self.v);
+        assert!(
+            self.human.stdout.contains("truncated"),
+            "{}",
+            self.human.stdout
+        );
+    }
+}
+
+fn check_budgeted(text: &str, budget: &str, extra: &[&str]) -> Budgeted {
     let t = TempDir::new("budget");
     t.write("hard.stance", text);
     let mut args = vec![
@@ -109,122 +150,244 @@ fn check_budgeted(text: &str, extra: &[&str]) -> (Run, serde_json::Value) {
         "--format",
         "json",
         "--time-budget",
-        "1",
+        budget,
     ];
     args.extend_from_slice(extra);
     let run = stance(t.path(), &args);
-    assert!(run.took < WALL, "took {:?}", run.took);
+    // A hang guard, not a speed limit (see the module doc).
+    assert!(run.took < HANG_GUARD, "hang: took {:?}", run.took);
     let v = json(&run);
     assert_exit_agrees(&run, &v);
-    // The human output says so too.
     let mut args: Vec<&str> = args
         .iter()
         .map(|a| if *a == "json" { "human" } else { a })
         .collect();
     args.extend_from_slice(&["--color", "never"]);
     let human = stance(t.path(), &args);
-    assert!(human.took < WALL, "human took {:?}", human.took);
+    assert!(human.took < HANG_GUARD, "hang: human took {:?}", human.took);
     assert_terminal_safe("human", &human.stdout);
-    if v["summary"]["truncated"] == true {
-        assert!(human.stdout.contains("truncated"), "{}", human.stdout);
+    assert!(matches!(human.code, Some(0 | 1)), "{}", human.stderr);
+    Budgeted {
+        json: run,
+        v,
+        human,
     }
-    (run, v)
+}
+
+/// How far the search for an unsatisfiable model's contradiction among
+/// the assumptions got before the budget ran out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Got {
+    /// Not proved yet: nothing reported, the run truncated.
+    Nothing,
+    /// Proved, but no minimal set found yet: reported without members.
+    Proved,
+    /// Reported with at least one minimal set.
+    Sets,
+}
+
+/// What the checker guarantees about an unsatisfiable set of assumptions
+/// however much of the search the budget allowed (`proved_but_cut` in
+/// src/check/mod.rs), on the JSON output: a run that was not cut short
+/// reports the contradiction with its minimal set; one reported without
+/// members, or not at all, comes with `truncated`; the exit code agrees.
+fn assert_contradiction_kept(run: &Run, v: &serde_json::Value) -> Got {
+    assert_exit_agrees(run, v);
+    let truncated = v["summary"]["truncated"] == true;
+    let found: Vec<usize> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["name"] == "assumptions-inconsistent")
+        .map(|d| {
+            assert_eq!(d["severity"], "error", "{d}");
+            d["statements"].as_array().unwrap().len()
+        })
+        .collect();
+    if found.is_empty() {
+        assert!(truncated, "the contradiction vanished from a full run: {v}");
+        Got::Nothing
+    } else if found.iter().all(|&members| members == 0) {
+        assert!(truncated, "a set-less report must come with truncated: {v}");
+        assert_eq!(run.code, Some(1), "a proved contradiction is an error");
+        Got::Proved
+    } else {
+        assert_eq!(run.code, Some(1));
+        Got::Sets
+    }
 }
 
 #[test]
 fn exponentially_many_conflicts_stop_at_the_time_budget() {
-    // 2^24 minimal sets: no machine enumerates them in a second.
-    let (_, v) = check_budgeted(
+    // 2^24 minimal sets: no machine enumerates them in three seconds. The
+    // first conflicts are found within 30 ms (debug build, load average 7),
+    // a hundredth of the budget.
+    let b = check_budgeted(
         &exponential_conflicts(24),
+        "3",
         &["--max-conflicts", "100000000"],
     );
-    assert_eq!(v["summary"]["truncated"], true);
-    let names = diagnostic_names(&v);
+    b.assert_truncated();
+    let names = diagnostic_names(&b.v);
     // What was found before the budget ran out is reported.
     assert!(names.contains(&"conflict"), "{names:?}");
 }
 
 #[test]
 fn the_default_set_limit_truncates_and_the_expectation_still_fails() {
-    let (run, v) = check_budgeted(&exponential_conflicts(16), &[]);
-    assert_eq!(v["summary"]["truncated"], true);
-    let names = diagnostic_names(&v);
+    // The set limit ends the searches (0.56 s in all); the time budget
+    // must not, or the expectation would not be decided.
+    let b = check_budgeted(&exponential_conflicts(16), GENEROUS, &[]);
+    b.assert_truncated();
+    let names = diagnostic_names(&b.v);
     let conflicts = names.iter().filter(|n| **n == "conflict").count();
     assert_eq!(conflicts, 100, "--max-conflicts defaults to 100");
-    assert!(names.contains(&"failed-expectation"), "{}", run.stdout);
-    assert_eq!(run.code, Some(1));
+    assert!(names.contains(&"failed-expectation"), "{}", b.json.stdout);
+    assert_eq!(b.json.code, Some(1));
 }
 
 #[test]
 fn overlapping_rejections_stop_at_the_time_budget() {
-    let (_, v) = check_budgeted(
+    // Unbounded, the debug build had not finished after 300 s.
+    let b = check_budgeted(
         &overlapping_rejections(60),
+        "1",
         &["--max-conflicts", "100000000"],
     );
-    assert_eq!(v["summary"]["truncated"], true);
+    b.assert_truncated();
 }
 
 #[test]
 fn max_conflicts_one_reports_one_set_per_kind() {
-    let (_, v) = check_budgeted(&exponential_conflicts(10), &["--max-conflicts", "1"]);
-    assert_eq!(v["summary"]["truncated"], true);
-    let conflicts = diagnostic_names(&v)
+    let b = check_budgeted(
+        &exponential_conflicts(10),
+        GENEROUS,
+        &["--max-conflicts", "1"],
+    );
+    b.assert_truncated();
+    let conflicts = diagnostic_names(&b.v)
         .iter()
         .filter(|n| **n == "conflict")
         .count();
     assert_eq!(conflicts, 1);
 }
 
-/// A small pigeonhole: many quick solver calls. Either the check finishes
-/// (and reports the inconsistent assumptions) or it is cut short, within
-/// the budget either way.
+/// A small pigeonhole: many quick solver calls, 7.3 s unbounded in a debug
+/// build. Cut at one second, it keeps what the checker guarantees: the
+/// contradiction with its set, or without members (proved, not minimised)
+/// and truncated, or nothing yet and truncated.
 #[test]
-fn a_small_pigeonhole_ends_within_the_budget() {
-    let (_, v) = check_budgeted(&pigeonhole(6), &[]);
-    let inconsistent = diagnostic_names(&v).contains(&"assumptions-inconsistent");
-    assert!(
-        inconsistent || v["summary"]["truncated"] == true,
-        "neither a finding nor truncated: {v}"
-    );
+fn a_small_pigeonhole_stops_at_the_budget() {
+    let b = check_budgeted(&pigeonhole(6), "1", &[]);
+    let got = assert_contradiction_kept(&b.json, &b.v);
+    eprintln!("7 pigeons in 6 holes, --time-budget 1: {got:?}");
 }
 
-/// A contradiction proved within the budget is never lost: when the budget
-/// runs out while its minimal set is being found, it is still reported (an
-/// error without members, exit 1); given time, with its minimal set.
+/// A contradiction proved within the budget is never lost: given time, it
+/// is reported with its minimal set (every one of the 81 assumptions of 6
+/// pigeons in 5 holes); cut short anywhere, it is reported with its set,
+/// or without members (an error, exit 1) and `truncated`, or the run is
+/// `truncated` before it was proved. 8 pigeons in 7 holes take 124 s
+/// unbounded in a debug build, so a 1 s budget cuts them wherever the
+/// load puts the cut.
 #[test]
 fn a_proved_contradiction_survives_the_budget() {
-    // Debug builds are slow: 7 pigeons prove quickly, minimising takes long.
-    let (run, v) = check_budgeted(&pigeonhole(7), &[]);
-    let found: Vec<&serde_json::Value> = v["diagnostics"]
+    let b = check_budgeted(&pigeonhole(5), GENEROUS, &[]);
+    assert_eq!(b.v["summary"]["truncated"], false, "{}", b.v);
+    assert_eq!(assert_contradiction_kept(&b.json, &b.v), Got::Sets);
+    let found: Vec<&serde_json::Value> = b.v["diagnostics"]
         .as_array()
         .unwrap()
         .iter()
         .filter(|d| d["name"] == "assumptions-inconsistent")
         .collect();
-    assert!(!found.is_empty(), "the contradiction vanished: {v}");
-    assert_eq!(run.code, Some(1));
-    for d in found {
-        let members = d["statements"].as_array().unwrap().len();
-        assert!(
-            members > 0 || v["summary"]["truncated"] == true,
-            "a set-less report must come with truncated: {v}"
-        );
+    assert_eq!(found.len(), 1, "{}", b.v);
+    assert_eq!(found[0]["statements"].as_array().unwrap().len(), 81);
+    assert!(!b.human.stdout.contains(CUT_NOTE), "{}", b.human.stdout);
+
+    let b = check_budgeted(&pigeonhole(7), "1", &[]);
+    let got = assert_contradiction_kept(&b.json, &b.v);
+    eprintln!("8 pigeons in 7 holes, --time-budget 1: {got:?}");
+}
+
+/// [`a_proved_contradiction_survives_the_budget`] at budgets from 1 ms up,
+/// each 1.5 times the last, until a minimal set is found, through the
+/// library (which keeps the notes):
+/// the guarantee holds at every cut. With 6 pigeons in 5 holes the proof
+/// takes about a tenth of the whole search, so the sweep usually cuts
+/// between proof and minimal set at least once (a set-less report, whose
+/// note is checked); how often depends on the load, so it is printed,
+/// not asserted.
+#[test]
+fn a_contradiction_cut_anywhere_is_kept_or_the_run_is_truncated() {
+    let text = pigeonhole(5);
+    let mut fs = MemoryFs::new();
+    fs.insert("php.stance", text.into_bytes());
+    let mut loader = Loader::new(&fs);
+    loader.add_root("php.stance").unwrap();
+    let loaded = loader.finish();
+    let mut seen = Vec::new();
+    let mut budget = Duration::from_millis(1);
+    loop {
+        let options = CheckOptions {
+            max_sets: 100,
+            time_budget: Some(budget),
+        };
+        let report = pipeline::run(&loaded, &options);
+        let found: Vec<_> = report
+            .diagnostics
+            .iter()
+            .filter(|d| d.kind == Kind::AssumptionsInconsistent)
+            .collect();
+        let got = if found.is_empty() {
+            Got::Nothing
+        } else if found.iter().all(|d| d.members.is_empty()) {
+            Got::Proved
+        } else {
+            Got::Sets
+        };
+        for d in &found {
+            assert_eq!(d.severity, Severity::Error, "{d:?}");
+            if d.members.is_empty() {
+                assert!(
+                    d.notes.iter().any(|n| n.contains(CUT_NOTE)),
+                    "a set-less report must say why: {d:?}"
+                );
+            }
+        }
+        if got != Got::Sets || found.iter().any(|d| d.members.is_empty()) {
+            assert!(report.truncated, "at {budget:?}: {got:?} but not truncated");
+        }
+        seen.push((budget, got));
+        if !report.truncated {
+            assert_eq!(got, Got::Sets);
+        }
+        // Once a set is found, later cuts only find more of the search
+        // done; the complete answer is checked with a `GENEROUS` budget.
+        if got == Got::Sets || budget > Duration::from_secs(30) {
+            break;
+        }
+        budget = budget.mul_f64(1.5);
     }
+    let proved = seen.iter().filter(|(_, g)| *g == Got::Proved).count();
+    eprintln!("cut between proof and minimal set at {proved} budget(s): {seen:?}");
 }
 
 /// A pigeonhole hard enough that one solver call takes minutes: the budget
 /// must stop the call itself (batsat's `stop` callback checks the deadline
-/// at every conflict, src/logic/sat.rs).
+/// at every conflict, src/logic/sat.rs). The run stops and says it was
+/// truncated; how soon after the budget it stops is a matter of load, and
+/// only the hang guard bounds it.
 #[test]
-fn a_hard_pigeonhole_ends_within_the_budget() {
-    let (_, v) = check_budgeted(&pigeonhole(10), &[]);
-    assert_eq!(v["summary"]["truncated"], true);
+fn a_hard_pigeonhole_stops_at_the_budget() {
+    let b = check_budgeted(&pigeonhole(10), "1", &[]);
+    b.assert_truncated();
 }
 
 #[test]
 fn no_budget_means_no_time_limit_but_the_set_limit_holds() {
     // `--time-budget 0` turns the time limit off; the set limit still ends
-    // the enumeration.
+    // the enumeration (0.09 s in a debug build).
     let t = TempDir::new("budget");
     t.write("hard.stance", exponential_conflicts(20));
     let run = stance(
@@ -240,7 +403,7 @@ fn no_budget_means_no_time_limit_but_the_set_limit_holds() {
             "5",
         ],
     );
-    assert!(run.took < WALL, "took {:?}", run.took);
+    assert!(run.took < HANG_GUARD, "hang: took {:?}", run.took);
     let v = json(&run);
     assert_eq!(v["summary"]["truncated"], true);
     assert_exit_agrees(&run, &v);

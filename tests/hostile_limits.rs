@@ -1,11 +1,16 @@
 //! Nesting and size limits: deep, long and large inputs end in a clear
-//! diagnostic within seconds, and never overflow the stack.
+//! diagnostic, and never overflow the stack.
+//!
+//! No assertion here depends on the machine's speed (docs/decisions.md):
+//! wall-clock time is only checked against [`HANG_GUARD`], which catches a
+//! hang or a quadratic blow-up, not a slow machine. The times these inputs
+//! take are in docs/limits.md ("Measured").
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod hostile_support;
 
-use hostile_support::{FORMATS, TempDir, check_all_formats, check_output, stance};
+use hostile_support::{FORMATS, HANG_GUARD, TempDir, check_all_formats, check_output, stance};
 use stancecheck::check::CheckOptions;
 use stancecheck::diagnostic::Kind;
 use stancecheck::load::{Loader, MemoryFs};
@@ -51,6 +56,8 @@ fn run_all(text: String) -> Vec<(Kind, String)> {
         let mut loader = Loader::new(&fs);
         loader.add_root("main.stance").unwrap();
         let loaded = loader.finish();
+        // The budget only bounds the check: the tests assert what parsing
+        // decides (syntax errors or none), which no cut can change.
         let options = CheckOptions {
             max_sets: 10,
             time_budget: Some(Duration::from_secs(2)),
@@ -107,8 +114,8 @@ fn hundred_thousand_parentheses_are_nested_too_deeply() {
         &diags[..5.min(diags.len())]
     );
     assert!(
-        started.elapsed() < Duration::from_secs(10),
-        "{:?}",
+        started.elapsed() < HANG_GUARD,
+        "hang: {:?}",
         started.elapsed()
     );
 }
@@ -180,8 +187,8 @@ fn two_hundred_thousand_terms_on_one_line() {
         "{diags:?}"
     );
     assert!(
-        started.elapsed() < Duration::from_secs(15),
-        "{:?}",
+        started.elapsed() < HANG_GUARD,
+        "hang: {:?}",
         started.elapsed()
     );
     // `and` chains too, and `|` / `&` spellings.
@@ -260,11 +267,12 @@ fn random_file(len: usize, ascii: bool, seed: u64) -> Vec<u8> {
 }
 
 /// Random bytes through the real binary: every format answers with exit 1
-/// and at least one error within `limit`. The random-ASCII file gives a
+/// and at least one error (within [`HANG_GUARD`]; each run's time is
+/// printed, for docs/limits.md). The random-ASCII file gives a
 /// syntax error on nearly every line (tens of thousands per megabyte), so
 /// its outputs are large: it goes through the cheapest formats unless
 /// `all_formats`.
-fn big_file_through_the_binary(len: usize, limit: Duration, all_formats: bool) {
+fn big_file_through_the_binary(len: usize, all_formats: bool) {
     let t = TempDir::new("limits");
     t.write(
         "binary.stance",
@@ -291,9 +299,10 @@ fn big_file_through_the_binary(len: usize, limit: Duration, all_formats: bool) {
                 &["check", file, "--format", format, "--color", "never"],
             );
             assert_eq!(run.code, Some(1), "{file} {format}: {}", run.stderr);
+            eprintln!("{file} ({len} bytes) as {format}: {:?}", run.took);
             assert!(
-                run.took < limit,
-                "{file} ({len} bytes) as {format} took {:?}",
+                run.took < HANG_GUARD,
+                "hang: {file} ({len} bytes) as {format} took {:?}",
                 run.took
             );
             if *format == "json" {
@@ -306,31 +315,34 @@ fn big_file_through_the_binary(len: usize, limit: Duration, all_formats: bool) {
 
 /// 1 MB of random bytes through the debug binary.
 #[test]
-fn a_megabyte_of_random_bytes_gives_diagnostics_in_seconds() {
-    big_file_through_the_binary(1 << 20, Duration::from_secs(10), false);
+fn a_megabyte_of_random_bytes_gives_diagnostics() {
+    big_file_through_the_binary(1 << 20, false);
 }
 
 /// The 5 MB case of the issue, in every format. Ignored in the normal
 /// (debug) suite: 5 MB of random ASCII hold about 200,000 syntax errors,
 /// and the debug binary needs close to a minute to render them for people
 /// (85 MB of output). Run it with
-/// `cargo test --release --test hostile_limits -- --ignored`.
+/// `cargo test --release --test hostile_limits -- --ignored --nocapture`
+/// (it prints each run's time).
 #[test]
 #[ignore = "slow in debug builds; run with --release"]
-fn five_megabytes_of_random_bytes_give_diagnostics_in_seconds() {
-    big_file_through_the_binary(5 << 20, Duration::from_secs(10), true);
+fn five_megabytes_of_random_bytes_give_diagnostics() {
+    big_file_through_the_binary(5 << 20, true);
 }
 
 #[test]
-fn parse_of_random_file_is_linear_enough() {
-    // The parser alone on 1 MB of random ASCII, on a small stack.
+fn parse_of_random_file_ends() {
+    // The parser alone on 1 MB of random ASCII, on a small stack. The hang
+    // guard catches a parser gone quadratic (10^12 steps on 1 MB), not a
+    // slow machine; throughput is measured by the benchmarks.
     let text = String::from_utf8(random_file(1 << 20, true, 7)).unwrap();
     let started = Instant::now();
     let (_, diags) = on_small_stack(move || syntax::parse(FileId(0), &text));
     assert!(!diags.is_empty());
     assert!(
-        started.elapsed() < Duration::from_secs(10),
-        "{:?}",
+        started.elapsed() < HANG_GUARD,
+        "hang: {:?}",
         started.elapsed()
     );
 }
