@@ -109,20 +109,23 @@ struct CheckArgs {
     /// Name to show for standard input
     #[arg(long, value_name = "PATH")]
     stdin_filename: Option<String>,
-    /// Treat a diagnostic (name or code) as an error; `warnings` denies all warnings
+    /// Treat a diagnostic (name or code) as an error; `warnings` denies all
+    /// warnings, `infos` all infos
     #[arg(short = 'D', long = "deny", value_name = "NAME")]
     deny: Vec<String>,
-    /// Treat a diagnostic (name or code) as a warning
+    /// Treat a diagnostic (name or code) as a warning; `infos`: all infos
     #[arg(short = 'W', long = "warn", value_name = "NAME")]
     warn: Vec<String>,
-    /// Do not report a diagnostic (name or code); input errors cannot be allowed
+    /// Do not report a diagnostic (name or code), or a whole severity
+    /// (`infos`, `warnings`); input errors cannot be allowed
     #[arg(short = 'A', long = "allow", value_name = "NAME")]
     allow: Vec<String>,
     /// Maximum number of minimal sets reported per finding kind (at least 1)
     #[arg(long, value_name = "N", default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..))]
     max_conflicts: u32,
     /// Time budget for the whole check, in seconds (0: no limit)
-    #[arg(long, value_name = "SECONDS", default_value_t = 10.0, value_parser = parse_budget)]
+    #[arg(long, value_name = "SECONDS", default_value_t = 10.0, value_parser = parse_budget,
+          allow_hyphen_values = true)]
     time_budget: f64,
 }
 
@@ -140,7 +143,7 @@ fn parse_budget(s: &str) -> Result<f64, String> {
     match s.parse::<f64>() {
         Ok(v) if v.is_finite() && v >= 0.0 => Ok(v),
         _ => Err(format!(
-            "`{s}` is not a number of seconds (use 0 for no limit)"
+            "the time budget must be a number of seconds ≥ 0, not `{s}` (0: no limit)"
         )),
     }
 }
@@ -232,30 +235,70 @@ enum Level {
 
 struct Levels {
     by_kind: Vec<(Kind, Level)>,
-    deny_warnings: bool,
+    /// What `-A/-W/-D info(s)` asked for: applied after the per-kind levels.
+    infos: Option<Level>,
+    /// What `-A/-W/-D warning(s)` asked for: applied last, to every
+    /// diagnostic that is then a warning (so `-D warnings` also catches
+    /// what `-W NAME` or `-W infos` made a warning).
+    warnings: Option<Level>,
+}
+
+/// A severity named as a group on the command line (`info`, `infos`,
+/// `warning`, `warnings`, `error`, `errors`).
+fn severity_group(name: &str) -> Option<Severity> {
+    match name {
+        "info" | "infos" => Some(Severity::Info),
+        "warning" | "warnings" => Some(Severity::Warning),
+        "error" | "errors" => Some(Severity::Error),
+        _ => None,
+    }
+}
+
+/// The message for a diagnostic name or code that is not known, with the
+/// closest known name when there is one.
+fn unknown_diagnostic(name: &str, groups: bool) -> String {
+    let mut known: Vec<&str> = Kind::ALL.iter().map(|k| k.name()).collect();
+    if groups {
+        known.extend(["infos", "warnings"]);
+    }
+    match stancecheck::suggest::closest(name, known) {
+        Some(s) => format!(
+            "unknown diagnostic `{name}`: did you mean `{s}`? (see `stance explain --list`)"
+        ),
+        None => format!("unknown diagnostic `{name}` (see `stance explain --list`)"),
+    }
 }
 
 impl Levels {
     fn new(args: &CheckArgs) -> Result<Levels, String> {
         let mut by_kind = Vec::new();
-        let mut deny_warnings = false;
+        let mut infos = None;
+        let mut warnings = None;
         // Later flags of a kind win; order: allow, warn, deny as given.
         let mut all: Vec<(&String, Level)> = Vec::new();
         all.extend(args.allow.iter().map(|n| (n, Level::Allow)));
         all.extend(args.warn.iter().map(|n| (n, Level::Warn)));
         all.extend(args.deny.iter().map(|n| (n, Level::Deny)));
         for (name, level) in all {
-            if name == "warnings" {
-                match level {
-                    Level::Deny => deny_warnings = true,
-                    _ => return Err(format!("`{name}` can only be denied")),
+            match severity_group(name) {
+                Some(Severity::Info) => {
+                    infos = Some(level);
+                    continue;
                 }
-                continue;
+                Some(Severity::Warning) => {
+                    warnings = Some(level);
+                    continue;
+                }
+                Some(Severity::Error) if level == Level::Deny => continue,
+                Some(Severity::Error) => {
+                    return Err(format!(
+                        "`{name}` cannot be allowed or downgraded as a group: name the findings one by one"
+                    ));
+                }
+                None => {}
             }
             let Some(kind) = Kind::from_name_or_code(name) else {
-                return Err(format!(
-                    "unknown diagnostic `{name}` (see `stance explain --list`)"
-                ));
+                return Err(unknown_diagnostic(name, true));
             };
             if kind.code().starts_with("SC0") && level != Level::Deny {
                 return Err(format!(
@@ -267,11 +310,22 @@ impl Levels {
         }
         Ok(Levels {
             by_kind,
-            deny_warnings,
+            infos,
+            warnings,
         })
     }
 
     fn apply(&self, diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+        /// One level applied to a diagnostic; `false`: drop it.
+        fn set(d: &mut Diagnostic, level: Option<Level>) -> bool {
+            match level {
+                Some(Level::Allow) => return false,
+                Some(Level::Warn) => d.severity = Severity::Warning,
+                Some(Level::Deny) => d.severity = Severity::Error,
+                None => {}
+            }
+            true
+        }
         diagnostics
             .into_iter()
             .filter_map(|mut d| {
@@ -281,14 +335,14 @@ impl Levels {
                     .rev()
                     .find(|(k, _)| *k == d.kind)
                     .map(|(_, l)| *l);
-                match level {
-                    Some(Level::Allow) => return None,
-                    Some(Level::Warn) => d.severity = Severity::Warning,
-                    Some(Level::Deny) => d.severity = Severity::Error,
-                    None => {}
+                if !set(&mut d, level) {
+                    return None;
                 }
-                if self.deny_warnings && d.severity == Severity::Warning {
-                    d.severity = Severity::Error;
+                if d.severity == Severity::Info && !set(&mut d, self.infos) {
+                    return None;
+                }
+                if d.severity == Severity::Warning && !set(&mut d, self.warnings) {
+                    return None;
                 }
                 Some(d)
             })
@@ -562,9 +616,7 @@ fn run_explain(args: ExplainArgs) -> i32 {
             };
             emit(&doc, EXIT_OK)
         }
-        None => trouble(format!(
-            "unknown diagnostic `{name}` (see `stance explain --list`)"
-        )),
+        None => trouble(unknown_diagnostic(&name, false)),
     }
 }
 

@@ -251,3 +251,131 @@ fn color_never_prints_no_escape() {
     let o = stance(t.path(), &["check", "c.stance", "--color", "always"]);
     assert!(o.stdout.contains(&0x1b));
 }
+
+/// A warning (`unused-declaration`) and an info (`unaccepted-duty`).
+const WARNING_AND_INFO: &str =
+    "party a\nparty b\ntopic x\ntopic y\ntopic unused\nparty a {\n  requires x\n  duty b: y\n}\n";
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn severity_names_are_groups_for_levels() {
+    let t = TempDir::new("cli");
+    t.write("m.stance", WARNING_AND_INFO);
+    let short = |args: &[&str]| {
+        let mut all = vec!["check", "m.stance", "--format", "short"];
+        all.extend_from_slice(args);
+        stance(t.path(), &all)
+    };
+    for group in ["info", "infos"] {
+        let o = short(&["-A", group]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let out = stdout(&o);
+        assert!(!out.contains("unaccepted-duty"), "{out}");
+        assert!(out.contains("warning[unused-declaration]"), "{out}");
+    }
+    for group in ["warning", "warnings"] {
+        let o = short(&["-A", group]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let out = stdout(&o);
+        assert!(!out.contains("unused-declaration"), "{out}");
+        assert!(out.contains("info[unaccepted-duty]"), "{out}");
+    }
+    // `-W infos` makes infos warnings, and `-D warnings` then denies them.
+    let o = short(&["-W", "infos"]);
+    assert!(
+        stdout(&o).contains("warning[unaccepted-duty]"),
+        "{}",
+        stdout(&o)
+    );
+    let o = short(&["-W", "infos", "-D", "warnings"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stdout(&o).contains("error[unaccepted-duty]"),
+        "{}",
+        stdout(&o)
+    );
+    // A named diagnostic is more specific than a group.
+    let o = short(&["-A", "infos", "-W", "unaccepted-duty"]);
+    assert!(
+        stdout(&o).contains("warning[unaccepted-duty]"),
+        "{}",
+        stdout(&o)
+    );
+    // Errors cannot be allowed or downgraded as a group.
+    for args in [["-A", "errors"], ["-W", "error"]] {
+        let o = short(&args);
+        assert_eq!(o.status.code(), Some(2));
+        assert!(stderr(&o).contains("cannot be allowed"), "{}", stderr(&o));
+    }
+}
+
+#[test]
+fn the_summary_names_the_error_count_first() {
+    let t = TempDir::new("cli");
+    t.write("m.stance", WARNING_AND_INFO);
+    let o = stance(t.path(), &["check", "m.stance", "--color", "never"]);
+    let out = stdout(&o);
+    assert_eq!(
+        out.lines().last(),
+        Some("0 errors, 1 warning, 1 info"),
+        "{out}"
+    );
+    let o = stance(
+        t.path(),
+        &[
+            "check", "m.stance", "--color", "never", "-W", "infos", "-A", "warnings",
+        ],
+    );
+    let out = stdout(&o);
+    assert_eq!(out.lines().last(), Some("no findings"), "{out}");
+}
+
+#[test]
+fn unknown_names_get_a_did_you_mean() {
+    let t = TempDir::new("cli");
+    t.write("m.stance", WARNING_AND_INFO);
+    for args in [
+        &["check", "m.stance", "-A", "unacepted-duty"][..],
+        &["check", "m.stance", "-D", "warnigns"][..],
+        &["explain", "conflcit"][..],
+    ] {
+        let o = stance(t.path(), args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let err = stderr(&o);
+        assert!(err.contains("did you mean `"), "{args:?}: {err}");
+    }
+    let o = stance(t.path(), &["explain", "conflcit"]);
+    assert!(
+        stderr(&o).contains("did you mean `conflict`?"),
+        "{}",
+        stderr(&o)
+    );
+    let o = stance(t.path(), &["check", "m.stance", "-D", "warnigns"]);
+    assert!(
+        stderr(&o).contains("did you mean `warnings`?"),
+        "{}",
+        stderr(&o)
+    );
+    // Nothing close: no guess.
+    let o = stance(t.path(), &["explain", "zzzzzzzzzzzz"]);
+    assert!(!stderr(&o).contains("did you mean"), "{}", stderr(&o));
+}
+
+#[test]
+fn a_negative_time_budget_gets_a_plain_error() {
+    let t = TempDir::new("cli");
+    t.write("m.stance", CLEAN);
+    for value in ["-1", "-0.5", "-inf", "nan", "soon"] {
+        let o = stance(t.path(), &["check", "m.stance", "--time-budget", value]);
+        assert_eq!(o.status.code(), Some(2), "{value}");
+        let err = stderr(&o);
+        assert!(
+            err.contains("the time budget must be a number of seconds ≥ 0"),
+            "{value}: {err}"
+        );
+        assert!(!err.contains("tip:"), "{value}: {err}");
+    }
+}
