@@ -379,3 +379,133 @@ fn a_negative_time_budget_gets_a_plain_error() {
         assert!(!err.contains("tip:"), "{value}: {err}");
     }
 }
+
+/// A tree for paths outside the working directory: `work/` is the working
+/// directory, `other/x.stance` includes `other/inc.stance` (which has an
+/// unused topic), and `esc/esc.stance` includes `secret.stance` above
+/// `esc/`.
+fn outside_tree() -> TempDir {
+    let t = TempDir::new("cli");
+    t.write("work/.keep", "");
+    t.write(
+        "other/x.stance",
+        "include \"inc.stance\"\nparty a {\n  requires x\n}\n",
+    );
+    t.write("other/inc.stance", "party a\ntopic x\ntopic unused\n");
+    t.write(
+        "esc/esc.stance",
+        "include \"../secret.stance\"\nparty a {\n  requires x\n}\ntopic x\n",
+    );
+    t.write("secret.stance", "party SECRET_CONTENT\n");
+    t
+}
+
+#[test]
+fn a_path_outside_the_working_directory_is_checked_and_shown_from_there() {
+    let t = outside_tree();
+    let work = t.path().join("work");
+    let absolute = t.path().join("other/x.stance");
+    let absolute = absolute.to_str().unwrap();
+    for arg in ["../other/x.stance", absolute] {
+        let o = stance(&work, &["check", arg, "--format", "short"]);
+        assert_eq!(o.status.code(), Some(0), "{arg}: {}", stderr(&o));
+        let out = stdout(&o);
+        assert!(
+            out.starts_with("../other/inc.stance:3:7: warning[unused-declaration]"),
+            "{arg}: {out}"
+        );
+    }
+    // The same name in every format.
+    let o = stance(&work, &["check", "../other", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(json["diagnostics"][0]["file"], "../other/inc.stance");
+    let o = stance(&work, &["check", "../other", "--format", "github"]);
+    assert!(
+        stdout(&o).contains("file=../other/inc.stance"),
+        "{}",
+        stdout(&o)
+    );
+    let o = stance(
+        &work,
+        &["check", "../other", "--format", "human", "--color", "never"],
+    );
+    assert!(
+        stdout(&o).contains("[ ../other/inc.stance:3:7 ]"),
+        "{}",
+        stdout(&o)
+    );
+    // With `--root`, paths stay relative to the root.
+    let o = stance(
+        &work,
+        &[
+            "check",
+            "--root",
+            "..",
+            "../other/x.stance",
+            "--format",
+            "short",
+        ],
+    );
+    assert!(
+        stdout(&o).starts_with("other/inc.stance:3:7"),
+        "{}",
+        stdout(&o)
+    );
+    // `graph` and `export` take the same paths.
+    for cmd in ["graph", "export"] {
+        let o = stance(&work, &[cmd, "../other/x.stance"]);
+        assert_eq!(o.status.code(), Some(0), "{cmd}: {}", stderr(&o));
+    }
+}
+
+#[test]
+fn includes_stay_confined_below_an_inferred_root() {
+    let t = outside_tree();
+    let work = t.path().join("work");
+    let o = stance(&work, &["check", "../esc/esc.stance", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(!out.contains("SECRET_CONTENT"), "{out}");
+    assert!(out.contains("leaves the root"), "{out}");
+    #[cfg(unix)]
+    {
+        // A link inside the working directory that leads out of it is
+        // still refused: the root is chosen by the name given.
+        std::os::unix::fs::symlink(t.path().join("secret.stance"), work.join("link.stance"))
+            .unwrap();
+        let o = stance(&work, &["check", "link.stance", "--format", "json"]);
+        assert_eq!(o.status.code(), Some(2));
+        assert!(stderr(&o).contains("outside the root"), "{}", stderr(&o));
+        assert!(!stdout(&o).contains("SECRET_CONTENT"));
+    }
+}
+
+#[test]
+fn a_directory_without_rule_files_says_nothing_was_checked() {
+    let t = TempDir::new("cli");
+    t.write("empty/readme.txt", "no rules here\n");
+    let o = stance(t.path(), &["check", "empty", "--color", "never"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(
+        stderr(&o).contains("no `*.stance` files found in `empty`: nothing checked"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn fmt_shows_a_file_outside_the_working_directory_relative_to_it() {
+    let t = TempDir::new("cli");
+    t.write("work/.keep", "");
+    t.write("other/x.stance", "party   a\n");
+    let o = stance(
+        &t.path().join("work"),
+        &["fmt", "--check", "../other/x.stance"],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.starts_with("--- ../other/x.stance\n+++ ../other/x.stance\n"),
+        "{out}"
+    );
+}
