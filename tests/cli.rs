@@ -509,3 +509,40 @@ fn fmt_shows_a_file_outside_the_working_directory_relative_to_it() {
         "{out}"
     );
 }
+
+#[test]
+fn long_lines_are_cut_around_what_they_point_at() {
+    let t = TempDir::new("cli");
+    // A 12,000-character line, the contradiction at its far end.
+    let line = format!(
+        "party a {{ {}requires x; rejects x }}",
+        "requires y; ".repeat(1000)
+    );
+    t.write("far.stance", format!("topic x\ntopic y\n{line}\n"));
+    let args = ["check", "far.stance", "-A", "redundant", "--color", "never"];
+    let o = stance(t.path(), &args);
+    let out = stdout(&o);
+    let longest = out.lines().map(|l| l.chars().count()).max().unwrap_or(0);
+    assert!(longest < 300, "a line of {longest} characters:\n{out}");
+    assert!(out.contains(" 3 │ … y; requires y; "), "{out}");
+    assert!(out.contains("requires x; rejects x }"), "{out}");
+    // The column is the column in the file, as in the short format.
+    let o = stance(
+        t.path(),
+        &[
+            "check",
+            "far.stance",
+            "-A",
+            "redundant",
+            "--format",
+            "short",
+        ],
+    );
+    let short = stdout(&o);
+    let column = 12 * 1000 + 11;
+    assert!(
+        short.starts_with(&format!("far.stance:3:{column}: ")),
+        "{short}"
+    );
+    assert!(out.contains(&format!("[ far.stance:3:{column} ]")), "{out}");
+}
