@@ -498,16 +498,16 @@ fn fmt_shows_a_file_outside_the_working_directory_relative_to_it() {
     let t = TempDir::new("cli");
     t.write("work/.keep", "");
     t.write("other/x.stance", "party   a\n");
-    let o = stance(
-        &t.path().join("work"),
-        &["fmt", "--check", "../other/x.stance"],
-    );
-    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    let out = stdout(&o);
-    assert!(
-        out.starts_with("--- ../other/x.stance\n+++ ../other/x.stance\n"),
-        "{out}"
-    );
+    let absolute = t.path().join("other/x.stance");
+    for arg in ["../other/x.stance", absolute.to_str().unwrap()] {
+        let o = stance(&t.path().join("work"), &["fmt", "--check", arg]);
+        assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+        let out = stdout(&o);
+        assert!(
+            out.starts_with("--- ../other/x.stance\n+++ ../other/x.stance\n"),
+            "{arg}: {out}"
+        );
+    }
 }
 
 #[test]

@@ -120,7 +120,8 @@ fn stance_files(dir: &str) -> Vec<String> {
 #[test]
 fn json_output_matches_the_published_schema() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let schema = std::fs::read_to_string(root.join("docs/schema/check-output.schema.json")).unwrap();
+    let schema =
+        std::fs::read_to_string(root.join("docs/schema/check-output.schema.json")).unwrap();
     let schema: serde_json::Value = serde_json::from_str(&schema).unwrap();
     let validator = jsonschema::options()
         .with_draft(jsonschema::Draft::Draft202012)
@@ -129,7 +130,11 @@ fn json_output_matches_the_published_schema() {
     // The rule sets, the examples, and the UI fixtures (every input error),
     // and one run cut short by a limit.
     let ui = stance_files("tests/ui");
-    assert!(ui.len() > 20, "expected the UI fixtures, found {}", ui.len());
+    assert!(
+        ui.len() > 20,
+        "expected the UI fixtures, found {}",
+        ui.len()
+    );
     let runs: Vec<Vec<String>> = vec![
         vec!["rules".into(), "examples".into()],
         ui,
@@ -159,8 +164,16 @@ fn json_output_matches_the_published_schema() {
         }
     }
     // The runs cover findings of every severity and input errors.
-    for name in ["syntax-error", "include-error", "conflict", "unaccepted-duty"] {
-        assert!(kinds.contains(name), "no `{name}` in the schema runs: {kinds:?}");
+    for name in [
+        "syntax-error",
+        "include-error",
+        "conflict",
+        "unaccepted-duty",
+    ] {
+        assert!(
+            kinds.contains(name),
+            "no `{name}` in the schema runs: {kinds:?}"
+        );
     }
     // The schema is not vacuous.
     let bad = serde_json::json!({"version": 1, "diagnostics": [{"code": "X"}], "summary": {}});

@@ -331,10 +331,7 @@ fn render_one(out: &mut String, d: &Diagnostic, sources: &SourceMap, files: &Fil
                 report = report.with_label(label);
             }
             let mut buf = Vec::new();
-            let mut cache = WithCuts {
-                files: &*files,
-                cuts: &cuts,
-            };
+            let mut cache = WithCuts { files, cuts: &cuts };
             match report.finish().write(&mut cache, &mut buf) {
                 Ok(()) => {
                     let body = String::from_utf8_lossy(&buf).into_owned();
