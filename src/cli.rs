@@ -8,6 +8,7 @@ use stancecheck::diagnostic::{Diagnostic, Kind, Severity};
 use stancecheck::load::{FileSystem, FsError, Loader};
 use stancecheck::pipeline;
 use stancecheck::render::{self, Format, RenderOptions};
+use stancecheck::source::FileId;
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Component, Path, PathBuf};
 use std::time::Duration;
@@ -110,20 +111,23 @@ struct CheckArgs {
     /// Name to show for standard input
     #[arg(long, value_name = "PATH")]
     stdin_filename: Option<String>,
-    /// Treat a diagnostic (name or code) as an error; `warnings` denies all warnings
+    /// Treat a diagnostic (name or code) as an error; `warnings` denies all
+    /// warnings, `infos` all infos
     #[arg(short = 'D', long = "deny", value_name = "NAME")]
     deny: Vec<String>,
-    /// Treat a diagnostic (name or code) as a warning
+    /// Treat a diagnostic (name or code) as a warning; `infos`: all infos
     #[arg(short = 'W', long = "warn", value_name = "NAME")]
     warn: Vec<String>,
-    /// Do not report a diagnostic (name or code); input errors cannot be allowed
+    /// Do not report a diagnostic (name or code), or a whole severity
+    /// (`infos`, `warnings`); input errors cannot be allowed
     #[arg(short = 'A', long = "allow", value_name = "NAME")]
     allow: Vec<String>,
     /// Maximum number of minimal sets reported per finding kind (at least 1)
     #[arg(long, value_name = "N", default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..))]
     max_conflicts: u32,
     /// Time budget for the whole check, in seconds (0: no limit)
-    #[arg(long, value_name = "SECONDS", default_value_t = 10.0, value_parser = parse_budget)]
+    #[arg(long, value_name = "SECONDS", default_value_t = 10.0, value_parser = parse_budget,
+          allow_hyphen_values = true)]
     time_budget: f64,
 }
 
@@ -141,7 +145,7 @@ fn parse_budget(s: &str) -> Result<f64, String> {
     match s.parse::<f64>() {
         Ok(v) if v.is_finite() && v >= 0.0 => Ok(v),
         _ => Err(format!(
-            "`{s}` is not a number of seconds (use 0 for no limit)"
+            "the time budget must be a number of seconds ≥ 0, not `{s}` (0: no limit)"
         )),
     }
 }
@@ -233,30 +237,70 @@ enum Level {
 
 struct Levels {
     by_kind: Vec<(Kind, Level)>,
-    deny_warnings: bool,
+    /// What `-A/-W/-D info(s)` asked for: applied after the per-kind levels.
+    infos: Option<Level>,
+    /// What `-A/-W/-D warning(s)` asked for: applied last, to every
+    /// diagnostic that is then a warning (so `-D warnings` also catches
+    /// what `-W NAME` or `-W infos` made a warning).
+    warnings: Option<Level>,
+}
+
+/// A severity named as a group on the command line (`info`, `infos`,
+/// `warning`, `warnings`, `error`, `errors`).
+fn severity_group(name: &str) -> Option<Severity> {
+    match name {
+        "info" | "infos" => Some(Severity::Info),
+        "warning" | "warnings" => Some(Severity::Warning),
+        "error" | "errors" => Some(Severity::Error),
+        _ => None,
+    }
+}
+
+/// The message for a diagnostic name or code that is not known, with the
+/// closest known name when there is one.
+fn unknown_diagnostic(name: &str, groups: bool) -> String {
+    let mut known: Vec<&str> = Kind::ALL.iter().map(|k| k.name()).collect();
+    if groups {
+        known.extend(["infos", "warnings"]);
+    }
+    match stancecheck::suggest::closest(name, known) {
+        Some(s) => format!(
+            "unknown diagnostic `{name}`: did you mean `{s}`? (see `stance explain --list`)"
+        ),
+        None => format!("unknown diagnostic `{name}` (see `stance explain --list`)"),
+    }
 }
 
 impl Levels {
     fn new(args: &CheckArgs) -> Result<Levels, String> {
         let mut by_kind = Vec::new();
-        let mut deny_warnings = false;
+        let mut infos = None;
+        let mut warnings = None;
         // Later flags of a kind win; order: allow, warn, deny as given.
         let mut all: Vec<(&String, Level)> = Vec::new();
         all.extend(args.allow.iter().map(|n| (n, Level::Allow)));
         all.extend(args.warn.iter().map(|n| (n, Level::Warn)));
         all.extend(args.deny.iter().map(|n| (n, Level::Deny)));
         for (name, level) in all {
-            if name == "warnings" {
-                match level {
-                    Level::Deny => deny_warnings = true,
-                    _ => return Err(format!("`{name}` can only be denied")),
+            match severity_group(name) {
+                Some(Severity::Info) => {
+                    infos = Some(level);
+                    continue;
                 }
-                continue;
+                Some(Severity::Warning) => {
+                    warnings = Some(level);
+                    continue;
+                }
+                Some(Severity::Error) if level == Level::Deny => continue,
+                Some(Severity::Error) => {
+                    return Err(format!(
+                        "`{name}` cannot be allowed or downgraded as a group: name the findings one by one"
+                    ));
+                }
+                None => {}
             }
             let Some(kind) = Kind::from_name_or_code(name) else {
-                return Err(format!(
-                    "unknown diagnostic `{name}` (see `stance explain --list`)"
-                ));
+                return Err(unknown_diagnostic(name, true));
             };
             if kind.code().starts_with("SC0") && level != Level::Deny {
                 return Err(format!(
@@ -268,11 +312,22 @@ impl Levels {
         }
         Ok(Levels {
             by_kind,
-            deny_warnings,
+            infos,
+            warnings,
         })
     }
 
     fn apply(&self, diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+        /// One level applied to a diagnostic; `false`: drop it.
+        fn set(d: &mut Diagnostic, level: Option<Level>) -> bool {
+            match level {
+                Some(Level::Allow) => return false,
+                Some(Level::Warn) => d.severity = Severity::Warning,
+                Some(Level::Deny) => d.severity = Severity::Error,
+                None => {}
+            }
+            true
+        }
         diagnostics
             .into_iter()
             .filter_map(|mut d| {
@@ -282,14 +337,14 @@ impl Levels {
                     .rev()
                     .find(|(k, _)| *k == d.kind)
                     .map(|(_, l)| *l);
-                match level {
-                    Some(Level::Allow) => return None,
-                    Some(Level::Warn) => d.severity = Severity::Warning,
-                    Some(Level::Deny) => d.severity = Severity::Error,
-                    None => {}
+                if !set(&mut d, level) {
+                    return None;
                 }
-                if self.deny_warnings && d.severity == Severity::Warning {
-                    d.severity = Severity::Error;
+                if d.severity == Severity::Info && !set(&mut d, self.infos) {
+                    return None;
+                }
+                if d.severity == Severity::Warning && !set(&mut d, self.warnings) {
+                    return None;
                 }
                 Some(d)
             })
@@ -412,22 +467,156 @@ fn read_ignore(root: &Path) -> Vec<PathBuf> {
         .collect()
 }
 
-/// The working directory and the canonical root (`--root`, default the
-/// working directory), or an exit code after reporting the trouble.
-fn open_root(root: Option<&Path>) -> Result<(PathBuf, PathBuf), i32> {
-    let cwd = std::env::current_dir()
-        .map_err(|e| trouble(format!("cannot read the current directory: {e}")))?;
-    let root_arg = root.map_or_else(|| cwd.clone(), Path::to_path_buf);
-    match std::fs::canonicalize(&root_arg) {
-        Ok(r) if r.is_dir() => Ok((cwd, r)),
-        Ok(_) => Err(trouble(format!(
-            "root `{}` is not a directory",
-            root_arg.display()
-        ))),
-        Err(e) => Err(trouble(format!(
-            "cannot open root `{}`: {e}",
-            root_arg.display()
-        ))),
+/// A path made absolute against `cwd` and normalised lexically: `.`
+/// dropped, `..` takes off the component before it (never above `/`).
+/// Symbolic links are not looked at.
+fn lexical(cwd: &Path, path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in cwd.join(path).components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The deepest directory that contains both absolute paths.
+fn common_ancestor(a: &Path, b: &Path) -> PathBuf {
+    a.components()
+        .zip(b.components())
+        .take_while(|(x, y)| x == y)
+        .map(|(x, _)| x)
+        .collect()
+}
+
+/// An absolute, lexically normal path as shown to the user, with `/`
+/// separators: relative to the working directory when it is below it
+/// (`rules/a.stance`), with `..` when it shares more than the file system
+/// root with it (`../x.stance`), absolute otherwise (`/tmp/x.stance`).
+fn shown_path(path: &Path, cwd: &Path) -> String {
+    let names = |p: &Path| -> Vec<String> {
+        p.components()
+            .filter_map(|c| match c {
+                Component::Normal(n) => Some(n.to_string_lossy().into_owned()),
+                _ => None,
+            })
+            .collect()
+    };
+    let common = common_ancestor(path, cwd);
+    let shared = names(&common).len();
+    if shared == 0 && !path.starts_with(cwd) {
+        return format!("/{}", names(path).join("/"));
+    }
+    let up = names(cwd).len().saturating_sub(shared);
+    let mut parts = vec!["..".to_owned(); up];
+    parts.extend(names(path).into_iter().skip(shared));
+    if parts.is_empty() {
+        ".".to_owned()
+    } else {
+        parts.join("/")
+    }
+}
+
+/// Where one run reads: the working directory, the root (canonical), and
+/// how root-relative paths are shown. The one place that decides the root
+/// for `check`, `graph` and `export`.
+struct Workspace {
+    cwd: PathBuf,
+    root: PathBuf,
+    /// Put before a root-relative path to show it: empty when the root is
+    /// the working directory or was given with `--root` (paths are then
+    /// relative to the root, LANGUAGE.md §8); otherwise the way from the
+    /// working directory to the root (`../`, `/tmp/rules/`), so that a file
+    /// outside the working directory is shown as the user can open it.
+    shown_prefix: String,
+}
+
+impl Workspace {
+    /// The root is `--root` when given. Otherwise it is the working
+    /// directory when every named path lies below it (by its name, before
+    /// symbolic links); else the deepest directory holding every named
+    /// path, counting a path below the working directory as the working
+    /// directory, a named directory as itself and a named file as its
+    /// directory. `-` (standard input) names no place. Reports trouble and
+    /// returns the exit code on failure.
+    fn open(root: Option<&Path>, named: &[PathBuf]) -> Result<Workspace, i32> {
+        let cwd = std::env::current_dir()
+            .map_err(|e| trouble(format!("cannot read the current directory: {e}")))?;
+        let (root_lexical, explicit) = match root {
+            Some(r) => (cwd.join(r), true),
+            None => {
+                let mut bases = named.iter().filter(|p| p.as_os_str() != "-").map(|p| {
+                    let abs = lexical(&cwd, p);
+                    if abs.starts_with(&cwd) {
+                        cwd.clone()
+                    } else if abs.is_dir() {
+                        abs
+                    } else {
+                        abs.parent().map_or_else(|| abs.clone(), Path::to_path_buf)
+                    }
+                });
+                let first = bases.next().unwrap_or_else(|| cwd.clone());
+                (bases.fold(first, |a, b| common_ancestor(&a, &b)), false)
+            }
+        };
+        let shown = root.map_or_else(
+            || shown_path(&root_lexical, &cwd),
+            |r| r.display().to_string(),
+        );
+        let root = match std::fs::canonicalize(&root_lexical) {
+            Ok(r) if r.is_dir() => r,
+            Ok(_) => return Err(trouble(format!("root `{shown}` is not a directory"))),
+            Err(e) if explicit => return Err(trouble(format!("cannot open root `{shown}`: {e}"))),
+            Err(e) => return Err(trouble(format!("cannot open `{shown}`: {e}"))),
+        };
+        let shown_prefix = if explicit || root_lexical == cwd {
+            String::new()
+        } else if shown.ends_with('/') {
+            shown
+        } else {
+            format!("{shown}/")
+        };
+        Ok(Workspace {
+            cwd,
+            root,
+            shown_prefix,
+        })
+    }
+
+    /// The real location of a path named on the command line, which must
+    /// lie inside the root (after symbolic links).
+    fn locate(&self, path: &Path) -> Result<PathBuf, String> {
+        let real = std::fs::canonicalize(self.cwd.join(path))
+            .map_err(|e| format!("cannot open `{}`: {e}", path.display()))?;
+        if !real.starts_with(&self.root) {
+            return Err(format!(
+                "`{}` is outside the root `{}` (see --root)",
+                path.display(),
+                self.root.display()
+            ));
+        }
+        Ok(real)
+    }
+
+    /// Shows the files read from disk (every file but `stdin`) as the user
+    /// named them: see [`Workspace::shown_prefix`].
+    fn show_paths(&self, sources: &mut stancecheck::source::SourceMap, stdin: &[FileId]) {
+        if self.shown_prefix.is_empty() {
+            return;
+        }
+        let renamed: Vec<(FileId, String)> = sources
+            .files()
+            .iter()
+            .filter(|f| !stdin.contains(&f.id))
+            .map(|f| (f.id, format!("{}{}", self.shown_prefix, f.path)))
+            .collect();
+        for (id, path) in renamed {
+            sources.set_path(id, path);
+        }
     }
 }
 
@@ -440,18 +629,21 @@ fn run_check(args: CheckArgs) -> i32 {
         Ok(l) => l,
         Err(e) => return trouble(e),
     };
-    let (cwd, root) = match open_root(args.root.as_deref()) {
-        Ok(x) => x,
-        Err(code) => return code,
-    };
-    let fs = DiskFs { root: root.clone() };
-    let mut loader = Loader::new(&fs);
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
         args.paths.clone()
     };
-    let ignored = read_ignore(&root);
+    let ws = match Workspace::open(args.root.as_deref(), &paths) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let fs = DiskFs {
+        root: ws.root.clone(),
+    };
+    let mut loader = Loader::new(&fs);
+    let ignored = read_ignore(&ws.root);
+    let mut stdin = Vec::new();
     for path in &paths {
         if path.as_os_str() == "-" {
             let mut bytes = Vec::new();
@@ -459,30 +651,34 @@ fn run_check(args: CheckArgs) -> i32 {
                 return trouble(format!("cannot read standard input: {e}"));
             }
             let name = args.stdin_filename.as_deref().unwrap_or("<stdin>");
-            loader.add_text(name, &bytes);
+            stdin.push(loader.add_text(name, &bytes));
             continue;
         }
-        let abs = cwd.join(path);
-        let real = match std::fs::canonicalize(&abs) {
+        let real = match ws.locate(path) {
             Ok(r) => r,
-            Err(e) => return trouble(format!("cannot open `{}`: {e}", path.display())),
+            Err(e) => return trouble(e),
         };
-        if !real.starts_with(&root) {
-            return trouble(format!(
-                "`{}` is outside the root `{}` (see --root)",
-                path.display(),
-                root.display()
-            ));
-        }
+        let is_dir = real.is_dir();
         let files = match expand(real, &ignored) {
             Ok(f) => f,
             Err(e) => return trouble(e),
         };
+        if is_dir && files.is_empty() {
+            // Not an error (exit 0, as ruff does): an empty directory is a
+            // valid rule set. But a run that checks nothing must not look
+            // like a clean one.
+            let _ = writeln!(
+                std::io::stderr(),
+                "stance: warning: no `*.stance` files found in `{}`: nothing checked there",
+                printable(&path.display().to_string(), false)
+            );
+        }
         for file in files {
             let Some(rel) = fs.relative(&file) else {
                 continue;
             };
             if let Err(e) = loader.add_root(&rel) {
+                let shown = format!("{}{rel}", ws.shown_prefix);
                 match e {
                     // Named paths were opened above, so these are links
                     // found while walking: skipped, and said so.
@@ -490,10 +686,10 @@ fn run_check(args: CheckArgs) -> i32 {
                         let _ = writeln!(
                             std::io::stderr(),
                             "stance: warning: skipping `{}`: {e}",
-                            printable(&rel, false)
+                            printable(&shown, false)
                         );
                     }
-                    e => return trouble(format!("cannot read `{rel}`: {e}")),
+                    e => return trouble(format!("cannot read `{shown}`: {e}")),
                 }
             }
         }
@@ -507,6 +703,7 @@ fn run_check(args: CheckArgs) -> i32 {
         None
     };
     let report = pipeline::run_freeing_syntax(&mut loaded, &options);
+    ws.show_paths(&mut loaded.sources, &stdin);
     let diagnostics = levels.apply(report.diagnostics);
     let failed = diagnostics.iter().any(|d| d.severity == Severity::Error);
     let color = match args.color {
@@ -563,9 +760,7 @@ fn run_explain(args: ExplainArgs) -> i32 {
             };
             emit(&doc, EXIT_OK)
         }
-        None => trouble(format!(
-            "unknown diagnostic `{name}` (see `stance explain --list`)"
-        )),
+        None => trouble(unknown_diagnostic(&name, false)),
     }
 }
 
@@ -575,29 +770,40 @@ fn run_explain(args: ExplainArgs) -> i32 {
 /// under `root` (default: the working directory). Returns the loaded files
 /// (one unit), or an exit code after reporting the trouble.
 fn load_unit(path: Option<&Path>, root: Option<&Path>) -> Result<stancecheck::load::Loaded, i32> {
-    let (cwd, root) = open_root(root)?;
-    let fs = DiskFs { root };
+    let named: Vec<PathBuf> = path.map(Path::to_path_buf).into_iter().collect();
+    let ws = Workspace::open(root, &named)?;
+    let fs = DiskFs {
+        root: ws.root.clone(),
+    };
     let mut loader = Loader::new(&fs);
+    let mut stdin = Vec::new();
     match path {
         Some(path) if path.as_os_str() != "-" => {
-            let real = std::fs::canonicalize(cwd.join(path))
-                .map_err(|e| trouble(format!("cannot open `{}`: {e}", path.display())))?;
+            let real = ws.locate(path).map_err(trouble)?;
             let Some(rel) = fs.relative(&real) else {
                 return Err(trouble(format!("`{}` is outside the root", path.display())));
             };
             loader
                 .add_root(&rel)
-                .map_err(|e| trouble(format!("cannot read `{rel}`: {e}")))?;
+                .map_err(|e| trouble(format!("cannot read `{}{rel}`: {e}", ws.shown_prefix)))?;
         }
         _ => {
+            if std::io::stdin().is_terminal() {
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "stance: reading rules from standard input (end with Ctrl-D; give a FILE to read it instead)"
+                );
+            }
             let mut bytes = Vec::new();
             std::io::stdin()
                 .read_to_end(&mut bytes)
                 .map_err(|e| trouble(format!("cannot read standard input: {e}")))?;
-            loader.add_text("<stdin>", &bytes);
+            stdin.push(loader.add_text("<stdin>", &bytes));
         }
     }
-    Ok(loader.finish())
+    let mut loaded = loader.finish();
+    ws.show_paths(&mut loaded.sources, &stdin);
+    Ok(loaded)
 }
 
 // ---- graph ----------------------------------------------------------
@@ -695,22 +901,6 @@ struct FmtArgs {
     check: bool,
 }
 
-/// A path as shown to the user: relative to the working directory when it
-/// is below it, with `/` separators.
-fn shown_path(path: &Path, cwd: &Path) -> String {
-    let rel = path.strip_prefix(cwd).unwrap_or(path);
-    let parts: Vec<String> = rel
-        .components()
-        .filter(|c| !matches!(c, Component::CurDir))
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect();
-    if rel.is_absolute() {
-        rel.display().to_string()
-    } else {
-        parts.join("/")
-    }
-}
-
 fn run_fmt(args: FmtArgs) -> i32 {
     use stancecheck::source::{SourceMap, Span, decode};
     let cwd = match std::env::current_dir() {
@@ -744,7 +934,7 @@ fn run_fmt(args: FmtArgs) -> i32 {
             Err(e) => return trouble(e),
         };
         for file in files {
-            let shown = shown_path(&file, &cwd);
+            let shown = shown_path(&lexical(&cwd, &file), &cwd);
             match std::fs::read(&file) {
                 Ok(bytes) => inputs.push((Some(file), shown, bytes)),
                 Err(e) => return trouble(format!("cannot read `{shown}`: {e}")),

@@ -721,7 +721,7 @@ pub fn parse_highlight(model: &Model, s: &str) -> Result<Highlight, String> {
             return Ok(Highlight::Scenario(name.to_owned()));
         }
         let mut msg = format!("unknown scenario `{name}`");
-        match crate::resolve::suggest(name, model.scenarios.iter().map(|sc| sc.name.as_str())) {
+        match crate::suggest::closest(name, model.scenarios.iter().map(|sc| sc.name.as_str())) {
             Some(close) => {
                 let _ = write!(msg, "; did you mean `{close}`?");
             }
@@ -741,7 +741,7 @@ pub fn parse_highlight(model: &Model, s: &str) -> Result<Highlight, String> {
         return Ok(Highlight::Finding(k));
     }
     let mut msg = format!("unknown finding `{s}`");
-    match crate::resolve::suggest(s, Kind::ALL.iter().map(|k| k.name())) {
+    match crate::suggest::closest(s, Kind::ALL.iter().map(|k| k.name())) {
         Some(close) => {
             let _ = write!(msg, "; did you mean `{close}`?");
         }

@@ -24,4 +24,5 @@ pub mod pipeline;
 pub mod render;
 pub mod resolve;
 pub mod source;
+pub mod suggest;
 pub mod syntax;

@@ -202,14 +202,16 @@ impl<'f, F: FileSystem> Loader<'f, F> {
         }
     }
 
-    /// Adds a file given as text (standard input) under a display path.
-    pub fn add_text(&mut self, display_path: &str, bytes: &[u8]) {
+    /// Adds a file given as text (standard input) under a display path;
+    /// returns its id.
+    pub fn add_text(&mut self, display_path: &str, bytes: &[u8]) -> FileId {
         let id = self.add_source(display_path, bytes, true);
         self.by_path.insert(display_path.to_owned(), id);
         self.loaded.units.push(Unit {
             root: id,
             files: vec![id],
         });
+        id
     }
 
     /// Adds a root file by its root-relative path. Errors reading it are

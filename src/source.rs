@@ -166,6 +166,15 @@ impl SourceMap {
         &self.files
     }
 
+    /// Changes the path a file is shown under (after a run, for display:
+    /// `stance` shows files of a root outside the working directory
+    /// relative to the working directory). Unknown ids are ignored.
+    pub fn set_path(&mut self, id: FileId, path: impl Into<String>) {
+        if let Some(f) = self.files.get_mut(id.0 as usize) {
+            f.path = path.into();
+        }
+    }
+
     /// The id of a file by its root-relative path.
     pub fn find(&self, path: &str) -> Option<FileId> {
         self.files.iter().find(|f| f.path == path).map(|f| f.id)

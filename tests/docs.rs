@@ -1,5 +1,5 @@
-//! Keeps the documentation honest: every block in README.md and
-//! docs/tutorial.md that follows a marker
+//! Keeps the documentation honest: every block in README.md,
+//! docs/tutorial.md and docs/output.md that follows a marker
 //!
 //! ```text
 //! <!-- output: ARGS -->
@@ -8,13 +8,16 @@
 //! must equal what `stance check --color never ARGS` prints (run from the
 //! repository root). `BLESS=1 cargo test --test docs` rewrites the blocks
 //! from the binary's actual output; review the diff before committing.
+//!
+//! Also checks the published JSON Schema of the `json` format
+//! (`docs/schema/check-output.schema.json`) against real output.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::path::Path;
 use std::process::Command;
 
-const DOCS: &[&str] = &["README.md", "docs/tutorial.md"];
+const DOCS: &[&str] = &["README.md", "docs/tutorial.md", "docs/output.md"];
 const MARK: &str = "<!-- output: ";
 
 fn run(args: &str) -> String {
@@ -91,4 +94,88 @@ fn documented_outputs_match_the_binary() {
         "documented output differs from the binary (run `BLESS=1 cargo test --test docs` and review):\n{}",
         problems.join("\n")
     );
+}
+
+/// Every `*.stance` file below `dir` (relative to the repository root),
+/// sorted.
+fn stance_files(dir: &str) -> Vec<String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut out = Vec::new();
+    let mut stack = vec![root.join(dir)];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "stance") {
+                let rel = path.strip_prefix(root).unwrap();
+                out.push(rel.to_string_lossy().replace('\\', "/"));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn json_output_matches_the_published_schema() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let schema =
+        std::fs::read_to_string(root.join("docs/schema/check-output.schema.json")).unwrap();
+    let schema: serde_json::Value = serde_json::from_str(&schema).unwrap();
+    let validator = jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft202012)
+        .build(&schema)
+        .unwrap();
+    // The rule sets, the examples, and the UI fixtures (every input error),
+    // and one run cut short by a limit.
+    let ui = stance_files("tests/ui");
+    assert!(
+        ui.len() > 20,
+        "expected the UI fixtures, found {}",
+        ui.len()
+    );
+    let runs: Vec<Vec<String>> = vec![
+        vec!["rules".into(), "examples".into()],
+        ui,
+        vec!["--max-conflicts".into(), "1".into(), "rules".into()],
+    ];
+    let mut kinds = std::collections::BTreeSet::new();
+    for args in runs {
+        let out = Command::new(env!("CARGO_BIN_EXE_stance"))
+            .args(["check", "--format", "json"])
+            .args(&args)
+            .current_dir(root)
+            .output()
+            .unwrap();
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let errors: Vec<String> = validator
+            .iter_errors(&json)
+            .map(|e| format!("{} at {}", e, e.instance_path()))
+            .collect();
+        assert!(
+            errors.is_empty(),
+            "`stance check --format json {}` does not match the schema:\n{}",
+            args.join(" "),
+            errors.join("\n")
+        );
+        for d in json["diagnostics"].as_array().unwrap() {
+            kinds.insert(d["name"].as_str().unwrap_or("").to_owned());
+        }
+    }
+    // The runs cover findings of every severity and input errors.
+    for name in [
+        "syntax-error",
+        "include-error",
+        "conflict",
+        "unaccepted-duty",
+    ] {
+        assert!(
+            kinds.contains(name),
+            "no `{name}` in the schema runs: {kinds:?}"
+        );
+    }
+    // The schema is not vacuous.
+    let bad = serde_json::json!({"version": 1, "diagnostics": [{"code": "X"}], "summary": {}});
+    assert!(!validator.is_valid(&bad));
 }

@@ -44,10 +44,10 @@ pub(super) fn render(
     sources: &SourceMap,
     options: &RenderOptions,
 ) -> String {
-    let mut files = Files::new(sources);
+    let files = Files::new(sources);
     let mut out = String::new();
     for d in diagnostics {
-        render_one(&mut out, d, sources, &mut files, options.color);
+        render_one(&mut out, d, sources, &files, options.color);
         out.push('\n');
     }
     // As rustc does: point at the long explanations of what was reported.
@@ -211,13 +211,7 @@ struct Pending {
     priority: i32,
 }
 
-fn render_one(
-    out: &mut String,
-    d: &Diagnostic,
-    sources: &SourceMap,
-    files: &mut Files,
-    color: bool,
-) {
+fn render_one(out: &mut String, d: &Diagnostic, sources: &SourceMap, files: &Files, color: bool) {
     // Header: `warning[conflict/SC1003]: message`.
     let head = format!(
         "{}[{}/{}]",
@@ -308,6 +302,13 @@ fn render_one(
         )
     });
 
+    // Long lines are shown as a window around what they point at.
+    let cuts = long_line_cuts(&pending, files);
+    for p in &mut pending {
+        p.span = map_span(&cuts, files, &p.span);
+    }
+    let primary = primary.map(|p| map_span(&cuts, files, &p));
+
     let body = match (pending.first(), primary.clone()) {
         (None, _) => None,
         (Some(first), anchor) => {
@@ -330,8 +331,16 @@ fn render_one(
                 report = report.with_label(label);
             }
             let mut buf = Vec::new();
-            match report.finish().write(&mut *files, &mut buf) {
-                Ok(()) => Some(String::from_utf8_lossy(&buf).into_owned()),
+            let mut cache = WithCuts { files, cuts: &cuts };
+            match report.finish().write(&mut cache, &mut buf) {
+                Ok(()) => {
+                    let body = String::from_utf8_lossy(&buf).into_owned();
+                    Some(if cuts.is_empty() {
+                        body
+                    } else {
+                        true_columns(&body, &cuts, files)
+                    })
+                }
                 Err(_) => None,
             }
         }
@@ -398,5 +407,210 @@ fn write_note(out: &mut String, prefix: &str, what: &str, text: &str, color: boo
     let _ = writeln!(out, "{prefix}{}: {first}", paint(color, BOLD, what));
     for l in lines {
         let _ = writeln!(out, "{prefix}{}{l}", " ".repeat(what.len() + 2));
+    }
+}
+
+// ---- long lines -------------------------------------------------------
+
+/// Lines longer than this (in characters) are shown cut to a window
+/// around their labels, so that a 12,000-character line does not flood the
+/// terminal.
+const LONG_LINE: usize = 200;
+/// Characters of context kept on each side of the labels of a long line.
+const CONTEXT: usize = 40;
+/// At most this many characters of a long line are shown.
+const WINDOW: usize = 160;
+
+/// One long line cut for display: characters `start..end` of its content
+/// are kept, behind a `…` when something precedes them (`lead` = 1) and
+/// before one when something follows.
+struct LineCut {
+    start: usize,
+    end: usize,
+    lead: usize,
+}
+
+/// A file whose long lines are cut for one diagnostic: the text handed to
+/// ariadne, the new character offset of every line, and the cut lines.
+struct FileCuts {
+    file: FileId,
+    source: Source<String>,
+    new_offsets: Vec<usize>,
+    lines: std::collections::BTreeMap<usize, LineCut>,
+}
+
+/// The characters of a line without its line ending.
+fn content_len(source: &Source<String>, line: ariadne::Line) -> usize {
+    source
+        .get_line_text(line)
+        .map_or(0, |t| t.trim_end_matches(['\r', '\n']).chars().count())
+}
+
+/// The long lines the labels point into, per file, cut to windows; empty
+/// when no label is on a long line (the usual case: nothing is copied).
+fn long_line_cuts(pending: &[Pending], files: &Files) -> Vec<FileCuts> {
+    // (file, line) -> (first, last) character of the labels on it.
+    let mut windows: std::collections::BTreeMap<(FileId, usize), (usize, usize)> =
+        std::collections::BTreeMap::new();
+    for p in pending {
+        let (file, range) = &p.span;
+        let Some(source) = files.sources.get(file.0 as usize) else {
+            continue;
+        };
+        let first = source.get_offset_line(range.start).map(|(_, i, _)| i);
+        let last = source.get_offset_line(range.end).map(|(_, i, _)| i);
+        let (Some(first), Some(last)) = (first, last) else {
+            continue;
+        };
+        for idx in first..=last {
+            let Some(line) = source.line(idx) else {
+                continue;
+            };
+            let len = content_len(source, line);
+            if len <= LONG_LINE {
+                continue;
+            }
+            let lo = range.start.saturating_sub(line.offset()).min(len);
+            let hi = range.end.saturating_sub(line.offset()).min(len);
+            let w = windows.entry((*file, idx)).or_insert((lo, hi));
+            w.0 = w.0.min(lo);
+            w.1 = w.1.max(hi);
+        }
+    }
+    let mut out: Vec<FileCuts> = Vec::new();
+    for ((file, idx), (lo, hi)) in windows {
+        let Some(source) = files.sources.get(file.0 as usize) else {
+            continue;
+        };
+        let len = source.line(idx).map_or(0, |l| content_len(source, l));
+        let start = lo.saturating_sub(CONTEXT);
+        let end = (hi + CONTEXT).min(start + WINDOW).min(len);
+        let cut = LineCut {
+            start,
+            end,
+            lead: usize::from(start > 0),
+        };
+        match out.last_mut() {
+            Some(f) if f.file == file => {
+                f.lines.insert(idx, cut);
+            }
+            _ => out.push(FileCuts {
+                file,
+                source: Source::from(String::new()),
+                new_offsets: Vec::new(),
+                lines: std::collections::BTreeMap::from([(idx, cut)]),
+            }),
+        }
+    }
+    for f in &mut out {
+        let Some(source) = files.sources.get(f.file.0 as usize) else {
+            continue;
+        };
+        let mut text = String::with_capacity(source.text().len());
+        let mut offset = 0;
+        for (idx, line) in source.lines().enumerate() {
+            f.new_offsets.push(offset);
+            let whole = source.get_line_text(line).unwrap_or("");
+            let piece = match f.lines.get(&idx) {
+                Some(cut) => {
+                    let content = whole.trim_end_matches(['\r', '\n']);
+                    let ending = whole.get(content.len()..).unwrap_or("");
+                    let mut piece = String::new();
+                    if cut.lead > 0 {
+                        piece.push('…');
+                    }
+                    piece.extend(content.chars().skip(cut.start).take(cut.end - cut.start));
+                    if cut.end < content.chars().count() {
+                        piece.push('…');
+                    }
+                    piece.push_str(ending);
+                    std::borrow::Cow::Owned(piece)
+                }
+                None => std::borrow::Cow::Borrowed(whole),
+            };
+            offset += piece.chars().count();
+            text.push_str(&piece);
+        }
+        f.source = Source::from(text);
+    }
+    out
+}
+
+/// A label's character range in the text with long lines cut.
+fn map_span(
+    cuts: &[FileCuts],
+    files: &Files,
+    span: &(FileId, std::ops::Range<usize>),
+) -> (FileId, std::ops::Range<usize>) {
+    let (file, range) = span;
+    let (Some(f), Some(source)) = (
+        cuts.iter().find(|f| f.file == *file),
+        files.sources.get(file.0 as usize),
+    ) else {
+        return span.clone();
+    };
+    let map = |o: usize| -> usize {
+        let Some((_, idx, col)) = source.get_offset_line(o) else {
+            return o;
+        };
+        let base = f.new_offsets.get(idx).copied().unwrap_or(0);
+        match f.lines.get(&idx) {
+            Some(c) => base + c.lead + col.clamp(c.start, c.end) - c.start,
+            None => base + col,
+        }
+    };
+    let start = map(range.start);
+    (*file, start..map(range.end).max(start))
+}
+
+/// ariadne names each source section `[ file:line:column ]`, counted in
+/// the cut text; puts back the column of the line as written.
+fn true_columns(body: &str, cuts: &[FileCuts], files: &Files) -> String {
+    let mut out = String::with_capacity(body.len());
+    for line in body.split_inclusive('\n') {
+        out.push_str(&fix_location(line, cuts, files).unwrap_or_else(|| line.to_owned()));
+    }
+    out
+}
+
+fn fix_location(line: &str, cuts: &[FileCuts], files: &Files) -> Option<String> {
+    let open = line.find("─[ ")? + "─[ ".len();
+    let close = line.rfind(" ]")?;
+    let location = line.get(open..close)?;
+    let (rest, column) = location.rsplit_once(':')?;
+    let (name, number) = rest.rsplit_once(':')?;
+    let column: usize = column.parse().ok()?;
+    let number: usize = number.parse().ok()?;
+    let f = cuts
+        .iter()
+        .find(|f| files.names.get(f.file.0 as usize).map(String::as_str) == Some(name))?;
+    let cut = f.lines.get(&number.checked_sub(1)?)?;
+    let true_column = cut.start + column.saturating_sub(1).saturating_sub(cut.lead) + 1;
+    Some(format!(
+        "{}{name}:{number}:{true_column}{}",
+        line.get(..open)?,
+        line.get(close..)?
+    ))
+}
+
+/// The files as ariadne reads them for one diagnostic: cut where long
+/// lines were cut.
+struct WithCuts<'a> {
+    files: &'a Files,
+    cuts: &'a [FileCuts],
+}
+
+impl Cache<FileId> for WithCuts<'_> {
+    type Storage = String;
+
+    fn fetch(&mut self, id: &FileId) -> Result<&Source<String>, impl fmt::Debug> {
+        match self.cuts.iter().find(|f| f.file == *id) {
+            Some(f) => Ok(&f.source),
+            None => self.files.sources.get(id.0 as usize).ok_or(UnknownFile),
+        }
+    }
+
+    fn display<'a>(&self, id: &'a FileId) -> Option<impl fmt::Display + 'a> {
+        self.files.names.get(id.0 as usize).cloned()
     }
 }

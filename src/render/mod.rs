@@ -110,23 +110,22 @@ impl Counts {
         c
     }
 
-    /// `2 errors, 3 warnings, 1 info` (zero counts left out), or `no findings`.
+    /// `2 errors, 3 warnings, 1 info`, or `no findings`. The error count
+    /// comes first and is always named (`0 errors, 6 infos`), so the line
+    /// answers "did it fail?" at a glance; zero warnings and infos are left
+    /// out.
     pub fn sentence(self) -> String {
-        let mut parts = Vec::new();
-        if self.errors > 0 {
-            parts.push(plural(self.errors, "error", "errors"));
+        if self == Counts::default() {
+            return "no findings".to_owned();
         }
+        let mut parts = vec![plural(self.errors, "error", "errors")];
         if self.warnings > 0 {
             parts.push(plural(self.warnings, "warning", "warnings"));
         }
         if self.infos > 0 {
-            parts.push(plural(self.infos, "info", "info"));
+            parts.push(plural(self.infos, "info", "infos"));
         }
-        if parts.is_empty() {
-            "no findings".to_owned()
-        } else {
-            parts.join(", ")
-        }
+        parts.join(", ")
     }
 }
 
@@ -447,7 +446,13 @@ mod tests {
             warnings: 1,
             infos: 3,
         };
-        assert_eq!(c.sentence(), "2 errors, 1 warning, 3 info");
+        assert_eq!(c.sentence(), "2 errors, 1 warning, 3 infos");
+        let infos = Counts {
+            errors: 0,
+            warnings: 0,
+            infos: 1,
+        };
+        assert_eq!(infos.sentence(), "0 errors, 1 info");
         assert_eq!(Counts::default().sentence(), "no findings");
     }
 

@@ -205,21 +205,6 @@ fn is_plain(b: &[u8]) -> bool {
     !space
 }
 
-/// The candidate closest to `name`, if close enough to be a likely typo
-/// (the did-you-mean of `undeclared-topic`, also used by `stance graph
-/// --highlight`). Ties go to the first candidate.
-pub fn suggest<'n>(name: &str, candidates: impl Iterator<Item = &'n str>) -> Option<String> {
-    let mut best: Option<(f64, &str)> = None;
-    for c in candidates {
-        let score = strsim::jaro_winkler(name, c);
-        let close = score >= 0.8 || strsim::levenshtein(name, c) <= 2.min(name.len() / 2 + 1);
-        if close && best.is_none_or(|(s, _)| score > s) {
-            best = Some((score, c));
-        }
-    }
-    best.map(|(_, c)| c.to_owned())
-}
-
 impl<'a> Resolver<'a> {
     fn new(sources: &'a SourceMap) -> Resolver<'a> {
         Resolver {
@@ -438,7 +423,7 @@ impl<'a> Resolver<'a> {
     // ---- names --------------------------------------------------------
 
     fn suggest<'n>(name: &str, candidates: impl Iterator<Item = &'n str>) -> Option<String> {
-        suggest(name, candidates)
+        crate::suggest::closest(name, candidates).map(str::to_owned)
     }
 
     fn party(&mut self, ident: &ast::Ident) -> Result<PartyId, Failed> {
