@@ -315,24 +315,52 @@ impl Model {
         self.texts.get(t.start..t.end).unwrap_or_default()
     }
 
+    // Typed access. Every id of a model is made by the resolver for that
+    // model (or by code that derives it from the model), so an id out of
+    // range is an internal bug, never a state of the input: indexing
+    // panics, and the binary reports the panic as an internal error (exit
+    // 2). No accessor falls back to a default that could become a silently
+    // wrong finding.
+
+    /// The party `id`.
+    pub fn party(&self, id: PartyId) -> &Party {
+        &self.parties[id.0 as usize]
+    }
+
+    /// The topic `id`.
+    pub fn topic(&self, id: TopicId) -> &Topic {
+        &self.topics[id.0 as usize]
+    }
+
+    /// The atom `id`.
+    pub fn atom(&self, id: AtomId) -> &Atom {
+        &self.atoms[id.0 as usize]
+    }
+
+    /// The statement `id`.
+    pub fn statement(&self, id: StmtId) -> &Statement {
+        &self.statements[id.0 as usize]
+    }
+
+    /// The scenario `id`.
+    pub fn scenario(&self, id: ScenarioId) -> &Scenario {
+        &self.scenarios[id.0 as usize]
+    }
+
     /// The display name of an atom: `topic` or `topic@party`.
     pub fn atom_name(&self, atom: AtomId) -> String {
-        let Some(a) = self.atoms.get(atom.0 as usize) else {
-            return String::from("?");
-        };
-        let topic = self
-            .topics
-            .get(a.topic.0 as usize)
-            .map_or("?", |t| t.name.as_str());
-        match a.party.and_then(|p| self.parties.get(p.0 as usize)) {
-            Some(p) => format!("{topic}@{}", p.name),
-            None => topic.to_owned(),
+        let a = self.atom(atom);
+        let topic = &self.topic(a.topic).name;
+        match a.party {
+            Some(p) => format!("{topic}@{}", self.party(p).name),
+            None => topic.to_string(),
         }
     }
 
-    /// The plain-topic atom of an `X@P` atom (itself for a plain atom).
+    /// The plain-topic atom of an `X@P` atom (itself for a plain atom);
+    /// `None` when the model never mentions `X` itself.
     pub fn base_atom(&self, atom: AtomId) -> Option<AtomId> {
-        let a = self.atoms.get(atom.0 as usize)?;
+        let a = self.atom(atom);
         if a.party.is_none() {
             return Some(atom);
         }
@@ -342,10 +370,8 @@ impl Model {
             .map(|i| AtomId(i as u32))
     }
 
-    /// The party of a statement, by name.
+    /// The name of a statement's party (`None` for an assumption).
     pub fn party_name(&self, party: Option<PartyId>) -> Option<&str> {
-        party
-            .and_then(|p| self.parties.get(p.0 as usize))
-            .map(|p| p.name.as_str())
+        party.map(|p| self.party(p).name.as_str())
     }
 }

@@ -80,7 +80,7 @@ pub(crate) fn find(
     let model = ctx.model;
     let refs = corrections
         .iter()
-        .map(|c| c.iter().filter_map(|s| stmt_ref(model, *s)).collect())
+        .map(|c| c.iter().map(|s| stmt_ref(model, *s)).collect())
         .collect();
     Ok(Concessions { refs, hopeless })
 }

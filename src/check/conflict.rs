@@ -39,7 +39,7 @@ pub(crate) fn report_conflicts(
             .iter()
             .filter_map(|k| match k {
                 ItemKey::Stmt(s) => {
-                    let st = model.statements.get(s.0 as usize)?;
+                    let st = model.statement(*s);
                     let p = model.party_name(st.party)?;
                     Some((p.to_owned(), st.span, *s))
                 }
@@ -50,9 +50,7 @@ pub(crate) fn report_conflicts(
         // Each party member alone resolves this set; renderers show the
         // concessions (no separate help text, it would repeat them).
         for (_, _, s) in &party_members {
-            if let Some(r) = stmt_ref(model, *s) {
-                d.concessions.push(vec![r]);
-            }
+            d.concessions.push(vec![stmt_ref(model, *s)]);
         }
         d
     })?;

@@ -23,9 +23,7 @@ pub(crate) fn report_closed_gate(
     let mut preferences = 0usize;
     let mut first = None;
     for s in &sess.stmts {
-        let Some(st) = model.statements.get(s.0 as usize) else {
-            continue;
-        };
+        let st = model.statement(*s);
         let skipped = match st.kind.strength() {
             Strength::Hard if st.condition().is_some() => {
                 conditions += 1;

@@ -31,10 +31,7 @@ pub(crate) fn report_unaccepted_duties(ctx: &mut Ctx<'_>) {
             _ => &o.formula,
         };
         for a in atoms_of(asked) {
-            let mine = model
-                .atoms
-                .get(a.0 as usize)
-                .is_some_and(|x| x.party == Some(q));
+            let mine = model.atom(a).party == Some(q);
             if mine && occurs_positively(asked, a) {
                 accepted_set.insert((q, a));
             }
@@ -48,7 +45,7 @@ pub(crate) fn report_unaccepted_duties(ctx: &mut Ctx<'_>) {
             continue;
         };
         let Expr::Atom(xq) = b.as_ref() else { continue };
-        let Some(q) = model.atoms.get(xq.0 as usize).and_then(|a| a.party) else {
+        let Some(q) = model.atom(*xq).party else {
             continue;
         };
         if st.party == Some(q) {
@@ -62,7 +59,7 @@ pub(crate) fn report_unaccepted_duties(ctx: &mut Ctx<'_>) {
             ctx.cut();
             return;
         }
-        let qn = model.party_name(Some(q)).unwrap_or("?");
+        let qn = &model.party(q).name;
         let atom = model.atom_name(*xq);
         let d = ctx
             .set_diag(

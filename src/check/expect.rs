@@ -54,9 +54,9 @@ fn comps_of_parties(ctx: &Ctx<'_>, comps: &Components, ps: &[PartyId]) -> Vec<us
         .filter(|(_, c)| {
             c.stmts.iter().any(|s| {
                 ctx.model
-                    .statements
-                    .get(s.0 as usize)
-                    .is_some_and(|s| s.party.is_some_and(|p| ps.contains(&p)))
+                    .statement(*s)
+                    .party
+                    .is_some_and(|p| ps.contains(&p))
             })
         })
         .map(|(k, _)| k)
@@ -69,10 +69,7 @@ fn touched_by(ctx: &Ctx<'_>, comps: &Components, e: &Expectation) -> Vec<usize> 
     match &e.kind {
         ExpectKind::Consistent(ps) | ExpectKind::Conflict(ps) => comps_of_parties(ctx, comps, ps),
         ExpectKind::Feasible(sc, _) | ExpectKind::Infeasible(sc, _) => {
-            match model.scenarios.get(sc.0 as usize) {
-                Some(s) => comps.touched(model, &Expr::And(s.formulas.clone())),
-                None => Vec::new(),
-            }
+            comps.touched(model, &Expr::And(model.scenario(*sc).formulas.clone()))
         }
         ExpectKind::Impossible(f) => comps.touched(model, f),
     }
@@ -126,7 +123,7 @@ fn undecidable(ctx: &mut Ctx<'_>, comps: &Components, bad: &[usize], e: &Expecta
         .iter()
         .filter_map(|k| comps.list.get(*k))
         .flat_map(|c| c.stmts.iter())
-        .filter_map(|s| model.statements.get(s.0 as usize))
+        .map(|s| model.statement(*s))
         .filter(|s| s.kind.strength() == Strength::Background)
         .map(|s| s.span)
         .collect();
@@ -207,9 +204,7 @@ fn check_one(
                         let got: BTreeSet<PartyId> = keys
                             .iter()
                             .filter_map(|k| match k {
-                                ItemKey::Stmt(s) => {
-                                    model.statements.get(s.0 as usize).and_then(|s| s.party)
-                                }
+                                ItemKey::Stmt(s) => model.statement(*s).party,
                                 _ => None,
                             })
                             .collect();
@@ -230,9 +225,7 @@ fn check_one(
         }
         ExpectKind::Feasible(sc, ps) | ExpectKind::Infeasible(sc, ps) => {
             let want_infeasible = matches!(e.kind, ExpectKind::Infeasible(..));
-            let Some(scenario) = model.scenarios.get(sc.0 as usize) else {
-                return Ok(());
-            };
+            let scenario = model.scenario(*sc);
             let mut sess = Session::new(model, comps, &which);
             let s_item = sess.item(ItemKey::Scenario(*sc));
             let mut items = hard_of(&mut sess, ps.as_deref());
@@ -368,8 +361,7 @@ fn touched_atoms(sess: &Session<'_>) -> Vec<crate::model::AtomId> {
     let mut atoms: Vec<_> = sess
         .stmts
         .iter()
-        .filter_map(|s| sess.model.statements.get(s.0 as usize))
-        .flat_map(|s| atoms_of(&s.formula))
+        .flat_map(|s| atoms_of(&sess.model.statement(*s).formula))
         .collect();
     atoms.sort_unstable();
     atoms.dedup();

@@ -18,7 +18,7 @@
 //!   condition, negated statement) first, then whichever member the literals
 //!   derived so far trigger, then the rest in source order.
 
-use super::session::ItemKey;
+use super::session::{ItemKey, base_of};
 use super::shape::{Index, Lit, Shape, neg, shape};
 use crate::diagnostic::{Member, Role, StatementRef};
 use crate::logic::{Budget, Problem, Stop, atoms_of, mus};
@@ -59,14 +59,10 @@ struct Item {
     order: (u32, u32, u8),
 }
 
-fn stmt_ref_text(model: &Model, s: StmtId) -> Option<&crate::model::Statement> {
-    model.statements.get(s.0 as usize)
-}
-
 /// The member of a statement.
-pub fn stmt_member(model: &Model, s: StmtId) -> Option<Member> {
-    let st = stmt_ref_text(model, s)?;
-    Some(Member {
+pub fn stmt_member(model: &Model, s: StmtId) -> Member {
+    let st = model.statement(s);
+    Member {
         span: st.span,
         role: if st.party.is_some() {
             Role::Party
@@ -78,29 +74,26 @@ pub fn stmt_member(model: &Model, s: StmtId) -> Option<Member> {
         label: st.label.clone(),
         text: model.text(st.text).to_owned(),
         quote: st.quote.clone(),
-    })
+    }
 }
 
 /// A concession entry for a statement.
-pub fn stmt_ref(model: &Model, s: StmtId) -> Option<StatementRef> {
-    let st = stmt_ref_text(model, s)?;
-    Some(StatementRef {
+pub fn stmt_ref(model: &Model, s: StmtId) -> StatementRef {
+    let st = model.statement(s);
+    StatementRef {
         span: st.span,
         party: model.party_name(st.party).map(str::to_owned),
         label: st.label.clone(),
         text: model.text(st.text).to_owned(),
-    })
+    }
 }
 
 /// How a statement is named in messages: its label, else its text.
 pub fn stmt_name(model: &Model, s: StmtId) -> String {
-    match stmt_ref_text(model, s) {
-        Some(st) => st
-            .label
-            .clone()
-            .unwrap_or_else(|| model.text(st.text).to_owned()),
-        None => String::from("?"),
-    }
+    let st = model.statement(s);
+    st.label
+        .clone()
+        .unwrap_or_else(|| model.text(st.text).to_owned())
 }
 
 fn lit_name(model: &Model, l: Lit) -> String {
@@ -114,14 +107,9 @@ fn lit_name(model: &Model, l: Lit) -> String {
 /// The formula a key stands for in an explanation (`cond` for a formula).
 fn key_expr(model: &Model, key: &ItemKey, cond: Option<&Cond<'_>>) -> Option<Expr> {
     match key {
-        ItemKey::Stmt(s) => stmt_ref_text(model, *s).map(|st| st.formula.clone()),
-        ItemKey::Neg(s) => {
-            stmt_ref_text(model, *s).map(|st| Expr::Not(Box::new(st.formula.clone())))
-        }
-        ItemKey::Scenario(sc) => model
-            .scenarios
-            .get(sc.0 as usize)
-            .map(|s| Expr::And(s.formulas.clone())),
+        ItemKey::Stmt(s) => Some(model.statement(*s).formula.clone()),
+        ItemKey::Neg(s) => Some(Expr::Not(Box::new(model.statement(*s).formula.clone()))),
+        ItemKey::Scenario(sc) => Some(Expr::And(model.scenario(*sc).formulas.clone())),
         ItemKey::Formula(_) => cond.map(|c| c.expr.clone()),
         ItemKey::Def(_) => None,
     }
@@ -149,7 +137,7 @@ pub(crate) fn axioms_used(
     atoms.dedup();
     let candidates: Vec<(AtomId, AtomId)> = atoms
         .iter()
-        .filter_map(|a| match base.get(a.0 as usize).copied().flatten() {
+        .filter_map(|a| match base_of(base, *a) {
             Some(b) if b != *a && atoms.binary_search(&b).is_ok() => Some((*a, b)),
             _ => None,
         })
@@ -201,10 +189,8 @@ pub fn explain(
     for key in keys {
         let item = match key {
             ItemKey::Stmt(s) | ItemKey::Neg(s) => {
-                let (Some(st), Some(member)) = (stmt_ref_text(model, *s), stmt_member(model, *s))
-                else {
-                    continue;
-                };
+                let st = model.statement(*s);
+                let member = stmt_member(model, *s);
                 let negated = matches!(key, ItemKey::Neg(_));
                 Item {
                     shape: shape(&st.formula, negated),
@@ -219,14 +205,11 @@ pub fn explain(
                 }
             }
             ItemKey::Def(a) => {
-                let Some(b) = base.get(a.0 as usize).copied().flatten() else {
+                // Only axioms of `X@P` atoms whose `X` occurs are ever used.
+                let Some(b) = base_of(base, *a) else {
                     continue;
                 };
-                let span = model
-                    .atom_spans
-                    .get(a.0 as usize)
-                    .copied()
-                    .unwrap_or_default();
+                let span = model.atom_spans[a.0 as usize];
                 Item {
                     member: Member {
                         span,
@@ -245,9 +228,7 @@ pub fn explain(
                 }
             }
             ItemKey::Scenario(sc) => {
-                let Some(s) = model.scenarios.get(sc.0 as usize) else {
-                    continue;
-                };
+                let s = model.scenario(*sc);
                 let mut units = Vec::new();
                 let mut other = false;
                 for f in &s.formulas {

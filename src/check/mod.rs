@@ -311,11 +311,7 @@ impl<'m> Ctx<'m> {
     /// The party of a key, if it is a party statement.
     pub fn party_of(&self, key: &ItemKey) -> Option<PartyId> {
         match key {
-            ItemKey::Stmt(s) | ItemKey::Neg(s) => self
-                .model
-                .statements
-                .get(s.0 as usize)
-                .and_then(|s| s.party),
+            ItemKey::Stmt(s) | ItemKey::Neg(s) => self.model.statement(*s).party,
             _ => None,
         }
     }
@@ -382,7 +378,7 @@ pub(crate) fn proved_but_cut(
         .keys_of(items)
         .into_iter()
         .filter_map(|k| match k {
-            ItemKey::Stmt(s) => ctx.model.statements.get(s.0 as usize).map(|st| st.span),
+            ItemKey::Stmt(s) => Some(ctx.model.statement(s).span),
             _ => None,
         })
         .min();
@@ -447,7 +443,7 @@ pub(crate) fn involves_several_parties(model: &Model, keys: &[ItemKey]) -> bool 
     let mut first = None;
     for k in keys {
         if let ItemKey::Stmt(s) = k
-            && let Some(p) = model.statements.get(s.0 as usize).and_then(|s| s.party)
+            && let Some(p) = model.statement(*s).party
         {
             match first {
                 None => first = Some(p),

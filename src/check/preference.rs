@@ -24,12 +24,7 @@ pub(crate) fn report_unattainable_preferences(
         .stmts
         .iter()
         .copied()
-        .filter(|s| {
-            model
-                .statements
-                .get(s.0 as usize)
-                .is_some_and(|s| s.kind.strength() == Strength::Soft)
-        })
+        .filter(|s| model.statement(*s).kind.strength() == Strength::Soft)
         .collect();
     if prefs.is_empty() {
         return Ok(());
@@ -39,9 +34,7 @@ pub(crate) fn report_unattainable_preferences(
     let mut base = hard.clone();
     base.extend_from_slice(&background);
     for p in prefs {
-        let Some(st) = model.statements.get(p.0 as usize) else {
-            continue;
-        };
+        let st = model.statement(p);
         if models.iter().any(|m| m.eval(&st.formula)) {
             continue;
         }
@@ -50,7 +43,8 @@ pub(crate) fn report_unattainable_preferences(
             continue;
         };
         let found = concessions::find(ctx, sess, pi, &hard, &background, &sets, complete)?;
-        let who = model.party_name(st.party).unwrap_or("?");
+        // A wish always belongs to a party.
+        let who = model.party_name(st.party).unwrap_or_default();
         for set in sets {
             let mut keys = sess.keys_of(&set);
             keys.push(ItemKey::Stmt(p));

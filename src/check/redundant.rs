@@ -40,7 +40,7 @@ pub(crate) fn report_redundant_red_lines(
     let mut parties: Vec<PartyId> = sess
         .stmts
         .iter()
-        .filter_map(|s| model.statements.get(s.0 as usize))
+        .map(|s| model.statement(*s))
         .filter(|s| s.kind.strength() == Strength::Hard)
         .filter_map(|s| s.party)
         .collect();
@@ -58,10 +58,8 @@ pub(crate) fn report_redundant_red_lines(
             .iter()
             .copied()
             .filter(|s| {
-                model
-                    .statements
-                    .get(s.0 as usize)
-                    .is_some_and(|s| s.party == Some(p) && s.kind.strength() == Strength::Hard)
+                let s = model.statement(*s);
+                s.party == Some(p) && s.kind.strength() == Strength::Hard
             })
             .collect();
         let items: Vec<usize> = hard.iter().map(|s| sess.item(ItemKey::Stmt(*s))).collect();
@@ -121,7 +119,7 @@ pub(crate) fn report_redundant_red_lines(
             let mut keys = sess.keys_of(&set);
             keys.push(ItemKey::Neg(*s));
             let name = super::explain::stmt_name(model, *s);
-            let who = model.party_name(Some(p)).unwrap_or("?");
+            let who = &model.party(p).name;
             let mut d = ctx.set_diag(
                 kind,
                 &keys,
@@ -129,10 +127,8 @@ pub(crate) fn report_redundant_red_lines(
                 format!("`{name}` follows from other red lines of `{who}`"),
             );
             // The subject is the redundant red line (LANGUAGE.md §6).
-            if let Some(st) = model.statements.get(s.0 as usize) {
-                d.span = st.span;
-                d.span_label = String::from("this red line adds nothing");
-            }
+            d.span = model.statement(*s).span;
+            d.span_label = String::from("this red line adds nothing");
             d.notes.push(String::from(
                 "it holds in every outcome where the other statements shown hold",
             ));

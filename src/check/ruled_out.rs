@@ -31,9 +31,7 @@ pub(crate) fn report_ruled_out_conditions(
     let mut conds: Vec<(&Expr, StmtId)> = Vec::new();
     let mut seen: IdMap<&Expr, ()> = id_map();
     for s in &sess.stmts {
-        let Some(st) = model.statements.get(s.0 as usize) else {
-            continue;
-        };
+        let st = model.statement(*s);
         if st.kind.strength() != Strength::Hard {
             continue;
         }
@@ -59,9 +57,7 @@ pub(crate) fn report_ruled_out_conditions(
             continue;
         };
         let found = concessions::find(ctx, sess, ci, &hard, &background, &sets, complete)?;
-        let Some(st) = model.statements.get(s.0 as usize) else {
-            continue;
-        };
+        let st = model.statement(s);
         let text = st
             .condition_text
             .map_or_else(String::new, |t| model.text(t).to_owned());

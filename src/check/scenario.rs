@@ -75,9 +75,7 @@ fn report_scenario(
     h_ok: bool,
 ) -> Result<(), Stop> {
     let model = ctx.model;
-    let Some(sc) = model.scenarios.get(id.0 as usize) else {
-        return Ok(());
-    };
+    let sc = model.scenario(id);
     let s_item = sess.item(ItemKey::Scenario(id));
     let hard = sess.hard();
     let background = sess.background();

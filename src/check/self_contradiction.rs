@@ -18,8 +18,7 @@ pub(crate) fn report_self_contradictions(
     let mut parties: Vec<PartyId> = sess
         .stmts
         .iter()
-        .filter_map(|s| ctx.model.statements.get(s.0 as usize))
-        .filter_map(|s| s.party)
+        .filter_map(|s| ctx.model.statement(*s).party)
         .collect();
     parties.sort_unstable();
     parties.dedup();
@@ -29,7 +28,7 @@ pub(crate) fn report_self_contradictions(
             s.party == Some(p) && matches!(s.kind.strength(), Strength::Hard | Strength::Belief)
         });
         items.extend_from_slice(&background);
-        let name = ctx.model.party_name(Some(p)).unwrap_or("?").to_owned();
+        let name = ctx.model.party(p).name.to_string();
         let message = format!("the statements of `{name}` cannot all hold");
         let search = SetSearch {
             kind,

@@ -55,9 +55,7 @@ impl Components {
         for (i, s) in model.statements.iter().enumerate() {
             let topics: Vec<usize> = atoms_of(&s.formula)
                 .into_iter()
-                .filter_map(|a| model.atoms.get(a.0 as usize))
-                .map(|a| a.topic.0 as usize)
-                .filter(|t| *t < nt)
+                .map(|a| model.atom(a).topic.0 as usize)
                 .collect();
             uf.union(nt + i, topics.first().copied().unwrap_or(nt + i));
             for t in &topics {
@@ -127,13 +125,20 @@ impl Components {
     pub fn touched(&self, model: &Model, expr: &Expr) -> Vec<usize> {
         let mut out: Vec<usize> = atoms_of(expr)
             .into_iter()
-            .filter_map(|a| model.atoms.get(a.0 as usize))
-            .filter_map(|a| self.of_topic.get(&a.topic).copied())
+            .filter_map(|a| self.of_topic.get(&model.atom(a).topic).copied())
             .collect();
         out.sort_unstable();
         out.dedup();
         out
     }
+}
+
+/// The plain-topic atom of atom `a` (`X` for `X@P`, itself for a plain
+/// atom) in a table made by [`Components::new`] for this model; `None`
+/// when the model never mentions `X` itself. An atom outside the table is
+/// an internal bug (panics; reported as an internal error).
+pub fn base_of(base: &[Option<AtomId>], a: AtomId) -> Option<AtomId> {
+    base[a.0 as usize]
 }
 
 /// A set of items (sorted indices).
@@ -167,7 +172,7 @@ impl mus::Hints for ExprHints<'_, '_> {
         atoms.sort_unstable();
         atoms.dedup();
         let linked = atoms.iter().any(|a| {
-            matches!(self.base.get(a.0 as usize).copied().flatten(),
+            matches!(base_of(self.base, *a),
                 Some(b) if b != *a && atoms.binary_search(&b).is_ok())
         });
         !linked && super::shape::simple_chain(&exprs)
@@ -254,31 +259,21 @@ impl<'m> Session<'m> {
     /// The formula an item key stands for.
     fn expr_of(&self, key: &ItemKey) -> Cow<'m, Expr> {
         let m = self.model;
-        if let ItemKey::Stmt(s) = key {
-            return match m.statements.get(s.0 as usize) {
-                Some(s) => Cow::Borrowed(&s.formula),
-                None => Cow::Owned(Expr::And(vec![])),
-            };
-        }
-        Cow::Owned(match key {
-            ItemKey::Stmt(_) => Expr::And(vec![]),
-            ItemKey::Neg(s) => Expr::Not(Box::new(
-                m.statements
-                    .get(s.0 as usize)
-                    .map_or(Expr::And(vec![]), |s| s.formula.clone()),
-            )),
-            ItemKey::Def(a) => match self.base.get(a.0 as usize).copied().flatten() {
+        match key {
+            ItemKey::Stmt(s) => Cow::Borrowed(&m.statement(*s).formula),
+            ItemKey::Neg(s) => Cow::Owned(Expr::Not(Box::new(m.statement(*s).formula.clone()))),
+            ItemKey::Def(a) => Cow::Owned(match base_of(self.base, *a) {
                 Some(b) if b != *a => {
                     Expr::Implies(Box::new(Expr::Atom(*a)), Box::new(Expr::Atom(b)))
                 }
+                // The model never mentions `X` itself: `X` is free, so the
+                // axiom always holds.
                 _ => Expr::And(vec![]),
-            },
-            ItemKey::Scenario(sc) => m
-                .scenarios
-                .get(sc.0 as usize)
-                .map_or(Expr::And(vec![]), |s| Expr::And(s.formulas.clone())),
-            ItemKey::Formula(i) => self.formulas.get(*i).cloned().unwrap_or(Expr::And(vec![])),
-        })
+            }),
+            ItemKey::Scenario(sc) => Cow::Owned(Expr::And(m.scenario(*sc).formulas.clone())),
+            // Formula items are made by `formula_item` from this list.
+            ItemKey::Formula(i) => Cow::Owned(self.formulas[*i].clone()),
+        }
     }
 
     /// The item for a key, added on first use.
@@ -327,7 +322,7 @@ impl<'m> Session<'m> {
             .stmts
             .iter()
             .copied()
-            .filter(|s| self.model.statements.get(s.0 as usize).is_some_and(&pick))
+            .filter(|s| pick(self.model.statement(*s)))
             .collect();
         chosen
             .into_iter()

@@ -6,7 +6,7 @@
 
 use super::{
     Ctx, Facts,
-    session::{ItemKey, Session},
+    session::{ItemKey, Session, base_of},
 };
 use crate::diagnostic::Kind;
 use crate::logic::{Stop, atoms_of, eval};
@@ -31,9 +31,7 @@ pub(crate) fn report_tautologies(
     let base = ctx.base;
     let stmts = sess.stmts.clone();
     for s in stmts {
-        let Some(st) = model.statements.get(s.0 as usize) else {
-            continue;
-        };
+        let st = model.statement(s);
         // Few atoms: decide by truth table over the outcomes that respect
         // the axioms, without the solver.
         let atoms = atoms_of(&st.formula);
@@ -45,13 +43,10 @@ pub(crate) fn report_tautologies(
                         .position(|a| *a == x)
                         .is_some_and(|i| row >> i & 1 == 1)
                 };
-                let respects =
-                    atoms
-                        .iter()
-                        .all(|a| match base.get(a.0 as usize).copied().flatten() {
-                            Some(b) if b != *a && atoms.contains(&b) => !plain(*a) || plain(b),
-                            _ => true,
-                        });
+                let respects = atoms.iter().all(|a| match base_of(base, *a) {
+                    Some(b) if b != *a && atoms.contains(&b) => !plain(*a) || plain(b),
+                    _ => true,
+                });
                 !respects || eval(&st.formula, &plain)
             });
             if !valid {
@@ -66,7 +61,7 @@ pub(crate) fn report_tautologies(
                         1 => true,
                         _ => mix(x.0, seed),
                     };
-                    match base.get(a.0 as usize).copied().flatten() {
+                    match base_of(base, a) {
                         Some(b) if b != a => plain(a) && plain(b),
                         _ => plain(a),
                     }

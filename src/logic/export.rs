@@ -174,21 +174,15 @@ fn atom_name(model: &Model, atom: AtomId) -> String {
         return model.atom_name(atom);
     }
     // A plain topic only its `X@P` atoms mention.
-    let i = atom.0 as usize - model.atoms.len();
-    model
-        .atoms
-        .get(i)
-        .and_then(|a| model.topics.get(a.topic.0 as usize))
-        .map_or_else(|| String::from("?"), |t| t.name.as_str().to_owned())
+    let x = AtomId(atom.0 - model.atoms.len() as u32);
+    model.topic(model.atom(x).topic).name.to_string()
 }
 
 fn comments(text: &mut String, model: &Model, sources: &SourceMap, cnf: &Cnf, groups: bool) {
     text.push_str("c stance export: the red lines and assumptions of the model (H and A)\n");
     if groups {
         for (g, group) in cnf.groups.iter().enumerate() {
-            let Some(st) = model.statements.get(group.stmt.0 as usize) else {
-                continue;
-            };
+            let st = model.statement(group.stmt);
             let place = sources.get(st.span.file).map_or_else(
                 || String::from("?"),
                 |f| format!("{}:{}", f.path, f.line_col(st.span.start as usize).line),
