@@ -139,6 +139,8 @@ fn json_follows_the_contract() {
         "statements",
         "chain",
         "concessions",
+        "help",
+        "notes",
     ];
     expected.sort_unstable();
     let mut keys = keys;
@@ -336,4 +338,28 @@ fn human_points_into_a_second_file_with_wide_characters() {
     let col = |l: &str, pat: &str| l[..l.find(pat).unwrap()].chars().count();
     assert_eq!(col(line, "rejects"), col(under, "─"), "{s}");
     insta::assert_snapshot!(s);
+}
+
+/// LANGUAGE.md §8: `help` and `notes` carry every help and note line the
+/// human output shows, in its order.
+#[test]
+fn json_help_and_notes_are_the_human_lines() {
+    let json = out(Format::Json, &plain());
+    let human = out(Format::Human, &plain());
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let mut shown = 0;
+    for d in v["diagnostics"].as_array().unwrap() {
+        for (field, prefix) in [("help", "help: "), ("notes", "note: ")] {
+            for line in d[field].as_array().unwrap() {
+                let line = format!("{prefix}{}", line.as_str().unwrap());
+                assert!(human.contains(&line), "{line:?} is not in the human output");
+                shown += 1;
+            }
+        }
+    }
+    assert!(shown > 0);
+    assert_eq!(
+        shown,
+        human.matches("help: ").count() + human.matches("note: ").count()
+    );
 }

@@ -4,7 +4,7 @@
 //! addition to §8: members with the role `condition` (the condition an
 //! expectation or a `ruled-out` finding is about).
 
-use super::{Counts, Location, RenderOptions, role_name};
+use super::{Counts, Location, RenderOptions, notes_and_help, role_name};
 use crate::diagnostic::{Diagnostic, Member, StatementRef};
 use crate::source::SourceMap;
 use serde::Serialize;
@@ -32,6 +32,10 @@ struct JsonDiagnostic<'a> {
     statements: Vec<Statement<'a>>,
     chain: &'a [String],
     concessions: Vec<Vec<Concession<'a>>>,
+    /// Every help line the human output shows (LANGUAGE.md §8).
+    help: Vec<String>,
+    /// Every note line the human output shows.
+    notes: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -104,6 +108,8 @@ pub(super) fn render(
             .iter()
             .map(|d| {
                 let loc = Location::of(d.span, sources);
+                // The same lines, in the same order, as the human output.
+                let (notes, help) = notes_and_help(d);
                 JsonDiagnostic {
                     code: d.kind.code(),
                     name: d.kind.name(),
@@ -123,6 +129,8 @@ pub(super) fn render(
                         .iter()
                         .map(|set| set.iter().map(|r| concession(r, sources)).collect())
                         .collect(),
+                    help,
+                    notes,
                 }
             })
             .collect(),
