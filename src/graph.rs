@@ -225,28 +225,6 @@ fn shape(formula: &Expr) -> Option<(Option<Side>, Side)> {
     }
 }
 
-/// Atoms of an expression in order of first occurrence. Iterative.
-fn atoms(expr: &Expr) -> Vec<AtomId> {
-    let mut out = Vec::new();
-    let mut stack = vec![expr];
-    while let Some(e) = stack.pop() {
-        match e {
-            Expr::Atom(a) => {
-                if !out.contains(a) {
-                    out.push(*a);
-                }
-            }
-            Expr::Not(x) => stack.push(x),
-            Expr::And(xs) | Expr::Or(xs) => stack.extend(xs.iter().rev()),
-            Expr::Implies(a, b) | Expr::Iff(a, b) => {
-                stack.push(b);
-                stack.push(a);
-            }
-        }
-    }
-    out
-}
-
 fn strength_str(s: Strength) -> &'static str {
     match s {
         Strength::Hard => "hard",
@@ -404,7 +382,7 @@ pub fn build(model: &Model, highlight: &BTreeSet<Span>) -> Graph {
                     Some(false),
                     Some(false),
                 ));
-                for a in atoms(&st.formula) {
+                for a in crate::logic::atoms_of(&st.formula) {
                     g.edges
                         .push(edge(id.clone(), atom_node(model, a), "mention", None, None));
                 }

@@ -283,27 +283,33 @@ fn role_of(s: &Statement) -> Role {
     }
 }
 
-fn components(m: &Model) -> Vec<usize> {
-    // Component label per statement: topics connected through statements.
-    let topics_of = |s: &Statement| -> BTreeSet<u32> {
-        let mut out = BTreeSet::new();
-        let mut st = vec![&s.formula];
-        while let Some(e) = st.pop() {
-            match e {
-                Expr::Atom(a) => {
-                    out.insert(m.atoms[a.0 as usize].topic.0);
-                }
-                Expr::Not(x) => st.push(x),
-                Expr::And(xs) | Expr::Or(xs) => st.extend(xs),
-                Expr::Implies(a, b) | Expr::Iff(a, b) => {
-                    st.push(a);
-                    st.push(b);
-                }
+/// The topics an expression mentions (`X@P` counts as `X`).
+fn topics_in(m: &Model, e: &Expr) -> BTreeSet<u32> {
+    let mut out = BTreeSet::new();
+    let mut st = vec![e];
+    while let Some(e) = st.pop() {
+        match e {
+            Expr::Atom(a) => {
+                out.insert(m.atoms[a.0 as usize].topic.0);
+            }
+            Expr::Not(x) => st.push(x),
+            Expr::And(xs) | Expr::Or(xs) => st.extend(xs),
+            Expr::Implies(a, b) | Expr::Iff(a, b) => {
+                st.push(a);
+                st.push(b);
             }
         }
-        out
-    };
-    let ts: Vec<BTreeSet<u32>> = m.statements.iter().map(topics_of).collect();
+    }
+    out
+}
+
+fn components(m: &Model) -> Vec<usize> {
+    // Component label per statement: topics connected through statements.
+    let ts: Vec<BTreeSet<u32>> = m
+        .statements
+        .iter()
+        .map(|s| topics_in(m, &s.formula))
+        .collect();
     let mut label: Vec<usize> = (0..ts.len()).collect();
     loop {
         let mut changed = false;
@@ -385,22 +391,7 @@ fn expected(m: &Model) -> Sets {
         m.statements
             .iter()
             .enumerate()
-            .find(|(_, s)| {
-                let mut hit = false;
-                let mut st = vec![&s.formula];
-                while let Some(e) = st.pop() {
-                    match e {
-                        Expr::Atom(a) => hit |= m.atoms[a.0 as usize].topic.0 == t,
-                        Expr::Not(x) => st.push(x),
-                        Expr::And(xs) | Expr::Or(xs) => st.extend(xs),
-                        Expr::Implies(a, b) | Expr::Iff(a, b) => {
-                            st.push(a);
-                            st.push(b);
-                        }
-                    }
-                }
-                hit
-            })
+            .find(|(_, s)| topics_in(m, &s.formula).contains(&t))
             .map(|(i, _)| comp[i])
     };
     let mut out: Sets = BTreeMap::new();
@@ -591,27 +582,10 @@ fn expected(m: &Model) -> Sets {
     }
     // Scenarios.
     for (si, sc) in m.scenarios.iter().enumerate() {
-        let mut touched = BTreeSet::new();
-        let mut own_topics = BTreeSet::new();
-        for f in &sc.formulas {
-            let mut st = vec![f];
-            while let Some(e) = st.pop() {
-                match e {
-                    Expr::Atom(a) => {
-                        own_topics.insert(m.atoms[a.0 as usize].topic.0);
-                        if let Some(k) = topic_comp(m.atoms[a.0 as usize].topic.0) {
-                            touched.insert(k);
-                        }
-                    }
-                    Expr::Not(x) => st.push(x),
-                    Expr::And(xs) | Expr::Or(xs) => st.extend(xs),
-                    Expr::Implies(a, b) | Expr::Iff(a, b) => {
-                        st.push(a);
-                        st.push(b);
-                    }
-                }
-            }
-        }
+        let touched: BTreeSet<usize> = topics_in(m, &Expr::And(sc.formulas.clone()))
+            .into_iter()
+            .filter_map(topic_comp)
+            .collect();
         if touched.iter().any(|k| a_bad.contains(k)) {
             continue;
         }
@@ -647,24 +621,7 @@ fn expected(m: &Model) -> Sets {
     // components it touches, and the findings a holding one turns into an
     // expected-* info.
     let comps_of_expr = |e: &Expr| -> BTreeSet<usize> {
-        let mut out = BTreeSet::new();
-        let mut st = vec![e];
-        while let Some(e) = st.pop() {
-            match e {
-                Expr::Atom(a) => {
-                    if let Some(k) = topic_comp(m.atoms[a.0 as usize].topic.0) {
-                        out.insert(k);
-                    }
-                }
-                Expr::Not(x) => st.push(x),
-                Expr::And(xs) | Expr::Or(xs) => st.extend(xs),
-                Expr::Implies(a, b) | Expr::Iff(a, b) => {
-                    st.push(a);
-                    st.push(b);
-                }
-            }
-        }
-        out
+        topics_in(m, e).into_iter().filter_map(topic_comp).collect()
     };
     // Red lines (of `ps`, all parties when `None`) and assumptions of the
     // components `ks`.
