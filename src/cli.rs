@@ -84,15 +84,6 @@ struct GraphArgs {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-enum FormatArg {
-    Human,
-    Short,
-    Json,
-    Sarif,
-    Github,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 enum ColorArg {
     Auto,
     Always,
@@ -105,8 +96,8 @@ struct CheckArgs {
     /// `-` reads standard input. Default: the current directory.
     paths: Vec<PathBuf>,
     /// Output format
-    #[arg(long, value_enum, default_value_t = FormatArg::Human)]
-    format: FormatArg,
+    #[arg(long, default_value = "human", value_parser = format_names())]
+    format: Format,
     /// When to use colour (also obeys NO_COLOR)
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
     color: ColorArg,
@@ -144,6 +135,13 @@ struct ExplainArgs {
     /// List every diagnostic with its code, default severity and summary
     #[arg(long)]
     list: bool,
+}
+
+/// `--format`: the names of the library's formats ([`Format::name`]).
+fn format_names() -> impl clap::builder::TypedValueParser<Value = Format> {
+    use clap::builder::TypedValueParser as _;
+    clap::builder::PossibleValuesParser::new(Format::ALL.iter().map(|f| f.name()))
+        .try_map(|name| Format::from_name(&name).ok_or("no such format"))
 }
 
 /// A time budget: a finite number of seconds, not negative.
@@ -525,15 +523,8 @@ fn run_check(args: CheckArgs) -> i32 {
         ColorArg::Never => ColorChoice::Never,
     };
     let color = use_color(choice, std::io::stdout().is_terminal());
-    let format = match args.format {
-        FormatArg::Human => Format::Human,
-        FormatArg::Short => Format::Short,
-        FormatArg::Json => Format::Json,
-        FormatArg::Sarif => Format::Sarif,
-        FormatArg::Github => Format::Github,
-    };
     let text = render::render(
-        format,
+        args.format,
         &diagnostics,
         &loaded.sources,
         &RenderOptions {
