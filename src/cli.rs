@@ -539,17 +539,7 @@ fn run_check(args: CheckArgs) -> i32 {
 
 fn run_explain(args: ExplainArgs) -> i32 {
     if args.list || args.name.is_none() {
-        let mut text = String::new();
-        for k in Kind::ALL {
-            text.push_str(&format!(
-                "{}  {:<26} {:<8} {}\n",
-                k.code(),
-                k.name(),
-                k.severity().as_str(),
-                k.summary()
-            ));
-        }
-        return emit(&text, EXIT_OK);
+        return emit(&render::kind_list(), EXIT_OK);
     }
     let name = args.name.unwrap_or_default();
     match Kind::from_name_or_code(&name) {

@@ -15,7 +15,7 @@ mod json;
 mod sarif;
 mod short;
 
-pub use explain::explain;
+pub use explain::{explain, kind_list};
 
 use crate::diagnostic::{Diagnostic, Kind, Member, Role, Severity, StatementRef};
 use crate::source::{SourceMap, Span};
