@@ -1,16 +1,22 @@
-//! Command-line interface: argument parsing, the real file system, colour
-//! detection, levels, exit codes. The only place (with `render`) that knows
-//! about the terminal.
+//! Command-line interface: it only wires. It parses arguments into library
+//! values (`levels::Levels`, `render::ColorChoice`, `workspace::Root`,
+//! `graph::Highlight`), does the I/O the library never does (the disk file
+//! system, directory walking, standard input, asking whether a stream is a
+//! terminal), calls the library, and writes the output and the exit code.
+//! The only place (with `render`) that knows about the terminal.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use stancecheck::check::CheckOptions;
 use stancecheck::diagnostic::{Diagnostic, Kind, Severity};
-use stancecheck::load::{FileSystem, FsError, Loader};
+use stancecheck::levels::{self, Levels};
+use stancecheck::load::{FileSystem, FsError, Loaded, Loader};
+use stancecheck::model::Model;
 use stancecheck::pipeline;
-use stancecheck::render::{self, Format, RenderOptions};
-use stancecheck::source::FileId;
+use stancecheck::render::{self, ColorChoice, Format, RenderOptions};
+use stancecheck::source::{FileId, SourceMap};
+use stancecheck::workspace::{self, Root};
 use std::io::{IsTerminal, Read, Write};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// Exit code: no error-level diagnostics.
@@ -78,15 +84,6 @@ struct GraphArgs {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-enum FormatArg {
-    Human,
-    Short,
-    Json,
-    Sarif,
-    Github,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 enum ColorArg {
     Auto,
     Always,
@@ -99,8 +96,8 @@ struct CheckArgs {
     /// `-` reads standard input. Default: the current directory.
     paths: Vec<PathBuf>,
     /// Output format
-    #[arg(long, value_enum, default_value_t = FormatArg::Human)]
-    format: FormatArg,
+    #[arg(long, default_value = "human", value_parser = format_names())]
+    format: Format,
     /// When to use colour (also obeys NO_COLOR)
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
     color: ColorArg,
@@ -138,6 +135,13 @@ struct ExplainArgs {
     /// List every diagnostic with its code, default severity and summary
     #[arg(long)]
     list: bool,
+}
+
+/// `--format`: the names of the library's formats ([`Format::name`]).
+fn format_names() -> impl clap::builder::TypedValueParser<Value = Format> {
+    use clap::builder::TypedValueParser as _;
+    clap::builder::PossibleValuesParser::new(Format::ALL.iter().map(|f| f.name()))
+        .try_map(|name| Format::from_name(&name).ok_or("no such format"))
 }
 
 /// A time budget: a finite number of seconds, not negative.
@@ -226,130 +230,34 @@ fn emit(text: &str, code: i32) -> i32 {
     }
 }
 
-// ---- levels -----------------------------------------------------------
+// ---- standard streams -----------------------------------------------
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Level {
-    Allow,
-    Warn,
-    Deny,
+/// Reads all of standard input; reports trouble and returns the exit code
+/// on failure.
+fn read_stdin() -> Result<Vec<u8>, i32> {
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .read_to_end(&mut bytes)
+        .map_err(|e| trouble(format!("cannot read standard input: {e}")))?;
+    Ok(bytes)
 }
 
-struct Levels {
-    by_kind: Vec<(Kind, Level)>,
-    /// What `-A/-W/-D info(s)` asked for: applied after the per-kind levels.
-    infos: Option<Level>,
-    /// What `-A/-W/-D warning(s)` asked for: applied last, to every
-    /// diagnostic that is then a warning (so `-D warnings` also catches
-    /// what `-W NAME` or `-W infos` made a warning).
-    warnings: Option<Level>,
+/// Whether to colour a stream: `--color`, `NO_COLOR` and whether the
+/// stream is a terminal, decided by [`ColorChoice::use_color`].
+fn use_color(choice: ColorChoice, is_terminal: bool) -> bool {
+    choice.use_color(std::env::var_os("NO_COLOR").as_deref(), is_terminal)
 }
 
-/// A severity named as a group on the command line (`info`, `infos`,
-/// `warning`, `warnings`, `error`, `errors`).
-fn severity_group(name: &str) -> Option<Severity> {
-    match name {
-        "info" | "infos" => Some(Severity::Info),
-        "warning" | "warnings" => Some(Severity::Warning),
-        "error" | "errors" => Some(Severity::Error),
-        _ => None,
-    }
-}
-
-/// The message for a diagnostic name or code that is not known, with the
-/// closest known name when there is one.
-fn unknown_diagnostic(name: &str, groups: bool) -> String {
-    let mut known: Vec<&str> = Kind::ALL.iter().map(|k| k.name()).collect();
-    if groups {
-        known.extend(["infos", "warnings"]);
-    }
-    match stancecheck::suggest::closest(name, known) {
-        Some(s) => format!(
-            "unknown diagnostic `{name}`: did you mean `{s}`? (see `stance explain --list`)"
-        ),
-        None => format!("unknown diagnostic `{name}` (see `stance explain --list`)"),
-    }
-}
-
-impl Levels {
-    fn new(args: &CheckArgs) -> Result<Levels, String> {
-        let mut by_kind = Vec::new();
-        let mut infos = None;
-        let mut warnings = None;
-        // Later flags of a kind win; order: allow, warn, deny as given.
-        let mut all: Vec<(&String, Level)> = Vec::new();
-        all.extend(args.allow.iter().map(|n| (n, Level::Allow)));
-        all.extend(args.warn.iter().map(|n| (n, Level::Warn)));
-        all.extend(args.deny.iter().map(|n| (n, Level::Deny)));
-        for (name, level) in all {
-            match severity_group(name) {
-                Some(Severity::Info) => {
-                    infos = Some(level);
-                    continue;
-                }
-                Some(Severity::Warning) => {
-                    warnings = Some(level);
-                    continue;
-                }
-                Some(Severity::Error) if level == Level::Deny => continue,
-                Some(Severity::Error) => {
-                    return Err(format!(
-                        "`{name}` cannot be allowed or downgraded as a group: name the findings one by one"
-                    ));
-                }
-                None => {}
-            }
-            let Some(kind) = Kind::from_name_or_code(name) else {
-                return Err(unknown_diagnostic(name, true));
-            };
-            if kind.code().starts_with("SC0") && level != Level::Deny {
-                return Err(format!(
-                    "`{}` is an input error and cannot be allowed or downgraded",
-                    kind.name()
-                ));
-            }
-            by_kind.push((kind, level));
-        }
-        Ok(Levels {
-            by_kind,
-            infos,
-            warnings,
-        })
-    }
-
-    fn apply(&self, diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
-        /// One level applied to a diagnostic; `false`: drop it.
-        fn set(d: &mut Diagnostic, level: Option<Level>) -> bool {
-            match level {
-                Some(Level::Allow) => return false,
-                Some(Level::Warn) => d.severity = Severity::Warning,
-                Some(Level::Deny) => d.severity = Severity::Error,
-                None => {}
-            }
-            true
-        }
-        diagnostics
-            .into_iter()
-            .filter_map(|mut d| {
-                let level = self
-                    .by_kind
-                    .iter()
-                    .rev()
-                    .find(|(k, _)| *k == d.kind)
-                    .map(|(_, l)| *l);
-                if !set(&mut d, level) {
-                    return None;
-                }
-                if d.severity == Severity::Info && !set(&mut d, self.infos) {
-                    return None;
-                }
-                if d.severity == Severity::Warning && !set(&mut d, self.warnings) {
-                    return None;
-                }
-                Some(d)
-            })
-            .collect()
-    }
+/// Shows error diagnostics on standard error in the human format, coloured
+/// as `--color auto` would colour them there.
+fn show_errors(errors: &[Diagnostic], sources: &SourceMap) {
+    let color = use_color(ColorChoice::Auto, std::io::stderr().is_terminal());
+    let options = RenderOptions {
+        color,
+        truncated: false,
+    };
+    let text = render::render(Format::Human, errors, sources, &options);
+    let _ = std::io::stderr().lock().write_all(text.as_bytes());
 }
 
 // ---- the real file system --------------------------------------------
@@ -361,16 +269,9 @@ struct DiskFs {
 }
 
 impl DiskFs {
+    /// The root-relative path of a real path inside the root.
     fn relative(&self, real: &Path) -> Option<String> {
-        let rel = real.strip_prefix(&self.root).ok()?;
-        let parts: Vec<String> = rel
-            .components()
-            .map(|c| match c {
-                Component::Normal(s) => Some(s.to_string_lossy().into_owned()),
-                _ => None,
-            })
-            .collect::<Option<_>>()?;
-        Some(parts.join("/"))
+        workspace::root_relative(&self.root, real)
     }
 }
 
@@ -386,13 +287,11 @@ impl FileSystem for DiskFs {
             }
             Err(e) => return Err(FsError::Other(e.to_string())),
         };
-        if !real.starts_with(&self.root) {
-            return Err(FsError::OutsideRoot);
-        }
+        let rel = self.relative(&real).ok_or(FsError::OutsideRoot)?;
         if real.is_dir() {
             return Err(FsError::IsDirectory);
         }
-        self.relative(&real).ok_or(FsError::OutsideRoot)
+        Ok(rel)
     }
 
     fn read(&self, path: &str) -> Result<Vec<u8>, FsError> {
@@ -402,11 +301,6 @@ impl FileSystem for DiskFs {
             _ => FsError::Other(e.to_string()),
         })
     }
-}
-
-/// Directories never descended into when walking.
-fn skip_dir(name: &str) -> bool {
-    name.starts_with('.') || name == "target"
 }
 
 /// Collects `*.stance` files below `dir`, sorted, without following
@@ -426,7 +320,7 @@ fn walk(dir: &Path, ignored: &[PathBuf], out: &mut Vec<PathBuf>) -> Result<(), S
             let Ok(ft) = entry.file_type() else { continue };
             let name = entry.file_name().to_string_lossy().into_owned();
             if ft.is_dir() {
-                if !skip_dir(&name) {
+                if !workspace::skip_dir(&name) {
                     stack.push(path);
                 }
             } else if (ft.is_file() || ft.is_symlink())
@@ -457,134 +351,51 @@ fn expand(path: PathBuf, ignored: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
 /// Paths listed in `ROOT/.stanceignore` (one root-relative path a line,
 /// `#` comments), skipped when walking directories.
 fn read_ignore(root: &Path) -> Vec<PathBuf> {
-    let Ok(text) = std::fs::read_to_string(root.join(".stanceignore")) else {
-        return Vec::new();
-    };
-    text.lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .map(|l| root.join(l.trim_end_matches('/')))
-        .collect()
-}
-
-/// A path made absolute against `cwd` and normalised lexically: `.`
-/// dropped, `..` takes off the component before it (never above `/`).
-/// Symbolic links are not looked at.
-fn lexical(cwd: &Path, path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in cwd.join(path).components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// The deepest directory that contains both absolute paths.
-fn common_ancestor(a: &Path, b: &Path) -> PathBuf {
-    a.components()
-        .zip(b.components())
-        .take_while(|(x, y)| x == y)
-        .map(|(x, _)| x)
-        .collect()
-}
-
-/// An absolute, lexically normal path as shown to the user, with `/`
-/// separators: relative to the working directory when it is below it
-/// (`rules/a.stance`), with `..` when it shares more than the file system
-/// root with it (`../x.stance`), absolute otherwise (`/tmp/x.stance`).
-fn shown_path(path: &Path, cwd: &Path) -> String {
-    let names = |p: &Path| -> Vec<String> {
-        p.components()
-            .filter_map(|c| match c {
-                Component::Normal(n) => Some(n.to_string_lossy().into_owned()),
-                _ => None,
-            })
-            .collect()
-    };
-    let common = common_ancestor(path, cwd);
-    let shared = names(&common).len();
-    if shared == 0 && !path.starts_with(cwd) {
-        return format!("/{}", names(path).join("/"));
-    }
-    let up = names(cwd).len().saturating_sub(shared);
-    let mut parts = vec!["..".to_owned(); up];
-    parts.extend(names(path).into_iter().skip(shared));
-    if parts.is_empty() {
-        ".".to_owned()
-    } else {
-        parts.join("/")
+    match std::fs::read_to_string(root.join(".stanceignore")) {
+        Ok(text) => workspace::ignored_paths(root, &text),
+        Err(_) => Vec::new(),
     }
 }
 
 /// Where one run reads: the working directory, the root (canonical), and
-/// how root-relative paths are shown. The one place that decides the root
-/// for `check`, `graph` and `export`.
+/// how root-relative paths are shown. The one place that opens the root
+/// for `check`, `graph` and `export` ([`Root::choose`] decides it).
 struct Workspace {
     cwd: PathBuf,
     root: PathBuf,
-    /// Put before a root-relative path to show it: empty when the root is
-    /// the working directory or was given with `--root` (paths are then
-    /// relative to the root, LANGUAGE.md §8); otherwise the way from the
-    /// working directory to the root (`../`, `/tmp/rules/`), so that a file
-    /// outside the working directory is shown as the user can open it.
+    /// See [`Root::shown_prefix`].
     shown_prefix: String,
 }
 
 impl Workspace {
-    /// The root is `--root` when given. Otherwise it is the working
-    /// directory when every named path lies below it (by its name, before
-    /// symbolic links); else the deepest directory holding every named
-    /// path, counting a path below the working directory as the working
-    /// directory, a named directory as itself and a named file as its
-    /// directory. `-` (standard input) names no place. Reports trouble and
+    /// Opens the root [`Root::choose`] decides. Reports trouble and
     /// returns the exit code on failure.
     fn open(root: Option<&Path>, named: &[PathBuf]) -> Result<Workspace, i32> {
         let cwd = std::env::current_dir()
             .map_err(|e| trouble(format!("cannot read the current directory: {e}")))?;
-        let (root_lexical, explicit) = match root {
-            Some(r) => (cwd.join(r), true),
-            None => {
-                let mut bases = named.iter().filter(|p| p.as_os_str() != "-").map(|p| {
-                    let abs = lexical(&cwd, p);
-                    if abs.starts_with(&cwd) {
-                        cwd.clone()
-                    } else if abs.is_dir() {
-                        abs
-                    } else {
-                        abs.parent().map_or_else(|| abs.clone(), Path::to_path_buf)
-                    }
-                });
-                let first = bases.next().unwrap_or_else(|| cwd.clone());
-                (bases.fold(first, |a, b| common_ancestor(&a, &b)), false)
-            }
-        };
-        let shown = root.map_or_else(
-            || shown_path(&root_lexical, &cwd),
-            |r| r.display().to_string(),
-        );
-        let root = match std::fs::canonicalize(&root_lexical) {
+        let chosen = Root::choose(&cwd, root, named, Path::is_dir);
+        let shown = &chosen.shown;
+        let root = match std::fs::canonicalize(&chosen.path) {
             Ok(r) if r.is_dir() => r,
             Ok(_) => return Err(trouble(format!("root `{shown}` is not a directory"))),
-            Err(e) if explicit => return Err(trouble(format!("cannot open root `{shown}`: {e}"))),
+            Err(e) if chosen.explicit => {
+                return Err(trouble(format!("cannot open root `{shown}`: {e}")));
+            }
             Err(e) => return Err(trouble(format!("cannot open `{shown}`: {e}"))),
-        };
-        let shown_prefix = if explicit || root_lexical == cwd {
-            String::new()
-        } else if shown.ends_with('/') {
-            shown
-        } else {
-            format!("{shown}/")
         };
         Ok(Workspace {
             cwd,
             root,
-            shown_prefix,
+            shown_prefix: chosen.shown_prefix,
         })
+    }
+
+    /// The root-relative path of a path named on the command line, which
+    /// must lie inside the root (after symbolic links).
+    fn locate_relative(&self, path: &Path) -> Result<String, String> {
+        let real = self.locate(path)?;
+        workspace::root_relative(&self.root, &real)
+            .ok_or_else(|| format!("`{}` is outside the root", path.display()))
     }
 
     /// The real location of a path named on the command line, which must
@@ -592,7 +403,7 @@ impl Workspace {
     fn locate(&self, path: &Path) -> Result<PathBuf, String> {
         let real = std::fs::canonicalize(self.cwd.join(path))
             .map_err(|e| format!("cannot open `{}`: {e}", path.display()))?;
-        if !real.starts_with(&self.root) {
+        if workspace::root_relative(&self.root, &real).is_none() {
             return Err(format!(
                 "`{}` is outside the root `{}` (see --root)",
                 path.display(),
@@ -604,7 +415,7 @@ impl Workspace {
 
     /// Shows the files read from disk (every file but `stdin`) as the user
     /// named them: see [`Workspace::shown_prefix`].
-    fn show_paths(&self, sources: &mut stancecheck::source::SourceMap, stdin: &[FileId]) {
+    fn show_paths(&self, sources: &mut SourceMap, stdin: &[FileId]) {
         if self.shown_prefix.is_empty() {
             return;
         }
@@ -625,7 +436,7 @@ impl Workspace {
 // CheckOptions may gain fields; start from its defaults.
 #[allow(clippy::field_reassign_with_default)]
 fn run_check(args: CheckArgs) -> i32 {
-    let levels = match Levels::new(&args) {
+    let levels = match Levels::from_flags(&args.allow, &args.warn, &args.deny) {
         Ok(l) => l,
         Err(e) => return trouble(e),
     };
@@ -646,10 +457,10 @@ fn run_check(args: CheckArgs) -> i32 {
     let mut stdin = Vec::new();
     for path in &paths {
         if path.as_os_str() == "-" {
-            let mut bytes = Vec::new();
-            if let Err(e) = std::io::stdin().read_to_end(&mut bytes) {
-                return trouble(format!("cannot read standard input: {e}"));
-            }
+            let bytes = match read_stdin() {
+                Ok(b) => b,
+                Err(code) => return code,
+            };
             let name = args.stdin_filename.as_deref().unwrap_or("<stdin>");
             stdin.push(loader.add_text(name, &bytes));
             continue;
@@ -706,23 +517,14 @@ fn run_check(args: CheckArgs) -> i32 {
     ws.show_paths(&mut loaded.sources, &stdin);
     let diagnostics = levels.apply(report.diagnostics);
     let failed = diagnostics.iter().any(|d| d.severity == Severity::Error);
-    let color = match args.color {
-        ColorArg::Always => true,
-        ColorArg::Never => false,
-        ColorArg::Auto => {
-            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                && std::io::stdout().is_terminal()
-        }
+    let choice = match args.color {
+        ColorArg::Auto => ColorChoice::Auto,
+        ColorArg::Always => ColorChoice::Always,
+        ColorArg::Never => ColorChoice::Never,
     };
-    let format = match args.format {
-        FormatArg::Human => Format::Human,
-        FormatArg::Short => Format::Short,
-        FormatArg::Json => Format::Json,
-        FormatArg::Sarif => Format::Sarif,
-        FormatArg::Github => Format::Github,
-    };
+    let color = use_color(choice, std::io::stdout().is_terminal());
     let text = render::render(
-        format,
+        args.format,
         &diagnostics,
         &loaded.sources,
         &RenderOptions {
@@ -737,17 +539,7 @@ fn run_check(args: CheckArgs) -> i32 {
 
 fn run_explain(args: ExplainArgs) -> i32 {
     if args.list || args.name.is_none() {
-        let mut text = String::new();
-        for k in Kind::ALL {
-            text.push_str(&format!(
-                "{}  {:<26} {:<8} {}\n",
-                k.code(),
-                k.name(),
-                k.severity().as_str(),
-                k.summary()
-            ));
-        }
-        return emit(&text, EXIT_OK);
+        return emit(&render::kind_list(), EXIT_OK);
     }
     let name = args.name.unwrap_or_default();
     match Kind::from_name_or_code(&name) {
@@ -760,16 +552,22 @@ fn run_explain(args: ExplainArgs) -> i32 {
             };
             emit(&doc, EXIT_OK)
         }
-        None => trouble(unknown_diagnostic(&name, false)),
+        None => trouble(levels::unknown_diagnostic(&name)),
     }
 }
 
 // ---- one model (graph, export) --------------------------------------
 
 /// Loads one root file with its includes (`None` or `-`: standard input)
-/// under `root` (default: the working directory). Returns the loaded files
-/// (one unit), or an exit code after reporting the trouble.
-fn load_unit(path: Option<&Path>, root: Option<&Path>) -> Result<stancecheck::load::Loaded, i32> {
+/// under `root` (default: the working directory) and resolves it. Returns
+/// the loaded files, the model and its error diagnostics (input errors:
+/// the model is then partial), or an exit code after reporting the
+/// trouble.
+fn load_model(
+    path: Option<&Path>,
+    root: Option<&Path>,
+    nothing: &str,
+) -> Result<(Loaded, Model, Vec<Diagnostic>), i32> {
     let named: Vec<PathBuf> = path.map(Path::to_path_buf).into_iter().collect();
     let ws = Workspace::open(root, &named)?;
     let fs = DiskFs {
@@ -779,10 +577,7 @@ fn load_unit(path: Option<&Path>, root: Option<&Path>) -> Result<stancecheck::lo
     let mut stdin = Vec::new();
     match path {
         Some(path) if path.as_os_str() != "-" => {
-            let real = ws.locate(path).map_err(trouble)?;
-            let Some(rel) = fs.relative(&real) else {
-                return Err(trouble(format!("`{}` is outside the root", path.display())));
-            };
+            let rel = ws.locate_relative(path).map_err(trouble)?;
             loader
                 .add_root(&rel)
                 .map_err(|e| trouble(format!("cannot read `{}{rel}`: {e}", ws.shown_prefix)))?;
@@ -794,16 +589,24 @@ fn load_unit(path: Option<&Path>, root: Option<&Path>) -> Result<stancecheck::lo
                     "stance: reading rules from standard input (end with Ctrl-D; give a FILE to read it instead)"
                 );
             }
-            let mut bytes = Vec::new();
-            std::io::stdin()
-                .read_to_end(&mut bytes)
-                .map_err(|e| trouble(format!("cannot read standard input: {e}")))?;
+            let bytes = read_stdin()?;
             stdin.push(loader.add_text("<stdin>", &bytes));
         }
     }
     let mut loaded = loader.finish();
     ws.show_paths(&mut loaded.sources, &stdin);
-    Ok(loaded)
+    let Some(unit) = loaded.units.first() else {
+        return Err(trouble(nothing));
+    };
+    let (model, diags) = pipeline::resolve_unit(&loaded, unit);
+    let errors: Vec<Diagnostic> = loaded
+        .diagnostics
+        .iter()
+        .cloned()
+        .chain(diags)
+        .filter(|d| d.severity == Severity::Error)
+        .collect();
+    Ok((loaded, model, errors))
 }
 
 // ---- graph ----------------------------------------------------------
@@ -819,37 +622,15 @@ fn run_graph(args: GraphArgs) -> i32 {
             args.path.display()
         ));
     }
-    let loaded = match load_unit(Some(&args.path), args.root.as_deref()) {
-        Ok(x) => x,
-        Err(code) => return code,
-    };
-    let Some(unit) = loaded.units.first() else {
-        return trouble("nothing to draw");
-    };
-    let (model, diags) = pipeline::resolve_unit(&loaded, unit);
-    let errors: Vec<Diagnostic> = loaded
-        .diagnostics
-        .iter()
-        .cloned()
-        .chain(diags)
-        .filter(|d| d.severity == Severity::Error)
-        .collect();
+    let (loaded, model, errors) =
+        match load_model(Some(&args.path), args.root.as_deref(), "nothing to draw") {
+            Ok(x) => x,
+            Err(code) => return code,
+        };
     if !errors.is_empty() {
-        let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-            && std::io::stderr().is_terminal();
-        let text = render::render(
-            Format::Human,
-            &errors,
-            &loaded.sources,
-            &RenderOptions {
-                color,
-                truncated: false,
-            },
-        );
-        let mut err = std::io::stderr().lock();
-        let _ = err.write_all(text.as_bytes());
+        show_errors(&errors, &loaded.sources);
         let _ = writeln!(
-            err,
+            std::io::stderr(),
             "stance: error: `{}` has errors; nothing drawn (a partial model would mislead)",
             printable(&args.path.display().to_string(), false)
         );
@@ -862,19 +643,7 @@ fn run_graph(args: GraphArgs) -> i32 {
             Err(e) => return trouble(format!("--highlight: {e}")),
         }
     }
-    let mut highlight = std::collections::BTreeSet::new();
-    if !wanted.is_empty() {
-        let out = stancecheck::check::check(&model, &CheckOptions::default());
-        for d in &out.diagnostics {
-            let hit = wanted.iter().any(|w| match w {
-                stancecheck::graph::Highlight::Finding(k) => d.kind == *k,
-                stancecheck::graph::Highlight::Scenario(s) => d.scenario.as_deref() == Some(s),
-            });
-            if hit {
-                highlight.extend(d.members.iter().map(|m| m.span));
-            }
-        }
-    }
+    let highlight = stancecheck::graph::highlighted(&model, &wanted);
     let g = stancecheck::graph::build(&model, &highlight);
     let text = match args.format {
         GraphFormat::Dot => stancecheck::graph::to_dot(&model, &g),
@@ -902,7 +671,7 @@ struct FmtArgs {
 }
 
 fn run_fmt(args: FmtArgs) -> i32 {
-    use stancecheck::source::{SourceMap, Span, decode};
+    use stancecheck::source::decode;
     let cwd = match std::env::current_dir() {
         Ok(c) => c,
         Err(e) => return trouble(format!("cannot read the current directory: {e}")),
@@ -918,10 +687,10 @@ fn run_fmt(args: FmtArgs) -> i32 {
     let mut inputs: Vec<(Option<PathBuf>, String, Vec<u8>)> = Vec::new();
     for path in &paths {
         if path.as_os_str() == "-" {
-            let mut bytes = Vec::new();
-            if let Err(e) = std::io::stdin().read_to_end(&mut bytes) {
-                return trouble(format!("cannot read standard input: {e}"));
-            }
+            let bytes = match read_stdin() {
+                Ok(b) => b,
+                Err(code) => return code,
+            };
             inputs.push((None, "<stdin>".to_owned(), bytes));
             continue;
         }
@@ -934,7 +703,7 @@ fn run_fmt(args: FmtArgs) -> i32 {
             Err(e) => return trouble(e),
         };
         for file in files {
-            let shown = shown_path(&lexical(&cwd, &file), &cwd);
+            let shown = workspace::shown_path(&workspace::lexical(&cwd, &file), &cwd);
             match std::fs::read(&file) {
                 Ok(bytes) => inputs.push((Some(file), shown, bytes)),
                 Err(e) => return trouble(format!("cannot read `{shown}`: {e}")),
@@ -953,14 +722,7 @@ fn run_fmt(args: FmtArgs) -> i32 {
             }
             Err(offset) => {
                 let id = sources.add(shown.clone(), String::new());
-                Err(vec![
-                    Diagnostic::new(
-                        Kind::InvalidUtf8,
-                        Span::new(id, 0, 0),
-                        format!("the file is not valid UTF-8: invalid byte at offset {offset}"),
-                    )
-                    .with_help("save the file as UTF-8"),
-                ])
+                Err(vec![Diagnostic::invalid_utf8(id, offset)])
             }
         };
         let formatted = match formatted {
@@ -1001,18 +763,7 @@ fn run_fmt(args: FmtArgs) -> i32 {
         }
     }
     if !errors.is_empty() {
-        let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-            && std::io::stderr().is_terminal();
-        let text = render::render(
-            Format::Human,
-            &errors,
-            &sources,
-            &RenderOptions {
-                color,
-                truncated: false,
-            },
-        );
-        let _ = std::io::stderr().write_all(text.as_bytes());
+        show_errors(&errors, &sources);
     }
     emit(&out, if failed { EXIT_FINDINGS } else { EXIT_OK })
 }
@@ -1040,21 +791,14 @@ struct ExportArgs {
 }
 
 fn run_export(args: ExportArgs) -> i32 {
-    let loaded = match load_unit(args.path.as_deref(), args.root.as_deref()) {
+    let (loaded, model, errors) = match load_model(
+        args.path.as_deref(),
+        args.root.as_deref(),
+        "nothing to export",
+    ) {
         Ok(x) => x,
         Err(code) => return code,
     };
-    let (model, diags) = match loaded.units.first() {
-        Some(u) => pipeline::resolve_unit(&loaded, u),
-        None => return trouble("nothing to export"),
-    };
-    let errors: Vec<Diagnostic> = loaded
-        .diagnostics
-        .iter()
-        .cloned()
-        .chain(diags)
-        .filter(|d| d.severity == Severity::Error)
-        .collect();
     if !errors.is_empty() {
         let text = render::render(
             Format::Short,

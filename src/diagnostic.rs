@@ -169,6 +169,18 @@ impl Diagnostic {
         self
     }
 
+    /// The `invalid-utf8` error for a file whose bytes are not UTF-8
+    /// ([`decode`](crate::source::decode) failed at byte `offset`): one
+    /// diagnostic for every command that reads rule files.
+    pub fn invalid_utf8(file: crate::source::FileId, offset: usize) -> Diagnostic {
+        Diagnostic::new(
+            Kind::InvalidUtf8,
+            Span::new(file, 0, 0),
+            format!("the file is not valid UTF-8: invalid byte at offset {offset}"),
+        )
+        .with_help("save the file as UTF-8")
+    }
+
     /// Sort key for deterministic output: file, position, code, message.
     pub fn sort_key(&self) -> (u32, u32, u32, &'static str, &str) {
         (
@@ -253,7 +265,38 @@ kinds! {
     UndeclaredParty = "undeclared-party", "SC3003", Warning, "a party block's name is declared nowhere and is close to a declared party's";
 }
 
+/// The families of diagnostic kinds, one per thousand of the code
+/// (`SC0xxx`, `SC1xxx`, …).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Category {
+    /// `SC0xxx`: the input cannot be read as a model (syntax, names,
+    /// includes, encoding). Never allowed or downgraded.
+    Input,
+    /// `SC1xxx`: the stances cannot all hold together, or say nothing.
+    Consistency,
+    /// `SC2xxx`: `expect` lines.
+    Expectation,
+    /// `SC3xxx`: declarations (undeclared or unused names).
+    Declaration,
+}
+
 impl Kind {
+    /// The family of the kind, read from its code.
+    pub fn category(self) -> Category {
+        match self.code().as_bytes().get(2) {
+            Some(b'0') => Category::Input,
+            Some(b'1') => Category::Consistency,
+            Some(b'2') => Category::Expectation,
+            _ => Category::Declaration,
+        }
+    }
+
+    /// Whether the kind is an input error (`SC0xxx`): the model is partial,
+    /// and the diagnostic cannot be allowed or downgraded.
+    pub fn is_input_error(self) -> bool {
+        self.category() == Category::Input
+    }
+
     /// Looks a kind up by name or code (case-insensitive for codes).
     pub fn from_name_or_code(s: &str) -> Option<Kind> {
         Kind::ALL
@@ -276,5 +319,38 @@ mod tests {
         assert_eq!(codes.len(), Kind::ALL.len());
         assert_eq!(Kind::from_name_or_code("sc1003"), Some(Kind::Conflict));
         assert_eq!(Kind::from_name_or_code("ruled-out"), Some(Kind::RuledOut));
+    }
+
+    #[test]
+    fn categories_follow_the_codes() {
+        for k in Kind::ALL {
+            let expected = match &k.code()[..3] {
+                "SC0" => Category::Input,
+                "SC1" => Category::Consistency,
+                "SC2" => Category::Expectation,
+                "SC3" => Category::Declaration,
+                other => unreachable!("code family {other}"),
+            };
+            assert_eq!(k.category(), expected, "{}", k.name());
+            assert_eq!(k.is_input_error(), expected == Category::Input);
+            // Every input error is an error by default.
+            if k.is_input_error() {
+                assert_eq!(k.severity(), Severity::Error, "{}", k.name());
+            }
+        }
+        assert!(Kind::InvalidUtf8.is_input_error());
+        assert!(!Kind::Conflict.is_input_error());
+    }
+
+    #[test]
+    fn invalid_utf8_names_the_offset() {
+        let d = Diagnostic::invalid_utf8(crate::source::FileId(3), 7);
+        assert_eq!(d.kind, Kind::InvalidUtf8);
+        assert_eq!(d.span, Span::new(crate::source::FileId(3), 0, 0));
+        assert_eq!(
+            d.message,
+            "the file is not valid UTF-8: invalid byte at offset 7"
+        );
+        assert_eq!(d.help, ["save the file as UTF-8"]);
     }
 }

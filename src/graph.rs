@@ -25,7 +25,7 @@
 //! carries a legend. Edges are coloured by party; the statements of a
 //! highlighted finding are drawn thicker. Output is deterministic. No I/O.
 
-use crate::diagnostic::Kind;
+use crate::diagnostic::{Diagnostic, Kind};
 use crate::model::{AtomId, Expr, Model, StmtKind, Strength};
 use crate::source::Span;
 use serde::Serialize;
@@ -691,6 +691,34 @@ pub enum Highlight {
     Scenario(String),
 }
 
+impl Highlight {
+    /// Whether the highlight names this diagnostic: its kind, or the
+    /// scenario it is about.
+    pub fn selects(&self, d: &Diagnostic) -> bool {
+        match self {
+            Highlight::Finding(k) => d.kind == *k,
+            Highlight::Scenario(s) => d.scenario.as_deref() == Some(s),
+        }
+    }
+}
+
+/// The spans of the members of every finding of `model` that one of
+/// `wanted` selects: the statements [`build`] draws thicker. Checks the
+/// model (default options) only when something is wanted.
+pub fn highlighted(model: &Model, wanted: &[Highlight]) -> BTreeSet<Span> {
+    let mut spans = BTreeSet::new();
+    if wanted.is_empty() {
+        return spans;
+    }
+    let out = crate::check::check(model, &crate::check::CheckOptions::default());
+    for d in &out.diagnostics {
+        if wanted.iter().any(|w| w.selects(d)) {
+            spans.extend(d.members.iter().map(|m| m.span));
+        }
+    }
+    spans
+}
+
 /// Reads a `--highlight` value against the model: an unknown finding or
 /// scenario is an error message, with a did-you-mean when a name is close.
 pub fn parse_highlight(model: &Model, s: &str) -> Result<Highlight, String> {
@@ -862,5 +890,30 @@ mod tests {
         assert!(e.contains("did you mean `conflict`"), "{e}");
         let e = parse_highlight(&m, "scenario:zzzzzz").unwrap_err();
         assert!(e.contains("`deal`"), "{e}");
+    }
+
+    #[test]
+    fn highlights_select_the_members_of_findings() {
+        let text = "party u\nparty v\ntopic d\ntopic e\nparty u {\n  requires d\n}\n\
+                    party v {\n  rejects d\n  requires e\n}\nscenario s { not e }\n";
+        let m = model(text);
+        assert!(highlighted(&m, &[]).is_empty());
+        let starts = |spans: BTreeSet<Span>| -> Vec<&str> {
+            spans
+                .iter()
+                .map(|s| text[s.range()].lines().next().unwrap_or(""))
+                .collect()
+        };
+        let conflict = highlighted(&m, &[Highlight::Finding(Kind::Conflict)]);
+        assert_eq!(starts(conflict), ["requires d", "rejects d"]);
+        let scenario = highlighted(&m, &[Highlight::Scenario("s".into())]);
+        assert!(
+            starts(scenario.clone()).contains(&"requires e"),
+            "{scenario:?}"
+        );
+        let none = highlighted(&m, &[Highlight::Finding(Kind::Tautology)]);
+        assert!(none.is_empty());
+        let g = build(&m, &highlighted(&m, &[Highlight::Finding(Kind::Conflict)]));
+        assert_eq!(g.edges.iter().filter(|e| e.highlighted).count(), 2);
     }
 }

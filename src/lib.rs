@@ -4,7 +4,10 @@
 //! The pipeline, one module per stage:
 //! [`source`] → [`syntax`] → [`resolve`] (with [`load`] for includes) →
 //! [`logic`] (clauses) → [`check`] (one module per finding kind) →
-//! [`diagnostic`] → [`render`] (one module per output format) → `cli`.
+//! [`diagnostic`] → [`levels`] (`-A/-W/-D`) → [`render`] (one module per
+//! output format) → `cli`. [`workspace`] decides the root and how paths are
+//! shown; the binary only wires these together with the disk and the
+//! terminal.
 //!
 //! The core (everything but `render` and the binary) does no I/O and never
 //! panics on any input.
@@ -16,6 +19,7 @@ pub mod format;
 pub mod generate;
 pub mod graph;
 mod hash;
+pub mod levels;
 pub mod load;
 pub mod logic;
 pub mod model;
@@ -26,3 +30,4 @@ pub mod resolve;
 pub mod source;
 pub mod suggest;
 pub mod syntax;
+pub mod workspace;

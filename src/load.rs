@@ -280,14 +280,9 @@ impl<'f, F: FileSystem> Loader<'f, F> {
                 let id = self.loaded.sources.add(path, String::new());
                 self.loaded.asts.push(ast::File::default());
                 self.loaded.models.push(std::sync::Mutex::new(None));
-                self.loaded.diagnostics.push(
-                    Diagnostic::new(
-                        Kind::InvalidUtf8,
-                        Span::new(id, 0, 0),
-                        format!("the file is not valid UTF-8: invalid byte at offset {offset}"),
-                    )
-                    .with_help("save the file as UTF-8"),
-                );
+                self.loaded
+                    .diagnostics
+                    .push(Diagnostic::invalid_utf8(id, offset));
                 id
             }
         }

@@ -41,6 +41,22 @@ pub fn explain(kind: Kind) -> &'static str {
     }
 }
 
+/// The table of `stance explain --list`: one line per kind, in code
+/// order, with its code, name, default severity and summary.
+pub fn kind_list() -> String {
+    let mut text = String::new();
+    for k in Kind::ALL {
+        text.push_str(&format!(
+            "{}  {:<26} {:<8} {}\n",
+            k.code(),
+            k.name(),
+            k.severity().as_str(),
+            k.summary()
+        ));
+    }
+    text
+}
+
 /// The body of the `## heading` section of the document of `kind`, trimmed.
 pub(crate) fn section(kind: Kind, heading: &str) -> Option<&'static str> {
     let doc = explain(kind);
@@ -87,5 +103,16 @@ mod tests {
                 kind.name()
             );
         }
+    }
+
+    #[test]
+    fn the_list_has_a_line_per_kind() {
+        let list = kind_list();
+        assert_eq!(list.lines().count(), Kind::ALL.len());
+        let first = list.lines().next().unwrap_or("");
+        assert!(
+            first.starts_with("SC0001  syntax-error               error    "),
+            "{first}"
+        );
     }
 }

@@ -15,7 +15,7 @@ mod json;
 mod sarif;
 mod short;
 
-pub use explain::explain;
+pub use explain::{explain, kind_list};
 
 use crate::diagnostic::{Diagnostic, Kind, Member, Role, Severity, StatementRef};
 use crate::source::{SourceMap, Span};
@@ -71,6 +71,32 @@ pub struct RenderOptions {
     pub color: bool,
     /// Whether a limit cut the results short.
     pub truncated: bool,
+}
+
+/// When to colour output (`--color`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ColorChoice {
+    /// Colour when `NO_COLOR` is unset or empty and the output is a
+    /// terminal.
+    #[default]
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}
+
+impl ColorChoice {
+    /// Whether to colour an output stream, given the value of `NO_COLOR`
+    /// (`None`: unset) and whether the stream is a terminal. A pure
+    /// function: the caller asks the environment and the terminal.
+    pub fn use_color(self, no_color: Option<&std::ffi::OsStr>, is_terminal: bool) -> bool {
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => no_color.is_none_or(|v| v.is_empty()) && is_terminal,
+        }
+    }
 }
 
 /// Renders the diagnostics (already sorted) in `format`.
@@ -414,6 +440,21 @@ pub(crate) fn notes_and_help(d: &Diagnostic) -> (Vec<String>, Vec<String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn colour_obeys_the_flag_no_color_and_the_terminal() {
+        use std::ffi::OsStr;
+        let set = Some(OsStr::new("1"));
+        let empty = Some(OsStr::new(""));
+        for (no_color, tty) in [(None, true), (set, true), (empty, false), (set, false)] {
+            assert!(ColorChoice::Always.use_color(no_color, tty));
+            assert!(!ColorChoice::Never.use_color(no_color, tty));
+        }
+        assert!(ColorChoice::Auto.use_color(None, true));
+        assert!(ColorChoice::Auto.use_color(empty, true));
+        assert!(!ColorChoice::Auto.use_color(set, true));
+        assert!(!ColorChoice::Auto.use_color(None, false));
+    }
 
     #[test]
     fn escape_makes_controls_visible() {
