@@ -698,11 +698,23 @@ fn run_fmt(args: FmtArgs) -> i32 {
         if let Err(e) = std::fs::metadata(&abs) {
             return trouble(format!("cannot open `{}`: {e}", path.display()));
         }
+        // A symbolic link found while walking a directory is formatted only
+        // when it leads to a file inside that directory: `fmt` writes, and
+        // must not rewrite a file elsewhere that a link happens to name
+        // (`check` skips such links the same way). A file named on the
+        // command line is formatted where it leads.
+        let walked = std::fs::canonicalize(&abs).ok().filter(|_| abs.is_dir());
         let files = match expand(abs, &ignored) {
             Ok(f) => f,
             Err(e) => return trouble(e),
         };
         for file in files {
+            if let Some(dir) = &walked
+                && std::fs::symlink_metadata(&file).is_ok_and(|m| m.file_type().is_symlink())
+                && !std::fs::canonicalize(&file).is_ok_and(|real| real.starts_with(dir))
+            {
+                continue;
+            }
             let shown = workspace::shown_path(&workspace::lexical(&cwd, &file), &cwd);
             match std::fs::read(&file) {
                 Ok(bytes) => inputs.push((Some(file), shown, bytes)),

@@ -164,3 +164,23 @@ fn unreadable_path_exits_two_and_writes_nothing() {
     );
     assert_eq!(t.read("a.stance"), MESSY);
 }
+
+/// `fmt` writes: a symbolic link found while walking that leads out of the
+/// walked directory is not followed, so the file it names is not rewritten.
+#[cfg(unix)]
+#[test]
+fn walking_does_not_rewrite_files_outside_through_links() {
+    let t = TempDir::new("fmt-link");
+    t.write("outside/messy.stance", MESSY);
+    t.write("rules/own.stance", MESSY);
+    std::os::unix::fs::symlink(
+        t.path().join("outside/messy.stance"),
+        t.path().join("rules/link.stance"),
+    )
+    .unwrap();
+    let o = stance(&t.path().join("rules"), &["fmt", "."], None);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let read = |p: &str| std::fs::read_to_string(t.path().join(p)).unwrap();
+    assert_eq!(read("rules/own.stance"), TIDY);
+    assert_eq!(read("outside/messy.stance"), MESSY);
+}
