@@ -5,7 +5,8 @@
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use stancecheck::check::CheckOptions;
 use stancecheck::diagnostic::{Diagnostic, Kind, Severity};
-use stancecheck::load::{FileSystem, FsError, Loader};
+use stancecheck::disk::DiskFs;
+use stancecheck::load::{FsError, Loader};
 use stancecheck::pipeline;
 use stancecheck::render::{self, Format, RenderOptions};
 use stancecheck::source::FileId;
@@ -51,6 +52,8 @@ enum Command {
     Fmt(FmtArgs),
     /// Print the clauses of the red lines and assumptions (DIMACS or group CNF)
     Export(ExportArgs),
+    /// Run the language server on standard input and output (see docs/editors.md)
+    Lsp,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -184,6 +187,7 @@ pub fn main() -> i32 {
         }
         Command::Fmt(args) => run_fmt(args),
         Command::Export(args) => run_export(args),
+        Command::Lsp => stancecheck::lsp::run_stdio(),
     }
 }
 
@@ -349,58 +353,6 @@ impl Levels {
                 Some(d)
             })
             .collect()
-    }
-}
-
-// ---- the real file system --------------------------------------------
-
-/// The disk under a canonical root. Refuses any path whose real location
-/// (after symbolic links) is outside the root, before reading it.
-struct DiskFs {
-    root: PathBuf,
-}
-
-impl DiskFs {
-    fn relative(&self, real: &Path) -> Option<String> {
-        let rel = real.strip_prefix(&self.root).ok()?;
-        let parts: Vec<String> = rel
-            .components()
-            .map(|c| match c {
-                Component::Normal(s) => Some(s.to_string_lossy().into_owned()),
-                _ => None,
-            })
-            .collect::<Option<_>>()?;
-        Some(parts.join("/"))
-    }
-}
-
-impl FileSystem for DiskFs {
-    fn canonical(&self, path: &str) -> Result<String, FsError> {
-        let joined = self.root.join(path);
-        let real = match std::fs::canonicalize(&joined) {
-            Ok(r) => r,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                // A dangling link or a missing file: refuse a link that
-                // points outside even when its target does not exist.
-                return Err(FsError::NotFound);
-            }
-            Err(e) => return Err(FsError::Other(e.to_string())),
-        };
-        if !real.starts_with(&self.root) {
-            return Err(FsError::OutsideRoot);
-        }
-        if real.is_dir() {
-            return Err(FsError::IsDirectory);
-        }
-        self.relative(&real).ok_or(FsError::OutsideRoot)
-    }
-
-    fn read(&self, path: &str) -> Result<Vec<u8>, FsError> {
-        // `path` comes from `canonical`, so it is inside the root.
-        std::fs::read(self.root.join(path)).map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => FsError::NotFound,
-            _ => FsError::Other(e.to_string()),
-        })
     }
 }
 

@@ -12,12 +12,14 @@
 pub mod ast;
 pub mod check;
 pub mod diagnostic;
+pub mod disk;
 pub mod format;
 pub mod generate;
 pub mod graph;
 mod hash;
 pub mod load;
 pub mod logic;
+pub mod lsp;
 pub mod model;
 mod parallel;
 pub mod pipeline;
