@@ -407,7 +407,7 @@ impl<'c> Server<'c> {
     }
 
     /// The files of the models that hold `file`, with their trees.
-    fn model_files<'a>(a: &'a Analysis, file: FileId) -> Vec<(FileId, &'a ast::File)> {
+    fn model_files(a: &Analysis, file: FileId) -> Vec<(FileId, &ast::File)> {
         let mut ids: Vec<FileId> = a
             .units_of(file)
             .into_iter()
