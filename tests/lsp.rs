@@ -760,3 +760,31 @@ proptest! {
         prop_assert_eq!(fresh.stop(), Ok(true));
     }
 }
+
+#[test]
+fn completion_in_context() {
+    let dir = TempDir::new("lsp-complete");
+    let mut c = Client::start(Some(dir.path()), false);
+    let u = uri(&dir, "c.stance");
+    let text = "party p\nparty q\ntopic x\ntopic y\nscenario s { x }\nparty p {\n  requires x@\n  duty \n  rejects \n  \n}\nexpect feasible \n";
+    c.open(&u, 1, text);
+    let _ = c.diagnostics(&u);
+    let labels = |c: &mut Client, line: u32, character: u32| -> Vec<String> {
+        let r = c.result(
+            "textDocument/completion",
+            json!({"textDocument": {"uri": u}, "position": {"line": line, "character": character}}),
+        );
+        r.as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["label"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(labels(&mut c, 6, 13), ["p", "q"]);
+    assert_eq!(labels(&mut c, 7, 7), ["p", "q"]);
+    assert_eq!(labels(&mut c, 8, 10), ["x", "y", "not"]);
+    assert!(labels(&mut c, 9, 2).contains(&"requires".to_owned()));
+    assert_eq!(labels(&mut c, 11, 16), ["s"]);
+    assert!(labels(&mut c, 12, 0).contains(&"party".to_owned()));
+    assert_eq!(c.stop(), Ok(true));
+}

@@ -15,6 +15,7 @@
 //! Only [`run_stdio`] touches standard input and output; [`serve`] runs on
 //! any [`Connection`] (the tests use `Connection::memory()`).
 
+pub mod complete;
 pub mod diagnostics;
 pub mod position;
 pub mod symbols;
@@ -212,6 +213,10 @@ impl<'c> Server<'c> {
             r::DocumentSymbolRequest::METHOD => answer::<r::DocumentSymbolRequest>(req, |p| {
                 self.document_symbols(&p.text_document.uri)
                     .map(DocumentSymbolResponse::Nested)
+            }),
+            r::Completion::METHOD => answer::<r::Completion>(req, |p| {
+                self.complete(&p.text_document_position)
+                    .map(lsp_types::CompletionResponse::Array)
             }),
             r::Formatting::METHOD => {
                 answer::<r::Formatting>(req, |p| self.format(&p.text_document.uri))
@@ -553,6 +558,48 @@ impl<'c> Server<'c> {
         )
     }
 
+    fn complete(
+        &self,
+        p: &lsp_types::TextDocumentPositionParams,
+    ) -> Option<Vec<lsp_types::CompletionItem>> {
+        use complete::Context;
+        use lsp_types::{CompletionItem, CompletionItemKind};
+        let (a, file) = self.locate(&p.text_document.uri)?;
+        let text = a.text(file);
+        let offset = self.offset(a, file, p.position);
+        let before = text.get(..offset)?;
+        let occ = symbols::model_occurrences(&Self::model_files(a, file));
+        let occ: Vec<symbols::Occurrence> = occ.into_iter().map(|(_, o)| o).collect();
+        let item = |label: &str, kind| CompletionItem {
+            label: label.to_owned(),
+            kind: Some(kind),
+            ..CompletionItem::default()
+        };
+        let names = |kind, ckind| -> Vec<CompletionItem> {
+            complete::declared(&occ, kind)
+                .iter()
+                .map(|n| item(n, ckind))
+                .collect()
+        };
+        let keywords = |kws: &[&str]| -> Vec<CompletionItem> {
+            kws.iter()
+                .map(|k| item(k, CompletionItemKind::KEYWORD))
+                .collect()
+        };
+        Some(match complete::context(before) {
+            Context::Item => keywords(complete::ITEM_KEYWORDS),
+            Context::Statement => keywords(complete::STATEMENT_KEYWORDS),
+            Context::Topic => {
+                let mut v = names(SymbolKind::Topic, CompletionItemKind::CONSTANT);
+                v.extend(keywords(&["not"]));
+                v
+            }
+            Context::Party => names(SymbolKind::Party, CompletionItemKind::CLASS),
+            Context::Scenario => names(SymbolKind::Scenario, CompletionItemKind::EVENT),
+            Context::Nothing => Vec::new(),
+        })
+    }
+
     fn document_symbols(&self, uri: &Url) -> Option<Vec<DocumentSymbol>> {
         let (a, file) = self.locate(uri)?;
         let tree = a.loaded.ast(file)?;
@@ -724,6 +771,10 @@ pub fn capabilities(encoding: Encoding) -> ServerCapabilities {
         references_provider: Some(lsp_types::OneOf::Left(true)),
         document_symbol_provider: Some(lsp_types::OneOf::Left(true)),
         document_formatting_provider: Some(lsp_types::OneOf::Left(true)),
+        completion_provider: Some(lsp_types::CompletionOptions {
+            trigger_characters: Some(vec!["@".to_owned()]),
+            ..lsp_types::CompletionOptions::default()
+        }),
         ..ServerCapabilities::default()
     }
 }
