@@ -8,8 +8,9 @@
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use stancecheck::check::CheckOptions;
 use stancecheck::diagnostic::{Diagnostic, Kind, Severity};
+use stancecheck::disk::DiskFs;
 use stancecheck::levels::{self, Levels};
-use stancecheck::load::{FileSystem, FsError, Loaded, Loader};
+use stancecheck::load::{FsError, Loaded, Loader};
 use stancecheck::model::Model;
 use stancecheck::pipeline;
 use stancecheck::render::{self, ColorChoice, Format, RenderOptions};
@@ -57,6 +58,8 @@ enum Command {
     Fmt(FmtArgs),
     /// Print the clauses of the red lines and assumptions (DIMACS or group CNF)
     Export(ExportArgs),
+    /// Run the language server on standard input and output (see docs/editors.md)
+    Lsp,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -188,6 +191,7 @@ pub fn main() -> i32 {
         }
         Command::Fmt(args) => run_fmt(args),
         Command::Export(args) => run_export(args),
+        Command::Lsp => stancecheck::lsp::run_stdio(),
     }
 }
 
@@ -258,49 +262,6 @@ fn show_errors(errors: &[Diagnostic], sources: &SourceMap) {
     };
     let text = render::render(Format::Human, errors, sources, &options);
     let _ = std::io::stderr().lock().write_all(text.as_bytes());
-}
-
-// ---- the real file system --------------------------------------------
-
-/// The disk under a canonical root. Refuses any path whose real location
-/// (after symbolic links) is outside the root, before reading it.
-struct DiskFs {
-    root: PathBuf,
-}
-
-impl DiskFs {
-    /// The root-relative path of a real path inside the root.
-    fn relative(&self, real: &Path) -> Option<String> {
-        workspace::root_relative(&self.root, real)
-    }
-}
-
-impl FileSystem for DiskFs {
-    fn canonical(&self, path: &str) -> Result<String, FsError> {
-        let joined = self.root.join(path);
-        let real = match std::fs::canonicalize(&joined) {
-            Ok(r) => r,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                // A dangling link or a missing file: refuse a link that
-                // points outside even when its target does not exist.
-                return Err(FsError::NotFound);
-            }
-            Err(e) => return Err(FsError::Other(e.to_string())),
-        };
-        let rel = self.relative(&real).ok_or(FsError::OutsideRoot)?;
-        if real.is_dir() {
-            return Err(FsError::IsDirectory);
-        }
-        Ok(rel)
-    }
-
-    fn read(&self, path: &str) -> Result<Vec<u8>, FsError> {
-        // `path` comes from `canonical`, so it is inside the root.
-        std::fs::read(self.root.join(path)).map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => FsError::NotFound,
-            _ => FsError::Other(e.to_string()),
-        })
-    }
 }
 
 /// Collects `*.stance` files below `dir`, sorted, without following

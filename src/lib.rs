@@ -15,6 +15,7 @@
 pub mod ast;
 pub mod check;
 pub mod diagnostic;
+pub mod disk;
 pub mod format;
 pub mod generate;
 pub mod graph;
@@ -22,6 +23,7 @@ mod hash;
 pub mod levels;
 pub mod load;
 pub mod logic;
+pub mod lsp;
 pub mod model;
 mod parallel;
 pub mod pipeline;
