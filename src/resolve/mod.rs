@@ -22,7 +22,6 @@ use std::hash::BuildHasher;
 
 mod party_typos;
 mod pieces;
-pub(crate) use pieces::parse_and_resolve;
 use pieces::{resolve_in_pieces, split};
 
 /// A resolved model with the diagnostics of its resolution.
@@ -40,8 +39,8 @@ pub fn resolve(sources: &SourceMap, files: &[(FileId, &ast::File)]) -> (Model, V
         .filter_map(|(f, _)| sources.get(*f))
         .map(|f| f.text.len())
         .sum();
-    if (PARALLEL_FROM..=PARALLEL_UNTIL).contains(&bytes) {
-        let pieces = crate::parallel::threads().min(bytes / (PARALLEL_FROM / 2));
+    if crate::parallel::in_pieces(bytes) && bytes <= PARALLEL_UNTIL {
+        let pieces = crate::parallel::threads_for(bytes);
         if let Some(done) = resolve_in_pieces(sources, &split(&parts, pieces), bytes) {
             return done;
         }
@@ -49,10 +48,8 @@ pub fn resolve(sources: &SourceMap, files: &[(FileId, &ast::File)]) -> (Model, V
     resolve_whole(sources, &parts, bytes)
 }
 
-/// Models from this many bytes of text on are resolved in pieces…
-const PARALLEL_FROM: usize = 1 << 20;
-
-/// …up to this many: the pieces' tables and statements are held twice
+/// Models are resolved in pieces up to this many bytes of text (from
+/// `crate::parallel::in_pieces` on): the pieces' tables and statements are held twice
 /// while they are put together (the memory the allocator frees is not
 /// given back at once), which on a model of 1M statements would take the
 /// peak over 1 GiB. Bigger models are resolved in one piece.

@@ -1,86 +1,18 @@
 //! Resolution in pieces: a big model cut into runs of items, each
-//! resolved alone on a thread of its own (a big file piece by piece while
-//! it is parsed, [`parse_and_resolve`]; a model of several files after
-//! loading, [`resolve_in_pieces`]), then put together ([`merge`]). Whenever
+//! resolved alone on a thread of its own ([`resolve_in_pieces`]), then
+//! put together ([`merge`]). Whenever
 //! the pieces might disagree with a resolution in one piece, the model is
 //! resolved in one piece; see [`merge`] for why the result is otherwise
 //! the same.
 
-use super::{PARALLEL_FROM, PARALLEL_UNTIL, Resolved, Resolver, idx};
-use crate::ast::{self, Item, Name};
+use super::{Resolver, idx};
+use crate::ast::{Item, Name};
 use crate::diagnostic::Diagnostic;
 use crate::hash::NameMap;
 use crate::model::{
     AtomId, Expr, Model, Party, PartyId, ScenarioId, Statement, StmtId, Topic, TopicId,
 };
-use crate::source::{FileId, SourceMap};
-
-/// Parses file `file` of `sources` (its text `text`) as
-/// [`crate::syntax::parse`] does; a file of 1–16 MiB is also resolved as
-/// the only file of a model while it is parsed, each piece on the thread
-/// that parsed it right after parsing it (while its tree is still in the
-/// cache), and the pieces put together ([`merge`]). The model is exactly
-/// `resolve(sources, &[(file, &tree)])`; `None` when the file was parsed in
-/// one piece, has an `include` (its model needs the included files), or
-/// the pieces cannot be put together (the caller then resolves it).
-pub(crate) fn parse_and_resolve(
-    sources: &SourceMap,
-    file: FileId,
-    text: &str,
-) -> (ast::File, Vec<Diagnostic>, Option<Resolved>) {
-    let bytes = text.len();
-    if !(PARALLEL_FROM..=PARALLEL_UNTIL).contains(&bytes) {
-        let (tree, errors) = crate::syntax::parse(file, text);
-        return (tree, errors, None);
-    }
-    let threads = crate::parallel::threads();
-    let (start, each) = (piece_start(sources, text, threads), piece_each);
-    let (tree, errors, states) = crate::syntax::parse_with(file, text, start, each);
-    let includes = tree.items.iter().any(|i| matches!(i, Item::Include { .. }));
-    let model = states
-        .filter(|_| !includes)
-        .and_then(|states| states.into_iter().collect::<Option<Vec<_>>>())
-        .and_then(|pieces| merge(pieces, &[tree.items.as_slice()]));
-    (tree, errors, model)
-}
-
-/// The state a thread that parses pieces of a file starts from in
-/// [`parse_and_resolve`]: a resolver in piece mode (`threads`: how many
-/// threads share `text`).
-fn piece_start<'a>(
-    sources: &'a SourceMap,
-    text: &'a str,
-    threads: usize,
-) -> impl Fn(usize) -> Option<Resolver<'a>> + Sync {
-    move |k| {
-        let mut r = Resolver::new(sources);
-        r.piece = true;
-        if k == 0 {
-            // The first piece's text buffer and statements become the
-            // model's: room for all of them (statements are lines, but for
-            // `;`: pages of a reserve never written cost no memory).
-            r.model.reserve_text(text.len());
-            let lines = text.bytes().filter(|&b| b == b'\n').count();
-            r.model.statements.reserve(lines + 1);
-        } else {
-            r.model.reserve_text(text.len() / threads.max(1));
-        }
-        Some(r)
-    }
-}
-
-/// What a thread of [`parse_and_resolve`] does with each piece it parsed:
-/// declare its names, then resolve its statements; a diagnostic gives up.
-fn piece_each(r: &mut Option<Resolver>, items: &[Item]) {
-    if let Some(resolver) = r {
-        let parts = [items];
-        resolver.declare(&parts, 0);
-        resolver.statements(&parts);
-        if !resolver.diags.is_empty() {
-            *r = None;
-        }
-    }
-}
+use crate::source::SourceMap;
 
 /// A piece's party and topic numbers in the model
 /// ([`Resolver::declarations_of`]).
@@ -364,9 +296,8 @@ pub(super) fn resolve_in_pieces(
 ///   all the items) are resolved after the pieces are put together, as in
 ///   one piece.
 ///
-/// `tests::pieces_resolve_as_one`, `tests::random_pieces_resolve_as_one`,
-/// `tests::parsed_pieces_resolve_as_one` and
-/// `tests::pieces_that_disagree_give_no_model` check it.
+/// `tests::pieces_resolve_as_one`, `tests::random_pieces_resolve_as_one`
+/// and `tests::pieces_that_disagree_give_no_model` check it.
 fn merge(resolved: Vec<Resolver>, parts: &[&[Item]]) -> Option<(Model, Vec<Diagnostic>)> {
     let mut resolved = resolved.into_iter();
     let mut first = resolved.next()?;
@@ -591,6 +522,7 @@ impl Resolver<'_> {
 mod tests {
     use super::super::{resolve, resolve_whole};
     use super::*;
+    use crate::ast;
 
     /// The items of `parts` cut before each item number of `cuts`
     /// (increasing).
@@ -702,133 +634,11 @@ mod tests {
         assert!(agreed > 100, "{agreed}");
     }
 
-    /// Parses `text` in pieces cut at `cuts` (item lines) on `threads`
-    /// threads, resolving each piece right after it is parsed as
-    /// [`parse_and_resolve`] does, and resolves it in one piece: the same
-    /// model and diagnostics when the pieces give a model. Whether they did.
-    fn parsed_pieces_agree(text: &str, cuts: &[usize], threads: usize) -> bool {
-        let mut sources = SourceMap::new();
-        let file = sources.add("p.stance", text);
-        let (tree, _) = crate::syntax::parse(file, text);
-        let whole = resolve_whole(&sources, &[tree.items.as_slice()], text.len());
-        let start = piece_start(&sources, text, threads);
-        let Some((items, states)) =
-            crate::syntax::parse_pieces(file, text, cuts, threads, start, piece_each)
-        else {
-            return false;
-        };
-        assert!(items == tree.items);
-        let Some(pieces) = states.into_iter().collect::<Option<Vec<_>>>() else {
-            return false;
-        };
-        match merge(pieces, &[items.as_slice()]) {
-            Some(done) => {
-                assert_eq!(done.1, whole.1, "cuts {cuts:?}");
-                assert!(done.0 == whole.0, "cuts {cuts:?} of {text}");
-                true
-            }
-            None => false,
-        }
-    }
-
-    /// The start of each line of `text` that starts with an item keyword
-    /// (where a file may be cut into pieces).
-    fn item_lines(text: &str) -> Vec<usize> {
-        let keywords = [
-            "party ",
-            "topic ",
-            "assume ",
-            "scenario ",
-            "expect ",
-            "include ",
-        ];
-        let mut at = 0;
-        let mut out = Vec::new();
-        for line in text.split_inclusive('\n') {
-            if at > 0 && keywords.iter().any(|k| line.starts_with(k)) {
-                out.push(at);
-            }
-            at += line.len();
-        }
-        out
-    }
-
-    /// Pieces resolved while they are parsed, several to a thread (names
-    /// used in a piece and declared in a later piece of the same thread,
-    /// or of another), resolve as one piece: generated models and rule
-    /// files cut at every item line, and random files cut at random ones.
-    #[test]
-    fn parsed_pieces_resolve_as_one() {
-        let mut texts = vec![
-            crate::generate::disputes(6, 3).text,
-            crate::generate::scenarios(6, 5).text,
-            crate::generate::chain(30).text,
-        ];
-        for dir in ["rules", "examples"] {
-            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
-            let mut names: Vec<_> = std::fs::read_dir(path)
-                .unwrap()
-                .flatten()
-                .map(|e| e.path())
-                .collect();
-            names.sort();
-            for f in names
-                .into_iter()
-                .filter(|f| f.extension().is_some_and(|e| e == "stance"))
-            {
-                texts.push(std::fs::read_to_string(f).unwrap());
-            }
-        }
-        let mut agreed = 0;
-        for (k, text) in texts.iter().enumerate() {
-            let every = item_lines(text);
-            for threads in 1..=3 {
-                let ok = parsed_pieces_agree(text, &every, threads);
-                agreed += usize::from(ok);
-                if k < 3 {
-                    assert!(ok, "generated text {k}, {threads} threads");
-                }
-            }
-        }
-        assert!(agreed > 20, "{agreed}");
-        let mut rng = crate::generate::Rng::new(29);
-        let (mut tried, mut agreed) = (0, 0);
-        for _ in 0..2000 {
-            let text = random_file(&mut rng);
-            let cuts: Vec<usize> = item_lines(&text)
-                .into_iter()
-                .filter(|_| rng.below(2) == 0)
-                .collect();
-            if cuts.is_empty() {
-                continue;
-            }
-            tried += 1;
-            agreed += usize::from(parsed_pieces_agree(&text, &cuts, 1 + rng.below(3)));
-        }
-        assert!(agreed * 5 > tried, "{agreed} of {tried}");
-    }
-
-    /// A file of over 1 MiB is resolved while it is parsed, as in one
-    /// piece; not when it includes another file.
-    #[test]
-    fn big_files_resolve_while_parsed() {
-        let text = crate::generate::disputes(1500, 4).text;
-        let mut sources = SourceMap::new();
-        let file = sources.add("big.stance", text.as_str());
-        let (tree, errors, model) = parse_and_resolve(&sources, file, &text);
-        assert!(errors.is_empty());
-        let whole = resolve_whole(&sources, &[tree.items.as_slice()], text.len());
-        assert!(model.is_some_and(|m| m == whole));
-        let with_include = format!("include \"other.stance\"\n{text}");
-        let file = sources.add("inc.stance", with_include.as_str());
-        assert!(parse_and_resolve(&sources, file, &with_include).2.is_none());
-    }
-
     /// A model of over 1 MiB is resolved in pieces, as in one piece.
     #[test]
     fn big_models_resolve_in_pieces() {
         let text = crate::generate::disputes(1500, 2).text;
-        assert!(text.len() > PARALLEL_FROM);
+        assert!(crate::parallel::in_pieces(text.len()));
         let mut sources = SourceMap::new();
         let file = sources.add("big.stance", text.as_str());
         let (tree, errors) = crate::syntax::parse(file, &text);
@@ -925,10 +735,6 @@ mod tests {
             for b in a + 1..n {
                 assert!(pieces_agree(&[("t.stance", text)], &[a, b]), "cuts {a} {b}");
             }
-        }
-        let lines = item_lines(text);
-        for threads in 1..=3 {
-            assert!(parsed_pieces_agree(text, &lines[3..], threads));
         }
     }
 
