@@ -5,82 +5,16 @@
 //! resolved in one piece; see [`merge`] for why the result is otherwise
 //! the same.
 
-use super::{Resolver, idx};
+use super::names::{Entry, Names, Number};
+use super::{Resolved, Resolver, idx};
 use crate::ast::{Item, Name};
-use crate::diagnostic::Diagnostic;
 use crate::hash::NameMap;
-use crate::model::{
-    AtomId, Expr, Model, Party, PartyId, ScenarioId, Statement, StmtId, Topic, TopicId,
-};
+use crate::model::{AtomId, Expr, PartyId, ScenarioId, Statement, StmtId, TopicId};
 use crate::source::SourceMap;
-
-/// A piece's party and topic numbers in the model
-/// ([`Resolver::declarations_of`]).
-struct Numbers {
-    parties: Vec<PartyId>,
-    topics: Vec<TopicId>,
-    /// Parties and topics the piece uses without declaring them.
-    undeclared_parties: Undeclared,
-    undeclared_topics: Undeclared,
-}
 
 /// Names a piece uses without declaring them: their numbers in the piece
 /// and the names.
 type Undeclared = Vec<(usize, Name)>;
-
-/// A party or topic number.
-trait Number: Copy + Eq {
-    fn new(i: usize) -> Self;
-    fn index(self) -> usize;
-}
-
-impl Number for PartyId {
-    fn new(i: usize) -> Self {
-        PartyId(idx(i))
-    }
-    fn index(self) -> usize {
-        self.0 as usize
-    }
-}
-
-impl Number for TopicId {
-    fn new(i: usize) -> Self {
-        TopicId(idx(i))
-    }
-    fn index(self) -> usize {
-        self.0 as usize
-    }
-}
-
-/// A declared party or topic, as far as putting pieces together goes.
-trait Declared {
-    fn name(&self) -> &Name;
-    fn label_mut(&mut self) -> &mut Option<Name>;
-}
-
-impl Declared for Party {
-    fn name(&self) -> &Name {
-        &self.name
-    }
-    fn label_mut(&mut self) -> &mut Option<Name> {
-        &mut self.label
-    }
-}
-
-impl Declared for Topic {
-    fn name(&self) -> &Name {
-        &self.name
-    }
-    fn label_mut(&mut self) -> &mut Option<Name> {
-        &mut self.label
-    }
-}
-
-/// Whether the `all` names of a piece are all declared, each numbered
-/// in the order of the declarations (`order`).
-fn in_declaration_order<I: Number>(order: &[I], all: usize) -> bool {
-    order.len() == all && order.iter().enumerate().all(|(i, id)| id.index() == i)
-}
 
 /// The number of a name a piece uses without declaring it, until it is
 /// looked up.
@@ -107,49 +41,83 @@ fn declared<'p, I: Number + 'p>(
     })
 }
 
-/// Numbers the parties or topics of a piece (`items`, declared in
-/// `order`, used as `piece_used` says) in the model (`all`, `used`): a
-/// name `find` knows keeps its number (its label merged), a new one is
-/// added. Returns the piece's numbers and the names it uses without
-/// declaring them; `None` when a name is labelled differently in two
-/// pieces.
-fn number_declarations<T: Declared, I: Number>(
-    items: Vec<T>,
-    order: &[I],
-    piece_used: &[bool],
-    all: &mut Vec<T>,
-    used: &mut Vec<bool>,
-    find: impl Fn(&Name) -> Option<I>,
-) -> Option<(Vec<I>, Undeclared)> {
-    let mut items: Vec<Option<T>> = items.into_iter().map(Some).collect();
-    let mut numbers = vec![undeclared(); items.len()];
-    for &local in order {
+/// Numbers the names `piece` declares (in its order of declaration) in
+/// `first`, the model's table, after those of the pieces before it
+/// (`before`, numbered by `numbers`): a name declared before keeps its
+/// number (its label merged, its use added), a new one is added. Returns
+/// the piece's numbers and the names it uses without declaring them;
+/// `None` when a name is labelled differently in two pieces.
+fn number_declarations<T: Entry>(
+    first: &mut Names<T>,
+    piece: &mut Names<T>,
+    before: &[&mut Names<T>],
+    numbers: &[Vec<T::Id>],
+) -> Option<(Vec<T::Id>, Undeclared)> {
+    let mut entries: Vec<Option<T>> = std::mem::take(&mut piece.entries)
+        .into_iter()
+        .map(Some)
+        .collect();
+    let mut out = vec![undeclared(); entries.len()];
+    for &local in &piece.order {
         let i = local.index();
-        let mut x = items.get_mut(i)?.take()?;
-        let u = *piece_used.get(i)?;
-        let id = match find(x.name()) {
+        let mut x = entries.get_mut(i)?.take()?;
+        let used = *piece.used.get(i)?;
+        let tables = before.iter().map(|p| &p.ids);
+        let all = tables.zip(numbers.iter().map(Vec::as_slice));
+        let id = match declared(&first.ids, all, x.name()) {
             Some(id) => {
-                let old = all.get_mut(id.index())?;
+                let old = first.entries.get_mut(id.index())?;
                 let label = merge_label(old.label_mut().take(), x.label_mut())?;
                 *old.label_mut() = label;
-                *used.get_mut(id.index())? |= u;
+                *first.used.get_mut(id.index())? |= used;
                 id
             }
-            None => {
-                let id = I::new(all.len());
-                all.push(x);
-                used.push(u);
-                id
-            }
+            None => first.adopt(x, used),
         };
-        *numbers.get_mut(i)? = id;
+        *out.get_mut(i)? = id;
     }
-    let undeclared = items
+    let undeclared = entries
         .into_iter()
         .enumerate()
         .filter_map(|(i, x)| Some((i, x?.name().clone())))
         .collect();
-    Some((numbers, undeclared))
+    Some((out, undeclared))
+}
+
+/// Numbers the names of `pieces` (the tables of the pieces after the
+/// first, in order) in `first`, the model's table, as one piece numbers
+/// them: every declaration first, each name at its first declaration over
+/// the pieces ([`number_declarations`]); then the names a piece uses
+/// without declaring them, looked up among all declarations (and marked
+/// used). The numbers in the model of each piece's names; `None` when a
+/// name is labelled differently in two pieces or declared in none.
+fn number_pieces<T: Entry>(
+    first: &mut Names<T>,
+    mut pieces: Vec<&mut Names<T>>,
+) -> Option<Vec<Vec<T::Id>>> {
+    let mut numbers: Vec<Vec<T::Id>> = Vec::with_capacity(pieces.len());
+    let mut undeclared: Vec<Undeclared> = Vec::with_capacity(pieces.len());
+    for k in 0..pieces.len() {
+        let (before, after) = pieces.split_at_mut(k);
+        let (n, u) = number_declarations(first, after.first_mut()?, before, &numbers)?;
+        numbers.push(n);
+        undeclared.push(u);
+    }
+    for (k, names) in undeclared.into_iter().enumerate() {
+        let found: Vec<(usize, T::Id)> = names
+            .into_iter()
+            .map(|(i, name)| {
+                let tables = pieces.iter().map(|p| &p.ids);
+                let all = tables.zip(numbers.iter().map(Vec::as_slice));
+                Some((i, declared(&first.ids, all, &name)?))
+            })
+            .collect::<Option<_>>()?;
+        for (i, id) in found {
+            *numbers.get_mut(k)?.get_mut(i)? = id;
+            first.mark_used(id);
+        }
+    }
+    Some(numbers)
 }
 
 /// The number of statements an item holds.
@@ -222,7 +190,7 @@ pub(super) fn resolve_in_pieces(
     sources: &SourceMap,
     pieces: &[Vec<&[Item]>],
     bytes: usize,
-) -> Option<(Model, Vec<Diagnostic>)> {
+) -> Option<Resolved> {
     if pieces.len() < 2 {
         return None;
     }
@@ -298,14 +266,12 @@ pub(super) fn resolve_in_pieces(
 ///
 /// `tests::pieces_resolve_as_one`, `tests::random_pieces_resolve_as_one`
 /// and `tests::pieces_that_disagree_give_no_model` check it.
-fn merge(resolved: Vec<Resolver>, parts: &[&[Item]]) -> Option<(Model, Vec<Diagnostic>)> {
+fn merge(resolved: Vec<Resolver>, parts: &[&[Item]]) -> Option<Resolved> {
     let mut resolved = resolved.into_iter();
     let mut first = resolved.next()?;
     // The first piece's numbers are the model's: every name it uses is
     // declared, and numbered in order of declaration (not used before).
-    if !in_declaration_order(&first.party_order, first.model.parties.len())
-        || !in_declaration_order(&first.topic_order, first.model.topics.len())
-    {
+    if !first.parties.in_declaration_order() || !first.topics.in_declaration_order() {
         return None;
     }
     first.piece = false;
@@ -316,53 +282,25 @@ fn merge(resolved: Vec<Resolver>, parts: &[&[Item]]) -> Option<(Model, Vec<Diagn
     // (the first piece reserved room for all statements, when it could)
     let mut statements = std::mem::take(&mut first.model.statements);
     statements.reserve_exact(count.saturating_sub(statements.len()));
-    // Every declaration first, as in one piece. A name is looked up in
-    // the tables of the pieces that declare names (the first's tables
-    // keep only its own names until the end: filling them would cost
-    // more than the lookups).
-    let mut numbers: Vec<Numbers> = Vec::with_capacity(rest.len());
-    for k in 0..rest.len() {
-        let (before, after) = rest.split_at_mut(k);
-        let n = first.declarations_of(after.first_mut()?, before, &numbers)?;
-        numbers.push(n);
-    }
-    // then the names a piece uses and another one declares (used here)
-    for k in 0..numbers.len() {
-        let n = numbers.get(k)?;
-        let parties: Vec<(usize, PartyId)> = n
-            .undeclared_parties
-            .iter()
-            .map(|(i, name)| {
-                let tables = rest.iter().map(|p| &p.party_ids);
-                let all = tables.zip(numbers.iter().map(|n| &n.parties[..]));
-                Some((*i, declared(&first.party_ids, all, name)?))
-            })
-            .collect::<Option<_>>()?;
-        let topics: Vec<(usize, TopicId)> = n
-            .undeclared_topics
-            .iter()
-            .map(|(i, name)| {
-                let tables = rest.iter().map(|p| &p.topic_ids);
-                let all = tables.zip(numbers.iter().map(|n| &n.topics[..]));
-                Some((*i, declared(&first.topic_ids, all, name)?))
-            })
-            .collect::<Option<_>>()?;
-        let n = numbers.get_mut(k)?;
-        for (i, id) in parties {
-            *n.parties.get_mut(i)? = id;
-            *first.party_used.get_mut(id.0 as usize)? = true;
-        }
-        for (i, id) in topics {
-            *n.topics.get_mut(i)? = id;
-            *first.topic_used.get_mut(id.0 as usize)? = true;
-        }
-    }
-    for (mut piece, numbers) in rest.into_iter().zip(numbers) {
-        first.absorb(&mut piece, numbers, &mut statements)?;
+    // Every declaration first, as in one piece, then the names a piece
+    // uses and another one declares. A name is looked up in the tables of
+    // the pieces that declare names (the first's tables keep only its own
+    // names until the end: filling them would cost more than the lookups).
+    let parties = number_pieces(
+        &mut first.parties,
+        rest.iter_mut().map(|r| &mut r.parties).collect(),
+    )?;
+    let topics = number_pieces(
+        &mut first.topics,
+        rest.iter_mut().map(|r| &mut r.topics).collect(),
+    )?;
+    for ((mut piece, parties), topics) in rest.into_iter().zip(parties).zip(topics) {
+        first.absorb(&mut piece, &parties, &topics, &mut statements)?;
     }
     first.model.statements = statements;
     if first.has_expect {
-        first.index_names();
+        first.parties.index_all();
+        first.topics.index_all();
         first.expectations(parts);
     }
     first.unused();
@@ -370,7 +308,7 @@ fn merge(resolved: Vec<Resolver>, parts: &[&[Item]]) -> Option<(Model, Vec<Diagn
     first
         .diags
         .extend(super::party_typos::undeclared_parties(parts));
-    Some((first.model, first.diags))
+    Some(first.finish())
 }
 
 impl Resolver<'_> {
@@ -378,13 +316,11 @@ impl Resolver<'_> {
     /// piece's).
     fn reserve_for(&mut self, pieces: &[Resolver]) {
         let sum = |n: fn(&Resolver) -> usize| pieces.iter().map(n).sum::<usize>();
-        let parties = sum(|r| r.model.parties.len());
-        let topics = sum(|r| r.model.topics.len());
+        let parties = sum(|r| r.parties.len());
+        let topics = sum(|r| r.topics.len());
         let atoms = sum(|r| r.model.atoms.len());
-        self.model.parties.reserve(parties);
-        self.party_used.reserve(parties);
-        self.model.topics.reserve(topics);
-        self.topic_used.reserve(topics);
+        self.parties.reserve_entries(parties);
+        self.topics.reserve_entries(topics);
         self.plain_atoms.reserve(topics);
         self.model.atoms.reserve(atoms);
         self.model.atom_spans.reserve(atoms);
@@ -392,87 +328,19 @@ impl Resolver<'_> {
         self.labels.reserve(sum(|r| r.labels.len()));
     }
 
-    /// The parties and topics `piece` declares, put into `self` after those
-    /// of the pieces before it (`before`, numbered by `numbers`): the
-    /// numbers of its parties and topics in `self`, with the names it uses
-    /// undeclared left for later. `None` when a name is labelled
-    /// differently in two pieces.
-    fn declarations_of(
-        &mut self,
-        piece: &mut Resolver,
-        before: &[Resolver],
-        numbers: &[Numbers],
-    ) -> Option<Numbers> {
-        let party_ids = &self.party_ids;
-        let (parties, undeclared_parties) = number_declarations(
-            std::mem::take(&mut piece.model.parties),
-            &piece.party_order,
-            &piece.party_used,
-            &mut self.model.parties,
-            &mut self.party_used,
-            |name| {
-                let tables = before.iter().map(|p| &p.party_ids);
-                declared(
-                    party_ids,
-                    tables.zip(numbers.iter().map(|n| &n.parties[..])),
-                    name,
-                )
-            },
-        )?;
-        let topic_ids = &self.topic_ids;
-        let (topics, undeclared_topics) = number_declarations(
-            std::mem::take(&mut piece.model.topics),
-            &piece.topic_order,
-            &piece.topic_used,
-            &mut self.model.topics,
-            &mut self.topic_used,
-            |name| {
-                let tables = before.iter().map(|p| &p.topic_ids);
-                declared(
-                    topic_ids,
-                    tables.zip(numbers.iter().map(|n| &n.topics[..])),
-                    name,
-                )
-            },
-        )?;
-        let n = Numbers {
-            parties,
-            topics,
-            undeclared_parties,
-            undeclared_topics,
-        };
-        Some(n)
-    }
-
-    /// Every party and topic of the model in the name tables (after the
-    /// pieces are put together, for the expectations).
-    fn index_names(&mut self) {
-        for (i, p) in self.model.parties.iter().enumerate() {
-            self.party_ids
-                .entry(p.name.clone())
-                .or_insert(PartyId(idx(i)));
-        }
-        for (i, t) in self.model.topics.iter().enumerate() {
-            self.topic_ids
-                .entry(t.name.clone())
-                .or_insert(TopicId(idx(i)));
-        }
-    }
-
-    /// Puts the rest of `piece`, numbered by `numbers`, into `self`: its
-    /// atoms, labels and scenarios renumbered, its statements renumbered
-    /// onto the end of `statements`. `None` when the pieces disagree (a
+    /// Puts the rest of `piece`, whose parties and topics are numbered
+    /// `parties` and `topics` in `self`, into `self`: its atoms, labels
+    /// and scenarios renumbered, its statements renumbered onto the end of
+    /// `statements`. `None` when the pieces disagree (a
     /// label or scenario name used twice): the model must then be
     /// resolved in one piece.
     fn absorb(
         &mut self,
         piece: &mut Resolver,
-        numbers: Numbers,
+        parties: &[PartyId],
+        topics: &[TopicId],
         statements: &mut Vec<Statement>,
     ) -> Option<()> {
-        let Numbers {
-            parties, topics, ..
-        } = numbers;
         let mut atoms = Vec::with_capacity(piece.model.atoms.len());
         for (a, &span) in piece.model.atoms.iter().zip(&piece.model.atom_spans) {
             let topic = *topics.get(a.topic.0 as usize)?;
