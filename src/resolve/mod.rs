@@ -578,21 +578,20 @@ impl<'a> Resolver<'a> {
                         ps.dedup();
                         ExpectKind::Conflict(ps)
                     }),
-                    ast::ExpectKind::Feasible { scenario, parties } => {
+                    ast::ExpectKind::Feasible { scenario, parties }
+                    | ast::ExpectKind::Infeasible { scenario, parties } => {
                         let s = self.scenario(scenario);
                         let ps = match parties {
                             Some(ps) => self.parties(ps).map(Some),
                             None => Ok(None),
                         };
-                        s.and_then(|s| ps.map(|ps| ExpectKind::Feasible(s, ps)))
-                    }
-                    ast::ExpectKind::Infeasible { scenario, parties } => {
-                        let s = self.scenario(scenario);
-                        let ps = match parties {
-                            Some(ps) => self.parties(ps).map(Some),
-                            None => Ok(None),
-                        };
-                        s.and_then(|s| ps.map(|ps| ExpectKind::Infeasible(s, ps)))
+                        let feasible = matches!(e.kind, ast::ExpectKind::Feasible { .. });
+                        s.and_then(|s| {
+                            ps.map(|ps| match feasible {
+                                true => ExpectKind::Feasible(s, ps),
+                                false => ExpectKind::Infeasible(s, ps),
+                            })
+                        })
                     }
                     ast::ExpectKind::Impossible(f) => self.formula(f).map(ExpectKind::Impossible),
                 };

@@ -91,10 +91,28 @@ pub(super) trait Entry {
     fn new(name: Name, span: Span, declared: bool) -> Self;
     fn name(&self) -> &Name;
     fn label_mut(&mut self) -> &mut Option<Name>;
+    fn span(&self) -> Span;
     /// An entry first used is declared at `span`.
     fn declare_at(&mut self, span: Span);
-    /// The `unused-declaration` of this entry.
-    fn unused(&self) -> Diagnostic;
+    /// What `unused-declaration` says of an entry: the end of the message
+    /// (after the kind and the name), and the help.
+    const UNUSED: (&'static str, &'static str);
+}
+
+/// The accessors of an entry's `name`, `label` and `span` fields, which
+/// both kinds have.
+macro_rules! fields {
+    () => {
+        fn name(&self) -> &Name {
+            &self.name
+        }
+        fn label_mut(&mut self) -> &mut Option<Name> {
+            &mut self.label
+        }
+        fn span(&self) -> Span {
+            self.span
+        }
+    };
 }
 
 impl Entry for Party {
@@ -107,27 +125,14 @@ impl Entry for Party {
             span,
         }
     }
-    fn name(&self) -> &Name {
-        &self.name
-    }
-    fn label_mut(&mut self) -> &mut Option<Name> {
-        &mut self.label
-    }
+    fields!();
     fn declare_at(&mut self, span: Span) {
         self.span = span;
     }
-    fn unused(&self) -> Diagnostic {
-        Diagnostic::new(
-            Kind::UnusedDeclaration,
-            self.span,
-            format!(
-                "party `{}` is declared but has no statement and is never used",
-                self.name
-            ),
-        )
-        .with_span_label("unused party")
-        .with_help("give it statements, or remove the declaration")
-    }
+    const UNUSED: (&'static str, &'static str) = (
+        "is declared but has no statement and is never used",
+        "give it statements, or remove the declaration",
+    );
 }
 
 impl Entry for Topic {
@@ -141,25 +146,15 @@ impl Entry for Topic {
             declared,
         }
     }
-    fn name(&self) -> &Name {
-        &self.name
-    }
-    fn label_mut(&mut self) -> &mut Option<Name> {
-        &mut self.label
-    }
+    fields!();
     fn declare_at(&mut self, span: Span) {
         self.declared = true;
         self.span = span;
     }
-    fn unused(&self) -> Diagnostic {
-        Diagnostic::new(
-            Kind::UnusedDeclaration,
-            self.span,
-            format!("topic `{}` is declared but never used", self.name),
-        )
-        .with_span_label("unused topic")
-        .with_help("use it in a statement, or remove the declaration")
-    }
+    const UNUSED: (&'static str, &'static str) = (
+        "is declared but never used",
+        "use it in a statement, or remove the declaration",
+    );
 }
 
 /// Slots of the recent lookups ([`Names::find`]).
@@ -354,7 +349,16 @@ impl<T: Entry> Names<T> {
             .iter()
             .zip(self.declared.iter().zip(&self.used))
             .filter(|(_, (declared, used))| **declared && !**used)
-            .map(|(e, _)| e.unused())
+            .map(|(e, _)| {
+                let (message, help) = T::UNUSED;
+                Diagnostic::new(
+                    Kind::UnusedDeclaration,
+                    e.span(),
+                    format!("{} `{}` {message}", T::KIND, e.name()),
+                )
+                .with_span_label(format!("unused {}", T::KIND))
+                .with_help(help)
+            })
     }
 
     /// Whether every entry is declared and numbered in order of
