@@ -1,8 +1,14 @@
 //! Name resolution: the syntax trees of one model (a root file and its
 //! includes) → a [`Model`] plus diagnostics.
 //!
-//! `undeclared-party` (a party block whose name is likely a typo) is
-//! decided from the items alone, after resolution (`party_typos`).
+//! The parts: this file resolves a model in one piece ([`resolve`]);
+//! `pieces` resolves a big one in pieces on several threads and puts
+//! them together; `names` is the table of parties and of topics (one
+//! generic table) and the did-you-mean of unknown names ([`suggest`]);
+//! `clean` makes the statement texts shown in messages; `party_typos`
+//! decides `undeclared-party` (a party block whose name is likely a
+//! typo) from the items alone, after resolution. Resolution is given
+//! syntax trees; it neither reads nor parses files.
 //!
 //! Declarations are order-independent: all `party`, `topic` and `scenario`
 //! items of the model are collected first, then statements are resolved.
