@@ -242,10 +242,10 @@ pub(super) fn resolve_in_pieces(
 /// its first use) and the first label given to it.
 ///
 /// - A piece numbers its names from zero and keeps its declarations in
-///   order (`party_order`, `topic_order`). A name it uses before it
-///   declares it, or never declares, is provisional meanwhile (no
-///   diagnostic: another piece may declare it). Any diagnostic in a piece
-///   gives `None`.
+///   order (`Names::order`; a table for parties, one for topics). A name
+///   it uses before it declares it, or never declares, is provisional
+///   meanwhile (no diagnostic: another piece may declare it). Any
+///   diagnostic in a piece gives `None`.
 /// - The first piece's numbers are the model's, so every name in it must
 ///   be declared and numbered in order of declaration (else `None`). Then
 ///   the declarations of every other piece, in order, are numbered after
