@@ -79,8 +79,7 @@ fn run(text: &str) -> (Report, String) {
 }
 
 /// Loads (reads, decodes, parses) and resolves the file `bench.stance` of
-/// `fs`, as `stance check` does (a big file is resolved while it is
-/// parsed).
+/// `fs`, as `stance check` does (`pipeline::resolve_unit`).
 fn model_of(fs: &MemoryFs) -> stancecheck::model::Model {
     let mut loader = Loader::new(fs);
     let _ = loader.add_root("bench.stance");

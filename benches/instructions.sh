@@ -26,10 +26,9 @@ rm -f "$log"
 # Inclusive counts, all threads together. A function inlined into others
 # is listed once per source file; its largest entry is its total. Parsing
 # is `parse_piece` (a big file's pieces run on several threads);
-# resolution is `Resolver::declare` and `Resolver::statements` on each
-# piece (on the parsing threads) and `merge` putting the pieces together
-# (`resolve::resolve` appears only when a model is resolved after
-# loading, as for a file that includes others).
+# resolution is `resolve::resolve`, all of it: `Resolver::declare` and
+# `Resolver::statements` on each piece (on several threads) and `merge`
+# putting the pieces together.
 callgrind_annotate --inclusive=yes "$out" 2>/dev/null | grep -v '=>' |
     sed -nE 's/^ *([0-9,]+) .*[ :](stancecheck::(syntax::parse_piece|resolve::resolve|resolve::merge|resolve::Resolver::declare|resolve::Resolver::statements))( .*)?$/\2 \1/p' |
     awk '!seen[$1]++ { print $1 ": " $2 " instructions" }'

@@ -1,7 +1,10 @@
 //! Loading a root file and its includes, confined to the root.
 //!
+//! The loader reads, decodes and parses files, and follows includes; it
+//! resolves nothing (`crate::pipeline` resolves the units it returns).
+//!
 //! The core does no I/O: it reads through the [`FileSystem`] trait, which
-//! the binary implements for the real disk (see `src/main.rs`) and tests
+//! the binary implements for the real disk (see `src/cli.rs`) and tests
 //! implement in memory. Paths handed to a [`FileSystem`] are root-relative
 //! with `/` separators and already normalised (no `.` or `..` components);
 //! the file system must still refuse a path whose real location (after
@@ -103,10 +106,6 @@ pub struct Loaded {
     pub units: Vec<Unit>,
     /// Diagnostics of reading, decoding, parsing and including.
     pub diagnostics: Vec<Diagnostic>,
-    /// Models resolved while parsing (big files without includes, see
-    /// `resolve::parse_and_resolve`), indexed by `FileId`: each is the model
-    /// of its file alone, taken by [`Loaded::take_model`].
-    models: Vec<std::sync::Mutex<Option<crate::resolve::Resolved>>>,
 }
 
 impl Loaded {
@@ -133,12 +132,6 @@ impl Loaded {
             .filter(|u| !included.contains(&u.root) && seen.insert(u.root))
             .collect()
     }
-
-    /// The model of `file` alone, with the diagnostics of its resolution,
-    /// when it was resolved while it was parsed; once.
-    pub(crate) fn take_model(&self, file: FileId) -> Option<crate::resolve::Resolved> {
-        self.models.get(file.0 as usize)?.lock().ok()?.take()
-    }
 }
 
 /// At most this many syntax errors are reported per file (then one
@@ -150,8 +143,9 @@ pub const MAX_SYNTAX_ERRORS: usize = 200;
 pub const MAX_INCLUDE_DEPTH: usize = 64;
 
 /// Normalises a root-relative path written in an `include` of the file at
-/// `from` (itself root-relative). Returns `None` when it is absolute or
-/// climbs above the root.
+/// `from` (itself root-relative). An error says why when the path is
+/// empty, absolute, holds a NUL byte, climbs above the root or names no
+/// file.
 pub fn join_include(from: &str, target: &str) -> Result<String, &'static str> {
     if target.is_empty() {
         return Err("the include path is empty");
@@ -205,7 +199,7 @@ impl<'f, F: FileSystem> Loader<'f, F> {
     /// Adds a file given as text (standard input) under a display path;
     /// returns its id.
     pub fn add_text(&mut self, display_path: &str, bytes: &[u8]) -> FileId {
-        let id = self.add_source(display_path, bytes, true);
+        let id = self.add_source(display_path, bytes);
         self.by_path.insert(display_path.to_owned(), id);
         self.loaded.units.push(Unit {
             root: id,
@@ -226,7 +220,7 @@ impl<'f, F: FileSystem> Loader<'f, F> {
             return Ok(());
         }
         let bytes = self.fs.read(&canonical)?;
-        let id = self.add_source(&canonical, &bytes, true);
+        let id = self.add_source(&canonical, &bytes);
         self.by_path.insert(canonical, id);
         self.loaded.units.push(Unit {
             root: id,
@@ -235,10 +229,8 @@ impl<'f, F: FileSystem> Loader<'f, F> {
         Ok(())
     }
 
-    /// Reads, decodes and parses a file; a root (`root`) of 1–16 MiB is
-    /// also resolved while it is parsed, as the model of the file alone
-    /// (kept by [`Loader::finish`] when that is a checked model).
-    fn add_source(&mut self, path: &str, bytes: &[u8], root: bool) -> FileId {
+    /// Decodes and parses a file read from `path`.
+    fn add_source(&mut self, path: &str, bytes: &[u8]) -> FileId {
         match decode(bytes) {
             Ok(text) => {
                 let id = self.loaded.sources.add(path, text);
@@ -248,14 +240,8 @@ impl<'f, F: FileSystem> Loader<'f, F> {
                     .get(id)
                     .map(|f| f.text.as_str())
                     .unwrap_or("");
-                let (file, mut diags, model) = if root {
-                    crate::resolve::parse_and_resolve(&self.loaded.sources, id, text)
-                } else {
-                    let (file, diags) = crate::syntax::parse(id, text);
-                    (file, diags, None)
-                };
+                let (file, mut diags) = crate::syntax::parse(id, text);
                 self.loaded.asts.push(file);
-                self.loaded.models.push(std::sync::Mutex::new(model));
                 if diags.len() > MAX_SYNTAX_ERRORS {
                     let rest = diags.len() - MAX_SYNTAX_ERRORS;
                     let at = diags
@@ -279,7 +265,6 @@ impl<'f, F: FileSystem> Loader<'f, F> {
             Err(offset) => {
                 let id = self.loaded.sources.add(path, String::new());
                 self.loaded.asts.push(ast::File::default());
-                self.loaded.models.push(std::sync::Mutex::new(None));
                 self.loaded
                     .diagnostics
                     .push(Diagnostic::invalid_utf8(id, offset));
@@ -296,19 +281,6 @@ impl<'f, F: FileSystem> Loader<'f, F> {
             unit.files = self.expand(unit.root);
         }
         self.loaded.units = units;
-        // A model resolved while parsing is kept only for a file checked
-        // alone (the only unit that takes it).
-        let mut keep = vec![false; self.loaded.models.len()];
-        for unit in self.loaded.checked_units() {
-            if let ([only], Some(k)) = (&unit.files[..], keep.get_mut(unit.root.0 as usize)) {
-                *k = *only == unit.root;
-            }
-        }
-        for (model, keep) in self.loaded.models.iter_mut().zip(keep) {
-            if !keep {
-                *model = std::sync::Mutex::new(None);
-            }
-        }
         self.loaded
     }
 
@@ -408,7 +380,7 @@ impl<'f, F: FileSystem> Loader<'f, F> {
         }
         match self.fs.read(&canonical) {
             Ok(bytes) => {
-                let id = self.add_source(&canonical, &bytes, false);
+                let id = self.add_source(&canonical, &bytes);
                 self.by_path.insert(canonical, id);
                 Some(id)
             }
@@ -429,40 +401,6 @@ impl<'f, F: FileSystem> Loader<'f, F> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// A big root file is resolved while it is loaded, as resolution after
-    /// loading would; its model is dropped when another root includes it,
-    /// and a big file loaded as an include is not resolved on its own.
-    #[test]
-    fn big_roots_are_resolved_while_loaded() {
-        let big = crate::generate::disputes(1500, 5).text;
-        let mut fs = MemoryFs::new();
-        fs.insert("big.stance", big.as_str());
-        fs.insert("top.stance", "include \"big.stance\"\n");
-        let resolve_after = |loaded: &Loaded, file: FileId| {
-            let tree = loaded.ast(file).unwrap();
-            crate::resolve::resolve(&loaded.sources, &[(file, tree)])
-        };
-        let mut loader = Loader::new(&fs);
-        loader.add_root("big.stance").unwrap();
-        let loaded = loader.finish();
-        let root = loaded.units[0].root;
-        let model = loaded.take_model(root);
-        assert!(model.is_some_and(|m| m == resolve_after(&loaded, root)));
-        assert!(loaded.take_model(root).is_none(), "taken once");
-        // included by another root: not kept
-        let mut loader = Loader::new(&fs);
-        loader.add_root("big.stance").unwrap();
-        loader.add_root("top.stance").unwrap();
-        let loaded = loader.finish();
-        assert!(loaded.take_model(loaded.units[0].root).is_none());
-        // loaded as an include first: not resolved
-        let mut loader = Loader::new(&fs);
-        loader.add_root("top.stance").unwrap();
-        let loaded = loader.finish();
-        assert!(loaded.models.iter().all(|m| m.lock().unwrap().is_none()));
-        assert_eq!(loaded.units[0].files.len(), 2);
-    }
 
     #[test]
     fn syntax_errors_are_capped_per_file() {

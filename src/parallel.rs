@@ -1,10 +1,26 @@
-//! The core's threads. Big inputs are parsed (`syntax::parse_with`) and
-//! resolved (`resolve::parse_and_resolve`, `resolve::resolve`) in pieces
-//! on one thread per available core; all of them go through [`in_order`],
-//! and nothing else in the core starts threads.
+//! The core's threads. Big inputs are parsed (`syntax::parse`) and
+//! resolved (`resolve::resolve`) in pieces on one thread per available
+//! core; both go through [`in_order`], and nothing else in the core
+//! starts threads. When an input is big enough to be cut, and into how
+//! many pieces, is decided here ([`in_pieces`], [`threads_for`]).
 //! Each caller checks that the pieces, put together, give exactly what one
 //! piece would, and falls back to one piece when they might not: results
 //! never depend on the number of threads.
+
+/// Inputs of this many bytes of text or more are cut into pieces.
+const PIECES_FROM: usize = 1 << 20;
+
+/// Whether an input of `bytes` bytes of text is cut into pieces (below,
+/// starting threads costs more than it saves).
+pub(crate) fn in_pieces(bytes: usize) -> bool {
+    bytes >= PIECES_FROM
+}
+
+/// How many threads work on an input of `bytes` bytes of text: one per
+/// available core ([`threads`]), but at most one per half MiB.
+pub(crate) fn threads_for(bytes: usize) -> usize {
+    threads().min(bytes / (PIECES_FROM / 2))
+}
 
 /// At most this many threads work on one input.
 pub(crate) const MAX_THREADS: usize = 8;

@@ -24,14 +24,9 @@ pub fn checked_units(loaded: &Loaded) -> Vec<&Unit> {
     loaded.checked_units()
 }
 
-/// Resolves the files of one unit into its model (a big file alone was
-/// resolved while it was loaded: that model is taken, once).
+/// Resolves the files of one unit into its model, with the diagnostics
+/// of resolution.
 pub fn resolve_unit(loaded: &Loaded, unit: &Unit) -> (crate::model::Model, Vec<Diagnostic>) {
-    if let [only] = unit.files[..] {
-        if let Some(done) = loaded.take_model(only) {
-            return done;
-        }
-    }
     let files: Vec<_> = unit
         .files
         .iter()

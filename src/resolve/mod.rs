@@ -1,8 +1,14 @@
 //! Name resolution: the syntax trees of one model (a root file and its
 //! includes) → a [`Model`] plus diagnostics.
 //!
-//! `undeclared-party` (a party block whose name is likely a typo) is
-//! decided from the items alone, after resolution (`party_typos`).
+//! The parts: this file resolves a model in one piece ([`resolve`]);
+//! `pieces` resolves a big one in pieces on several threads and puts
+//! them together; `names` is the table of parties and of topics (one
+//! generic table) and the diagnostics of unknown names;
+//! `clean` makes the statement texts shown in messages; `party_typos`
+//! decides `undeclared-party` (a party block whose name is likely a
+//! typo) from the items alone, after resolution. Resolution is given
+//! syntax trees; it neither reads nor parses files.
 //!
 //! Declarations are order-independent: all `party`, `topic` and `scenario`
 //! items of the model are collected first, then statements are resolved.
@@ -18,11 +24,13 @@ use crate::model::{
     Statement, StmtId, StmtKind, TextRef, Topic, TopicId,
 };
 use crate::source::{FileId, SourceMap, Span};
-use std::hash::BuildHasher;
+use clean::{clean_into, clean_text};
+use names::{Names, unknown};
 
+mod clean;
+mod names;
 mod party_typos;
 mod pieces;
-pub(crate) use pieces::parse_and_resolve;
 use pieces::{resolve_in_pieces, split};
 
 /// A resolved model with the diagnostics of its resolution.
@@ -33,15 +41,15 @@ pub type Resolved = (Model, Vec<Diagnostic>);
 /// Big models (from 1 MiB to 16 MiB of text) are resolved in pieces, one
 /// per available core, and put together (`resolve_in_pieces`); the result is
 /// exactly that of resolving in one piece, whatever the number of threads.
-pub fn resolve(sources: &SourceMap, files: &[(FileId, &ast::File)]) -> (Model, Vec<Diagnostic>) {
+pub fn resolve(sources: &SourceMap, files: &[(FileId, &ast::File)]) -> Resolved {
     let parts: Vec<&[Item]> = files.iter().map(|(_, f)| f.items.as_slice()).collect();
     let bytes: usize = files
         .iter()
         .filter_map(|(f, _)| sources.get(*f))
         .map(|f| f.text.len())
         .sum();
-    if (PARALLEL_FROM..=PARALLEL_UNTIL).contains(&bytes) {
-        let pieces = crate::parallel::threads().min(bytes / (PARALLEL_FROM / 2));
+    if crate::parallel::in_pieces(bytes) && bytes <= PARALLEL_UNTIL {
+        let pieces = crate::parallel::threads_for(bytes);
         if let Some(done) = resolve_in_pieces(sources, &split(&parts, pieces), bytes) {
             return done;
         }
@@ -49,10 +57,8 @@ pub fn resolve(sources: &SourceMap, files: &[(FileId, &ast::File)]) -> (Model, V
     resolve_whole(sources, &parts, bytes)
 }
 
-/// Models from this many bytes of text on are resolved in pieces…
-const PARALLEL_FROM: usize = 1 << 20;
-
-/// …up to this many: the pieces' tables and statements are held twice
+/// Models are resolved in pieces up to this many bytes of text (from
+/// `crate::parallel::in_pieces` on): the pieces' tables and statements are held twice
 /// while they are put together (the memory the allocator frees is not
 /// given back at once), which on a model of 1M statements would take the
 /// peak over 1 GiB. Bigger models are resolved in one piece.
@@ -60,33 +66,28 @@ const PARALLEL_UNTIL: usize = 16 << 20;
 
 /// Resolves `parts` (runs of items, in order) in one piece; `bytes`: the
 /// size of their text.
-fn resolve_whole(sources: &SourceMap, parts: &[&[Item]], bytes: usize) -> (Model, Vec<Diagnostic>) {
+fn resolve_whole(sources: &SourceMap, parts: &[&[Item]], bytes: usize) -> Resolved {
     let mut r = Resolver::new(sources);
     r.declare(parts, bytes);
     r.statements(parts);
     r.expectations(parts);
     r.unused();
     r.diags.extend(party_typos::undeclared_parties(parts));
-    (r.model, r.diags)
+    r.finish()
 }
 
 struct Resolver<'a> {
     sources: &'a SourceMap,
     model: Model,
     diags: Vec<Diagnostic>,
-    party_ids: NameMap<Name, PartyId>,
-    topic_ids: NameMap<Name, TopicId>,
+    parties: Names<Party>,
+    topics: Names<Topic>,
     /// Atoms `X@P`.
     atom_ids: IdMap<Atom, AtomId>,
     /// The plain atom of each topic, by topic id.
     plain_atoms: Vec<Option<AtomId>>,
     scenario_ids: NameMap<Name, ScenarioId>,
     labels: NameMap<Name, Span>,
-    /// Recent topic lookups ([`Resolver::topic`]); every topic in it is
-    /// marked used.
-    recent_topics: Vec<Option<(Name, TopicId)>>,
-    party_used: Vec<bool>,
-    topic_used: Vec<bool>,
     /// Whether an `expect` item was seen by [`Resolver::statements`].
     has_expect: bool,
     /// Resolving a piece of the model ([`pieces::merge`]): a party or topic that is
@@ -94,19 +95,7 @@ struct Resolver<'a> {
     /// may declare it) but a provisional entry, declared if the piece
     /// declares it later, else looked up when the pieces are put together.
     piece: bool,
-    /// Parties and topics in order of first declaration (by
-    /// [`Resolver::declare`]; in a piece, a name may be used before).
-    party_order: Vec<PartyId>,
-    topic_order: Vec<TopicId>,
-    /// Whether each party is declared (a piece's provisional ones are not).
-    party_declared: Vec<bool>,
-    /// The span of the first label of each party and topic.
-    party_label_span: Vec<Option<Span>>,
-    topic_label_span: Vec<Option<Span>>,
 }
-
-/// Slots of the recent topic lookups.
-const RECENT: usize = 256;
 
 /// Formula resolution failed (an error was reported).
 struct Failed;
@@ -115,119 +104,29 @@ fn idx(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
-/// Source text for messages: comments removed and whitespace runs (line
-/// breaks of continued statements included) collapsed to one space. The
-/// texts handled here (statement bodies, formulas) hold no strings.
-fn clean_text(raw: &str) -> String {
-    let mut out = String::with_capacity(raw.len());
-    clean_into(raw, &mut out);
-    out
-}
-
-/// [`clean_text`], appended to `out`; whether `raw` was copied unchanged.
-fn clean_into(raw: &str, out: &mut String) -> bool {
-    // Fast path: nothing to drop or collapse.
-    let plain = is_plain(raw.as_bytes());
-    if plain {
-        out.push_str(raw);
-    } else {
-        clean_slowly(raw, out);
-    }
-    plain
-}
-
-/// [`clean_into`] without its fast path.
-fn clean_slowly(raw: &str, out: &mut String) {
-    let mut first = true;
-    for line in raw.lines() {
-        let code = line.split('#').next().unwrap_or("");
-        for word in code.split_whitespace() {
-            if !first {
-                out.push(' ');
-            }
-            first = false;
-            out.push_str(word);
-        }
-    }
-}
-
-/// Whether [`clean_into`] would copy `b` unchanged: not empty, no comment,
-/// no whitespace but single spaces inside, nothing outside ASCII. Eight
-/// bytes at a time (statement texts are cleaned by the hundred thousand),
-/// then byte by byte.
-fn is_plain(b: &[u8]) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-    // whether the previous byte was a space; true at the start, so that a
-    // leading space fails like a double one
-    let mut space = true;
-    let mut words = b.chunks_exact(8);
-    for chunk in &mut words {
-        let mut bytes = [0; 8];
-        bytes.copy_from_slice(chunk);
-        let w = u64::from_le_bytes(bytes);
-        // Non-ASCII bytes; then, among ASCII bytes (exact as to whether
-        // there is one): a control character (below 0x20, which holds all
-        // whitespace but the space) or a `#`.
-        let ascii_bad = |w: u64| {
-            let control = w.wrapping_sub(ONES * 0x20) & !w & HIGH;
-            let x = w ^ (ONES * u64::from(b'#'));
-            let hash = x.wrapping_sub(ONES) & !x & HIGH;
-            control | hash != 0
-        };
-        if w & HIGH != 0 || ascii_bad(w) {
-            return false;
-        }
-        // the spaces, one high bit each, exactly (no borrow between bytes)
-        let y = w ^ (ONES * u64::from(b' '));
-        let spaces = !(((y & LOW7).wrapping_add(LOW7)) | y | LOW7);
-        // two spaces in a row: inside the word, or across its start
-        if spaces & (spaces >> 8) != 0 || (space && spaces & 0x80 != 0) {
-            return false;
-        }
-        space = spaces >> 63 != 0;
-    }
-    for &c in words.remainder() {
-        if c == b' ' {
-            if space {
-                return false;
-            }
-            space = true;
-        } else if c < b' ' || c == b'#' || c >= 0x80 {
-            // ASCII control characters hold all the whitespace other than
-            // the space, and 0x7f is no word character
-            return false;
-        } else {
-            space = false;
-        }
-    }
-    !space
-}
-
 impl<'a> Resolver<'a> {
     fn new(sources: &'a SourceMap) -> Resolver<'a> {
         Resolver {
             sources,
             model: Model::default(),
             diags: Vec::new(),
-            party_ids: name_map(0),
-            topic_ids: name_map(0),
+            parties: Names::new(),
+            topics: Names::new(),
             atom_ids: id_map(),
             plain_atoms: Vec::new(),
             scenario_ids: name_map(0),
             labels: name_map(0),
-            recent_topics: vec![None; RECENT],
-            party_used: Vec::new(),
-            topic_used: Vec::new(),
             has_expect: false,
             piece: false,
-            party_order: Vec::new(),
-            topic_order: Vec::new(),
-            party_declared: Vec::new(),
-            party_label_span: Vec::new(),
-            topic_label_span: Vec::new(),
         }
+    }
+
+    /// The model, its parties and topics in it, with the diagnostics.
+    fn finish(self) -> Resolved {
+        let mut model = self.model;
+        model.parties = self.parties.entries;
+        model.topics = self.topics.entries;
+        (model, self.diags)
     }
 
     fn text(&self, span: Span) -> String {
@@ -277,248 +176,71 @@ impl<'a> Resolver<'a> {
         self.model.reserve_text(text);
         // Tables sized for the declarations (a party is declared once
         // or twice): big tables cost cache misses.
-        self.model.topics.reserve(n_topics);
-        self.topic_ids.reserve(n_topics);
-        self.party_ids.reserve(n_parties / 2);
+        self.topics.reserve(n_topics);
+        self.parties.reserve(n_parties / 2);
         self.plain_atoms.reserve(n_topics);
         self.model.atoms.reserve(n_topics);
         self.model.atom_spans.reserve(n_topics);
         for part in parts {
             for item in *part {
-                match item {
-                    Item::Party { name, label, .. } => {
-                        let id = match self.party_ids.get(&name.name) {
-                            Some(&id) => {
-                                self.declared_now_party(id, name.span);
-                                id
-                            }
-                            None => {
-                                let id = PartyId(idx(self.model.parties.len()));
-                                self.model.parties.push(Party {
-                                    name: name.name.clone(),
-                                    label: None,
-                                    span: name.span,
-                                });
-                                self.party_label_span.push(None);
-                                self.party_declared.push(true);
-                                self.party_order.push(id);
-                                self.party_used.push(false);
-                                self.party_ids.insert(name.name.clone(), id);
-                                id
-                            }
-                        };
-                        let Some(label) = label else { continue };
-                        let i = id.0 as usize;
-                        let (Some(party), Some(first)) = (
-                            self.model.parties.get_mut(i),
-                            self.party_label_span.get_mut(i),
-                        ) else {
-                            continue;
-                        };
-                        match (&party.label, *first) {
-                            (None, _) => {
-                                party.label = Some(label.value.clone());
-                                *first = Some(label.span);
-                            }
-                            (Some(old), Some(old_span)) if *old != label.value => {
-                                let d = Diagnostic::new(
-                                    Kind::ConflictingLabel,
-                                    label.span,
-                                    format!(
-                                        "party `{}` is declared with two different labels",
-                                        name.name
-                                    ),
-                                )
-                                .with_span_label("second label")
-                                .with_label(old_span, "first label")
-                                .with_help(
-                                    "use one label for a party, or none on later declarations",
-                                );
-                                self.diags.push(d);
-                            }
-                            _ => {}
-                        }
-                    }
-                    Item::Topic { name, label, span } => {
-                        match self.topic_ids.get(&name.name).copied() {
-                            None => {
-                                let id = TopicId(idx(self.model.topics.len()));
-                                self.model.topics.push(Topic {
-                                    name: name.name.clone(),
-                                    label: label.as_ref().map(|l| l.value.clone()),
-                                    span: name.span,
-                                    declared: true,
-                                });
-                                self.topic_used.push(false);
-                                self.topic_ids.insert(name.name.clone(), id);
-                                self.topic_label_span.push(label.as_ref().map(|l| l.span));
-                                self.topic_order.push(id);
-                            }
-                            Some(id) => {
-                                let Some(topic) = self.model.topics.get_mut(id.0 as usize) else {
-                                    continue;
-                                };
-                                if !topic.declared {
-                                    // used earlier in this piece
-                                    topic.declared = true;
-                                    topic.span = name.span;
-                                    self.topic_order.push(id);
-                                }
-                                let Some(label) = label else { continue };
-                                match &topic.label {
-                                    None => {
-                                        topic.label = Some(label.value.clone());
-                                        if let Some(first) =
-                                            self.topic_label_span.get_mut(id.0 as usize)
-                                        {
-                                            *first = Some(label.span);
-                                        }
-                                    }
-                                    Some(old) if *old != label.value => {
-                                        let first = self
-                                            .topic_label_span
-                                            .get(id.0 as usize)
-                                            .copied()
-                                            .flatten()
-                                            .unwrap_or(*span);
-                                        self.diags.push(
-                                            Diagnostic::new(
-                                                Kind::ConflictingLabel,
-                                                label.span,
-                                                format!(
-                                                    "topic `{}` is declared with two different labels",
-                                                    name.name
-                                                ),
-                                            )
-                                            .with_span_label("second label")
-                                            .with_label(first, "first label"),
-                                        );
-                                    }
-                                    _ => {}
-                                }
-                            }
-                        }
-                    }
-                    _ => {}
-                }
+                let conflict = match item {
+                    Item::Party { name, label, .. } => self.parties.declare(name, label.as_ref()),
+                    Item::Topic { name, label, .. } => self.topics.declare(name, label.as_ref()),
+                    _ => None,
+                };
+                self.diags.extend(conflict);
             }
-        }
-    }
-
-    /// A declaration of party `id`, known already: in a piece, it may have
-    /// been used before (provisional), and is declared from here.
-    fn declared_now_party(&mut self, id: PartyId, span: Span) {
-        let i = id.0 as usize;
-        if self.party_declared.get(i) == Some(&false) {
-            if let Some(d) = self.party_declared.get_mut(i) {
-                *d = true;
-            }
-            if let Some(p) = self.model.parties.get_mut(i) {
-                p.span = span;
-            }
-            self.party_order.push(id);
         }
     }
 
     // ---- names --------------------------------------------------------
 
-    fn suggest<'n>(name: &str, candidates: impl Iterator<Item = &'n str>) -> Option<String> {
-        crate::suggest::closest(name, candidates).map(str::to_owned)
-    }
-
+    /// The number of a party named in a statement or an expectation; an
+    /// unknown party is an error (in a piece, provisional).
     fn party(&mut self, ident: &ast::Ident) -> Result<PartyId, Failed> {
-        if let Some(&id) = self.party_ids.get(&ident.name) {
-            if let Some(u) = self.party_used.get_mut(id.0 as usize) {
-                *u = true;
-            }
+        if let Some(id) = self.parties.find(&ident.name) {
             return Ok(id);
         }
         if self.piece {
-            let id = PartyId(idx(self.model.parties.len()));
-            self.model.parties.push(Party {
-                name: ident.name.clone(),
-                label: None,
-                span: ident.span,
-            });
-            self.party_used.push(true);
-            self.party_declared.push(false);
-            self.party_label_span.push(None);
-            self.party_ids.insert(ident.name.clone(), id);
-            return Ok(id);
+            return Ok(self.parties.add_used(ident));
         }
-        let mut d = Diagnostic::new(
+        self.diags.push(unknown(
             Kind::UnknownParty,
-            ident.span,
+            ident,
             format!("unknown party `{}`", ident.name),
-        )
-        .with_span_label("not declared");
-        let names: Vec<&str> = self.model.parties.iter().map(|p| p.name.as_str()).collect();
-        if let Some(s) = Self::suggest(&ident.name, names.into_iter()) {
-            d = d.with_help(format!("a party with a similar name exists: `{s}`"));
-        } else {
-            d = d.with_help(format!("declare it: `party {}`", ident.name));
-        }
-        self.diags.push(d);
+            "not declared",
+            self.parties.declared_names(),
+            Some(format!("declare it: `party {}`", ident.name)),
+        ));
         Err(Failed)
     }
 
+    /// The number of a topic named in a formula; a topic used but never
+    /// declared is a warning, at its first use (in a piece, provisional).
     fn topic(&mut self, ident: &ast::Ident) -> TopicId {
-        // Statements mention the topics of their dispute again and again:
-        // a small table of recent lookups, indexed by the name's hash,
-        // answers most of them from the cache instead of the big map.
-        let slot = (self.topic_ids.hasher().hash_one(&ident.name) as usize) % RECENT;
-        if let Some(Some((name, id))) = self.recent_topics.get(slot) {
-            if *name == ident.name {
-                return *id;
-            }
-        }
-        if let Some(&id) = self.topic_ids.get(&ident.name) {
-            if let Some(r) = self.recent_topics.get_mut(slot) {
-                *r = Some((ident.name.clone(), id));
-            }
-            if let Some(u) = self.topic_used.get_mut(id.0 as usize) {
-                *u = true;
-            }
+        if let Some(id) = self.topics.find(&ident.name) {
             return id;
         }
-        let id = TopicId(idx(self.model.topics.len()));
-        self.model.topics.push(Topic {
-            name: ident.name.clone(),
-            label: None,
-            span: ident.span,
-            declared: false,
-        });
-        self.topic_used.push(true);
-        self.topic_label_span.push(None);
-        self.topic_ids.insert(ident.name.clone(), id);
+        let id = self.topics.add_used(ident);
         if self.piece {
             return id;
         }
-        // The first use of an undeclared name (later uses find it above).
-        let mut d = Diagnostic::new(
-            Kind::UndeclaredTopic,
-            ident.span,
-            format!("topic `{}` is used but never declared", ident.name),
-        )
-        .with_span_label("undeclared topic");
-        let declared: Vec<&str> = self
-            .model
-            .topics
-            .iter()
-            .filter(|t| t.declared)
-            .map(|t| t.name.as_str())
-            .collect();
-        if let Some(s) = Self::suggest(&ident.name, declared.into_iter()) {
-            d = d.with_help(format!("did you mean `{s}`?"));
-        } else if self.party_ids.contains_key(&ident.name) {
-            d = d.with_help(format!(
+        let otherwise = if self.parties.get(&ident.name).is_some() {
+            format!(
                 "`{}` is a party, not a topic; write `TOPIC@{}` for a topic borne by it",
                 ident.name, ident.name
-            ));
+            )
         } else {
-            d = d.with_help(format!("declare it: `topic {} \"…\"`", ident.name));
-        }
-        self.diags.push(d);
+            format!("declare it: `topic {} \"…\"`", ident.name)
+        };
+        self.diags.push(unknown(
+            Kind::UndeclaredTopic,
+            ident,
+            format!("topic `{}` is used but never declared", ident.name),
+            "undeclared topic",
+            self.topics.declared_names(),
+            Some(otherwise),
+        ));
         id
     }
 
@@ -581,10 +303,20 @@ impl<'a> Resolver<'a> {
     }
 
     fn formulas(&mut self, xs: &[ast::Formula]) -> Result<Vec<Expr>, Failed> {
+        self.each(xs, Self::formula)
+    }
+
+    /// `f` of every one of `xs` (each is resolved, so that each reports
+    /// its errors); failed when one failed.
+    fn each<X, T>(
+        &mut self,
+        xs: &[X],
+        mut f: impl FnMut(&mut Self, &X) -> Result<T, Failed>,
+    ) -> Result<Vec<T>, Failed> {
         let mut out = Vec::with_capacity(xs.len());
         let mut failed = false;
         for x in xs {
-            match self.formula(x) {
+            match f(self, x) {
                 Ok(e) => out.push(e),
                 Err(Failed) => failed = true,
             }
@@ -620,13 +352,11 @@ impl<'a> Resolver<'a> {
                     Item::Party {
                         name, statements, ..
                     } => {
-                        let Some(&party) = self.party_ids.get(&name.name) else {
+                        let Some(party) = self.parties.get(&name.name) else {
                             continue;
                         };
                         if !statements.is_empty() {
-                            if let Some(u) = self.party_used.get_mut(party.0 as usize) {
-                                *u = true;
-                            }
+                            self.parties.mark_used(party);
                         }
                         for st in statements {
                             self.statement(party, st);
@@ -824,37 +554,21 @@ impl<'a> Resolver<'a> {
     // ---- expectations -------------------------------------------------
 
     fn parties(&mut self, xs: &[ast::Ident]) -> Result<Vec<PartyId>, Failed> {
-        let mut out = Vec::new();
-        let mut failed = false;
-        for x in xs {
-            match self.party(x) {
-                Ok(p) => out.push(p),
-                Err(Failed) => failed = true,
-            }
-        }
-        if failed { Err(Failed) } else { Ok(out) }
+        self.each(xs, Self::party)
     }
 
     fn scenario(&mut self, ident: &ast::Ident) -> Result<ScenarioId, Failed> {
         if let Some(&id) = self.scenario_ids.get(&ident.name) {
             return Ok(id);
         }
-        let mut d = Diagnostic::new(
+        self.diags.push(unknown(
             Kind::UnknownScenario,
-            ident.span,
+            ident,
             format!("unknown scenario `{}`", ident.name),
-        )
-        .with_span_label("no scenario of this name");
-        let names: Vec<&str> = self
-            .model
-            .scenarios
-            .iter()
-            .map(|s| s.name.as_str())
-            .collect();
-        if let Some(s) = Self::suggest(&ident.name, names.into_iter()) {
-            d = d.with_help(format!("did you mean `{s}`?"));
-        }
-        self.diags.push(d);
+            "no scenario of this name",
+            self.model.scenarios.iter().map(|s| s.name.as_str()),
+            None,
+        ));
         Err(Failed)
     }
 
@@ -869,21 +583,20 @@ impl<'a> Resolver<'a> {
                         ps.dedup();
                         ExpectKind::Conflict(ps)
                     }),
-                    ast::ExpectKind::Feasible { scenario, parties } => {
+                    ast::ExpectKind::Feasible { scenario, parties }
+                    | ast::ExpectKind::Infeasible { scenario, parties } => {
                         let s = self.scenario(scenario);
                         let ps = match parties {
                             Some(ps) => self.parties(ps).map(Some),
                             None => Ok(None),
                         };
-                        s.and_then(|s| ps.map(|ps| ExpectKind::Feasible(s, ps)))
-                    }
-                    ast::ExpectKind::Infeasible { scenario, parties } => {
-                        let s = self.scenario(scenario);
-                        let ps = match parties {
-                            Some(ps) => self.parties(ps).map(Some),
-                            None => Ok(None),
-                        };
-                        s.and_then(|s| ps.map(|ps| ExpectKind::Infeasible(s, ps)))
+                        let feasible = matches!(e.kind, ast::ExpectKind::Feasible { .. });
+                        s.and_then(|s| {
+                            ps.map(|ps| match feasible {
+                                true => ExpectKind::Feasible(s, ps),
+                                false => ExpectKind::Infeasible(s, ps),
+                            })
+                        })
                     }
                     ast::ExpectKind::Impossible(f) => self.formula(f).map(ExpectKind::Impossible),
                 };
@@ -900,103 +613,14 @@ impl<'a> Resolver<'a> {
     // ---- unused declarations -------------------------------------------
 
     fn unused(&mut self) {
-        for (i, p) in self.model.parties.iter().enumerate() {
-            if !self.party_used.get(i).copied().unwrap_or(true) {
-                self.diags.push(
-                    Diagnostic::new(
-                        Kind::UnusedDeclaration,
-                        p.span,
-                        format!(
-                            "party `{}` is declared but has no statement and is never used",
-                            p.name
-                        ),
-                    )
-                    .with_span_label("unused party")
-                    .with_help("give it statements, or remove the declaration"),
-                );
-            }
-        }
-        for (i, t) in self.model.topics.iter().enumerate() {
-            if t.declared && !self.topic_used.get(i).copied().unwrap_or(true) {
-                self.diags.push(
-                    Diagnostic::new(
-                        Kind::UnusedDeclaration,
-                        t.span,
-                        format!("topic `{}` is declared but never used", t.name),
-                    )
-                    .with_span_label("unused topic")
-                    .with_help("use it in a statement, or remove the declaration"),
-                );
-            }
-        }
+        self.diags.extend(self.parties.unused());
+        self.diags.extend(self.topics.unused());
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn statement_text_drops_comments_and_line_breaks() {
-        assert_eq!(
-            clean_text("no a without (b  # why\n   or c)"),
-            "no a without (b or c)"
-        );
-        assert_eq!(clean_text("requires x"), "requires x");
-        for (raw, want) in [
-            ("a  b", "a b"),
-            (" a", "a"),
-            ("a ", "a"),
-            ("a\tb", "a b"),
-            ("a\u{a0}b", "a b"),
-            ("a # c", "a"),
-            ("a\r\n b", "a b"),
-            ("a\u{b}b", "a b"),
-            ("", ""),
-        ] {
-            assert_eq!(clean_text(raw), want, "{raw:?}");
-        }
-    }
-
-    /// The fast path of `clean_into` gives what the slow one gives, on
-    /// every string of up to five characters from an alphabet of the
-    /// cases (space, tab, line breaks, comment, control, non-ASCII, a
-    /// Unicode space, DEL), and on the shorter ones at every position of
-    /// texts long enough for the eight-byte steps.
-    #[test]
-    fn plain_texts_clean_to_themselves() {
-        let alphabet = [
-            'a', ' ', '\t', '\n', '\r', '#', '\u{1}', '\u{b}', 'é', '\u{a0}', '\u{7f}',
-        ];
-        let mut words = vec![String::new()];
-        for _ in 0..5 {
-            let longer: Vec<String> = words
-                .iter()
-                .filter(|w| w.chars().count() == words.last().map_or(0, |l| l.chars().count()))
-                .flat_map(|w| alphabet.iter().map(move |c| format!("{w}{c}")))
-                .collect();
-            words.extend(longer);
-        }
-        assert!(words.len() > 100_000);
-        let check = |w: &str| {
-            let mut slow = String::new();
-            clean_slowly(w, &mut slow);
-            assert_eq!(clean_text(w), slow, "{w:?}");
-        };
-        for w in &words {
-            check(w);
-        }
-        // the eight-byte steps: every short word at every offset of a
-        // longer text, at its start, at its end and inside
-        for w in words.iter().filter(|w| w.chars().count() <= 3) {
-            for at in 0..=17 {
-                let (head, tail) = "abcdefgh ijklmnop".split_at(at);
-                check(&format!("{head}{w}{tail}"));
-                check(&format!("{w}{}", "q".repeat(at)));
-                check(&format!("{}{w}", "q r".repeat(at)));
-            }
-        }
-    }
 
     /// A condition's text is its source cleaned, whether it is read from
     /// its statement's text (a plain body) or written apart.
@@ -1043,7 +667,7 @@ mod tests {
     /// used.
     #[test]
     fn recent_lookups_resolve_like_the_table() {
-        let n = 3 * RECENT + 7;
+        let n = 3 * names::RECENT + 7;
         let mut text = String::from("party p\n");
         for i in 0..n {
             text.push_str(&format!("topic topic_with_a_long_name_{i} \"t{i}\"\n"));

@@ -1,154 +1,20 @@
 //! Resolution in pieces: a big model cut into runs of items, each
-//! resolved alone on a thread of its own (a big file piece by piece while
-//! it is parsed, [`parse_and_resolve`]; a model of several files after
-//! loading, [`resolve_in_pieces`]), then put together ([`merge`]). Whenever
+//! resolved alone on a thread of its own ([`resolve_in_pieces`]), then
+//! put together ([`merge`]). Whenever
 //! the pieces might disagree with a resolution in one piece, the model is
 //! resolved in one piece; see [`merge`] for why the result is otherwise
 //! the same.
 
-use super::{PARALLEL_FROM, PARALLEL_UNTIL, Resolved, Resolver, idx};
-use crate::ast::{self, Item, Name};
-use crate::diagnostic::Diagnostic;
+use super::names::{Entry, Names, Number};
+use super::{Resolved, Resolver, idx};
+use crate::ast::{Item, Name};
 use crate::hash::NameMap;
-use crate::model::{
-    AtomId, Expr, Model, Party, PartyId, ScenarioId, Statement, StmtId, Topic, TopicId,
-};
-use crate::source::{FileId, SourceMap};
-
-/// Parses file `file` of `sources` (its text `text`) as
-/// [`crate::syntax::parse`] does; a file of 1–16 MiB is also resolved as
-/// the only file of a model while it is parsed, each piece on the thread
-/// that parsed it right after parsing it (while its tree is still in the
-/// cache), and the pieces put together ([`merge`]). The model is exactly
-/// `resolve(sources, &[(file, &tree)])`; `None` when the file was parsed in
-/// one piece, has an `include` (its model needs the included files), or
-/// the pieces cannot be put together (the caller then resolves it).
-pub(crate) fn parse_and_resolve(
-    sources: &SourceMap,
-    file: FileId,
-    text: &str,
-) -> (ast::File, Vec<Diagnostic>, Option<Resolved>) {
-    let bytes = text.len();
-    if !(PARALLEL_FROM..=PARALLEL_UNTIL).contains(&bytes) {
-        let (tree, errors) = crate::syntax::parse(file, text);
-        return (tree, errors, None);
-    }
-    let threads = crate::parallel::threads();
-    let (start, each) = (piece_start(sources, text, threads), piece_each);
-    let (tree, errors, states) = crate::syntax::parse_with(file, text, start, each);
-    let includes = tree.items.iter().any(|i| matches!(i, Item::Include { .. }));
-    let model = states
-        .filter(|_| !includes)
-        .and_then(|states| states.into_iter().collect::<Option<Vec<_>>>())
-        .and_then(|pieces| merge(pieces, &[tree.items.as_slice()]));
-    (tree, errors, model)
-}
-
-/// The state a thread that parses pieces of a file starts from in
-/// [`parse_and_resolve`]: a resolver in piece mode (`threads`: how many
-/// threads share `text`).
-fn piece_start<'a>(
-    sources: &'a SourceMap,
-    text: &'a str,
-    threads: usize,
-) -> impl Fn(usize) -> Option<Resolver<'a>> + Sync {
-    move |k| {
-        let mut r = Resolver::new(sources);
-        r.piece = true;
-        if k == 0 {
-            // The first piece's text buffer and statements become the
-            // model's: room for all of them (statements are lines, but for
-            // `;`: pages of a reserve never written cost no memory).
-            r.model.reserve_text(text.len());
-            let lines = text.bytes().filter(|&b| b == b'\n').count();
-            r.model.statements.reserve(lines + 1);
-        } else {
-            r.model.reserve_text(text.len() / threads.max(1));
-        }
-        Some(r)
-    }
-}
-
-/// What a thread of [`parse_and_resolve`] does with each piece it parsed:
-/// declare its names, then resolve its statements; a diagnostic gives up.
-fn piece_each(r: &mut Option<Resolver>, items: &[Item]) {
-    if let Some(resolver) = r {
-        let parts = [items];
-        resolver.declare(&parts, 0);
-        resolver.statements(&parts);
-        if !resolver.diags.is_empty() {
-            *r = None;
-        }
-    }
-}
-
-/// A piece's party and topic numbers in the model
-/// ([`Resolver::declarations_of`]).
-struct Numbers {
-    parties: Vec<PartyId>,
-    topics: Vec<TopicId>,
-    /// Parties and topics the piece uses without declaring them.
-    undeclared_parties: Undeclared,
-    undeclared_topics: Undeclared,
-}
+use crate::model::{AtomId, Expr, PartyId, ScenarioId, Statement, StmtId, TopicId};
+use crate::source::SourceMap;
 
 /// Names a piece uses without declaring them: their numbers in the piece
 /// and the names.
 type Undeclared = Vec<(usize, Name)>;
-
-/// A party or topic number.
-trait Number: Copy + Eq {
-    fn new(i: usize) -> Self;
-    fn index(self) -> usize;
-}
-
-impl Number for PartyId {
-    fn new(i: usize) -> Self {
-        PartyId(idx(i))
-    }
-    fn index(self) -> usize {
-        self.0 as usize
-    }
-}
-
-impl Number for TopicId {
-    fn new(i: usize) -> Self {
-        TopicId(idx(i))
-    }
-    fn index(self) -> usize {
-        self.0 as usize
-    }
-}
-
-/// A declared party or topic, as far as putting pieces together goes.
-trait Declared {
-    fn name(&self) -> &Name;
-    fn label_mut(&mut self) -> &mut Option<Name>;
-}
-
-impl Declared for Party {
-    fn name(&self) -> &Name {
-        &self.name
-    }
-    fn label_mut(&mut self) -> &mut Option<Name> {
-        &mut self.label
-    }
-}
-
-impl Declared for Topic {
-    fn name(&self) -> &Name {
-        &self.name
-    }
-    fn label_mut(&mut self) -> &mut Option<Name> {
-        &mut self.label
-    }
-}
-
-/// Whether the `all` names of a piece are all declared, each numbered
-/// in the order of the declarations (`order`).
-fn in_declaration_order<I: Number>(order: &[I], all: usize) -> bool {
-    order.len() == all && order.iter().enumerate().all(|(i, id)| id.index() == i)
-}
 
 /// The number of a name a piece uses without declaring it, until it is
 /// looked up.
@@ -175,49 +41,83 @@ fn declared<'p, I: Number + 'p>(
     })
 }
 
-/// Numbers the parties or topics of a piece (`items`, declared in
-/// `order`, used as `piece_used` says) in the model (`all`, `used`): a
-/// name `find` knows keeps its number (its label merged), a new one is
-/// added. Returns the piece's numbers and the names it uses without
-/// declaring them; `None` when a name is labelled differently in two
-/// pieces.
-fn number_declarations<T: Declared, I: Number>(
-    items: Vec<T>,
-    order: &[I],
-    piece_used: &[bool],
-    all: &mut Vec<T>,
-    used: &mut Vec<bool>,
-    find: impl Fn(&Name) -> Option<I>,
-) -> Option<(Vec<I>, Undeclared)> {
-    let mut items: Vec<Option<T>> = items.into_iter().map(Some).collect();
-    let mut numbers = vec![undeclared(); items.len()];
-    for &local in order {
+/// Numbers the names `piece` declares (in its order of declaration) in
+/// `first`, the model's table, after those of the pieces before it
+/// (`before`, numbered by `numbers`): a name declared before keeps its
+/// number (its label merged, its use added), a new one is added. Returns
+/// the piece's numbers and the names it uses without declaring them;
+/// `None` when a name is labelled differently in two pieces.
+fn number_declarations<T: Entry>(
+    first: &mut Names<T>,
+    piece: &mut Names<T>,
+    before: &[&mut Names<T>],
+    numbers: &[Vec<T::Id>],
+) -> Option<(Vec<T::Id>, Undeclared)> {
+    let mut entries: Vec<Option<T>> = std::mem::take(&mut piece.entries)
+        .into_iter()
+        .map(Some)
+        .collect();
+    let mut out = vec![undeclared(); entries.len()];
+    for &local in &piece.order {
         let i = local.index();
-        let mut x = items.get_mut(i)?.take()?;
-        let u = *piece_used.get(i)?;
-        let id = match find(x.name()) {
+        let mut x = entries.get_mut(i)?.take()?;
+        let used = *piece.used.get(i)?;
+        let tables = before.iter().map(|p| &p.ids);
+        let all = tables.zip(numbers.iter().map(Vec::as_slice));
+        let id = match declared(&first.ids, all, x.name()) {
             Some(id) => {
-                let old = all.get_mut(id.index())?;
+                let old = first.entries.get_mut(id.index())?;
                 let label = merge_label(old.label_mut().take(), x.label_mut())?;
                 *old.label_mut() = label;
-                *used.get_mut(id.index())? |= u;
+                *first.used.get_mut(id.index())? |= used;
                 id
             }
-            None => {
-                let id = I::new(all.len());
-                all.push(x);
-                used.push(u);
-                id
-            }
+            None => first.adopt(x, used),
         };
-        *numbers.get_mut(i)? = id;
+        *out.get_mut(i)? = id;
     }
-    let undeclared = items
+    let undeclared = entries
         .into_iter()
         .enumerate()
         .filter_map(|(i, x)| Some((i, x?.name().clone())))
         .collect();
-    Some((numbers, undeclared))
+    Some((out, undeclared))
+}
+
+/// Numbers the names of `pieces` (the tables of the pieces after the
+/// first, in order) in `first`, the model's table, as one piece numbers
+/// them: every declaration first, each name at its first declaration over
+/// the pieces ([`number_declarations`]); then the names a piece uses
+/// without declaring them, looked up among all declarations (and marked
+/// used). The numbers in the model of each piece's names; `None` when a
+/// name is labelled differently in two pieces or declared in none.
+fn number_pieces<T: Entry>(
+    first: &mut Names<T>,
+    mut pieces: Vec<&mut Names<T>>,
+) -> Option<Vec<Vec<T::Id>>> {
+    let mut numbers: Vec<Vec<T::Id>> = Vec::with_capacity(pieces.len());
+    let mut undeclared: Vec<Undeclared> = Vec::with_capacity(pieces.len());
+    for k in 0..pieces.len() {
+        let (before, after) = pieces.split_at_mut(k);
+        let (n, u) = number_declarations(first, after.first_mut()?, before, &numbers)?;
+        numbers.push(n);
+        undeclared.push(u);
+    }
+    for (k, names) in undeclared.into_iter().enumerate() {
+        let found: Vec<(usize, T::Id)> = names
+            .into_iter()
+            .map(|(i, name)| {
+                let tables = pieces.iter().map(|p| &p.ids);
+                let all = tables.zip(numbers.iter().map(Vec::as_slice));
+                Some((i, declared(&first.ids, all, &name)?))
+            })
+            .collect::<Option<_>>()?;
+        for (i, id) in found {
+            *numbers.get_mut(k)?.get_mut(i)? = id;
+            first.mark_used(id);
+        }
+    }
+    Some(numbers)
 }
 
 /// The number of statements an item holds.
@@ -290,7 +190,7 @@ pub(super) fn resolve_in_pieces(
     sources: &SourceMap,
     pieces: &[Vec<&[Item]>],
     bytes: usize,
-) -> Option<(Model, Vec<Diagnostic>)> {
+) -> Option<Resolved> {
     if pieces.len() < 2 {
         return None;
     }
@@ -342,10 +242,10 @@ pub(super) fn resolve_in_pieces(
 /// its first use) and the first label given to it.
 ///
 /// - A piece numbers its names from zero and keeps its declarations in
-///   order (`party_order`, `topic_order`). A name it uses before it
-///   declares it, or never declares, is provisional meanwhile (no
-///   diagnostic: another piece may declare it). Any diagnostic in a piece
-///   gives `None`.
+///   order (`Names::order`; a table for parties, one for topics). A name
+///   it uses before it declares it, or never declares, is provisional
+///   meanwhile (no diagnostic: another piece may declare it). Any
+///   diagnostic in a piece gives `None`.
 /// - The first piece's numbers are the model's, so every name in it must
 ///   be declared and numbered in order of declaration (else `None`). Then
 ///   the declarations of every other piece, in order, are numbered after
@@ -364,17 +264,14 @@ pub(super) fn resolve_in_pieces(
 ///   all the items) are resolved after the pieces are put together, as in
 ///   one piece.
 ///
-/// `tests::pieces_resolve_as_one`, `tests::random_pieces_resolve_as_one`,
-/// `tests::parsed_pieces_resolve_as_one` and
-/// `tests::pieces_that_disagree_give_no_model` check it.
-fn merge(resolved: Vec<Resolver>, parts: &[&[Item]]) -> Option<(Model, Vec<Diagnostic>)> {
+/// `tests::pieces_resolve_as_one`, `tests::random_pieces_resolve_as_one`
+/// and `tests::pieces_that_disagree_give_no_model` check it.
+fn merge(resolved: Vec<Resolver>, parts: &[&[Item]]) -> Option<Resolved> {
     let mut resolved = resolved.into_iter();
     let mut first = resolved.next()?;
     // The first piece's numbers are the model's: every name it uses is
     // declared, and numbered in order of declaration (not used before).
-    if !in_declaration_order(&first.party_order, first.model.parties.len())
-        || !in_declaration_order(&first.topic_order, first.model.topics.len())
-    {
+    if !first.parties.in_declaration_order() || !first.topics.in_declaration_order() {
         return None;
     }
     first.piece = false;
@@ -385,53 +282,25 @@ fn merge(resolved: Vec<Resolver>, parts: &[&[Item]]) -> Option<(Model, Vec<Diagn
     // (the first piece reserved room for all statements, when it could)
     let mut statements = std::mem::take(&mut first.model.statements);
     statements.reserve_exact(count.saturating_sub(statements.len()));
-    // Every declaration first, as in one piece. A name is looked up in
-    // the tables of the pieces that declare names (the first's tables
-    // keep only its own names until the end: filling them would cost
-    // more than the lookups).
-    let mut numbers: Vec<Numbers> = Vec::with_capacity(rest.len());
-    for k in 0..rest.len() {
-        let (before, after) = rest.split_at_mut(k);
-        let n = first.declarations_of(after.first_mut()?, before, &numbers)?;
-        numbers.push(n);
-    }
-    // then the names a piece uses and another one declares (used here)
-    for k in 0..numbers.len() {
-        let n = numbers.get(k)?;
-        let parties: Vec<(usize, PartyId)> = n
-            .undeclared_parties
-            .iter()
-            .map(|(i, name)| {
-                let tables = rest.iter().map(|p| &p.party_ids);
-                let all = tables.zip(numbers.iter().map(|n| &n.parties[..]));
-                Some((*i, declared(&first.party_ids, all, name)?))
-            })
-            .collect::<Option<_>>()?;
-        let topics: Vec<(usize, TopicId)> = n
-            .undeclared_topics
-            .iter()
-            .map(|(i, name)| {
-                let tables = rest.iter().map(|p| &p.topic_ids);
-                let all = tables.zip(numbers.iter().map(|n| &n.topics[..]));
-                Some((*i, declared(&first.topic_ids, all, name)?))
-            })
-            .collect::<Option<_>>()?;
-        let n = numbers.get_mut(k)?;
-        for (i, id) in parties {
-            *n.parties.get_mut(i)? = id;
-            *first.party_used.get_mut(id.0 as usize)? = true;
-        }
-        for (i, id) in topics {
-            *n.topics.get_mut(i)? = id;
-            *first.topic_used.get_mut(id.0 as usize)? = true;
-        }
-    }
-    for (mut piece, numbers) in rest.into_iter().zip(numbers) {
-        first.absorb(&mut piece, numbers, &mut statements)?;
+    // Every declaration first, as in one piece, then the names a piece
+    // uses and another one declares. A name is looked up in the tables of
+    // the pieces that declare names (the first's tables keep only its own
+    // names until the end: filling them would cost more than the lookups).
+    let parties = number_pieces(
+        &mut first.parties,
+        rest.iter_mut().map(|r| &mut r.parties).collect(),
+    )?;
+    let topics = number_pieces(
+        &mut first.topics,
+        rest.iter_mut().map(|r| &mut r.topics).collect(),
+    )?;
+    for ((mut piece, parties), topics) in rest.into_iter().zip(parties).zip(topics) {
+        first.absorb(&mut piece, &parties, &topics, &mut statements)?;
     }
     first.model.statements = statements;
     if first.has_expect {
-        first.index_names();
+        first.parties.index_all();
+        first.topics.index_all();
         first.expectations(parts);
     }
     first.unused();
@@ -439,7 +308,7 @@ fn merge(resolved: Vec<Resolver>, parts: &[&[Item]]) -> Option<(Model, Vec<Diagn
     first
         .diags
         .extend(super::party_typos::undeclared_parties(parts));
-    Some((first.model, first.diags))
+    Some(first.finish())
 }
 
 impl Resolver<'_> {
@@ -447,13 +316,11 @@ impl Resolver<'_> {
     /// piece's).
     fn reserve_for(&mut self, pieces: &[Resolver]) {
         let sum = |n: fn(&Resolver) -> usize| pieces.iter().map(n).sum::<usize>();
-        let parties = sum(|r| r.model.parties.len());
-        let topics = sum(|r| r.model.topics.len());
+        let parties = sum(|r| r.parties.len());
+        let topics = sum(|r| r.topics.len());
         let atoms = sum(|r| r.model.atoms.len());
-        self.model.parties.reserve(parties);
-        self.party_used.reserve(parties);
-        self.model.topics.reserve(topics);
-        self.topic_used.reserve(topics);
+        self.parties.reserve_entries(parties);
+        self.topics.reserve_entries(topics);
         self.plain_atoms.reserve(topics);
         self.model.atoms.reserve(atoms);
         self.model.atom_spans.reserve(atoms);
@@ -461,87 +328,19 @@ impl Resolver<'_> {
         self.labels.reserve(sum(|r| r.labels.len()));
     }
 
-    /// The parties and topics `piece` declares, put into `self` after those
-    /// of the pieces before it (`before`, numbered by `numbers`): the
-    /// numbers of its parties and topics in `self`, with the names it uses
-    /// undeclared left for later. `None` when a name is labelled
-    /// differently in two pieces.
-    fn declarations_of(
-        &mut self,
-        piece: &mut Resolver,
-        before: &[Resolver],
-        numbers: &[Numbers],
-    ) -> Option<Numbers> {
-        let party_ids = &self.party_ids;
-        let (parties, undeclared_parties) = number_declarations(
-            std::mem::take(&mut piece.model.parties),
-            &piece.party_order,
-            &piece.party_used,
-            &mut self.model.parties,
-            &mut self.party_used,
-            |name| {
-                let tables = before.iter().map(|p| &p.party_ids);
-                declared(
-                    party_ids,
-                    tables.zip(numbers.iter().map(|n| &n.parties[..])),
-                    name,
-                )
-            },
-        )?;
-        let topic_ids = &self.topic_ids;
-        let (topics, undeclared_topics) = number_declarations(
-            std::mem::take(&mut piece.model.topics),
-            &piece.topic_order,
-            &piece.topic_used,
-            &mut self.model.topics,
-            &mut self.topic_used,
-            |name| {
-                let tables = before.iter().map(|p| &p.topic_ids);
-                declared(
-                    topic_ids,
-                    tables.zip(numbers.iter().map(|n| &n.topics[..])),
-                    name,
-                )
-            },
-        )?;
-        let n = Numbers {
-            parties,
-            topics,
-            undeclared_parties,
-            undeclared_topics,
-        };
-        Some(n)
-    }
-
-    /// Every party and topic of the model in the name tables (after the
-    /// pieces are put together, for the expectations).
-    fn index_names(&mut self) {
-        for (i, p) in self.model.parties.iter().enumerate() {
-            self.party_ids
-                .entry(p.name.clone())
-                .or_insert(PartyId(idx(i)));
-        }
-        for (i, t) in self.model.topics.iter().enumerate() {
-            self.topic_ids
-                .entry(t.name.clone())
-                .or_insert(TopicId(idx(i)));
-        }
-    }
-
-    /// Puts the rest of `piece`, numbered by `numbers`, into `self`: its
-    /// atoms, labels and scenarios renumbered, its statements renumbered
-    /// onto the end of `statements`. `None` when the pieces disagree (a
+    /// Puts the rest of `piece`, whose parties and topics are numbered
+    /// `parties` and `topics` in `self`, into `self`: its atoms, labels
+    /// and scenarios renumbered, its statements renumbered onto the end of
+    /// `statements`. `None` when the pieces disagree (a
     /// label or scenario name used twice): the model must then be
     /// resolved in one piece.
     fn absorb(
         &mut self,
         piece: &mut Resolver,
-        numbers: Numbers,
+        parties: &[PartyId],
+        topics: &[TopicId],
         statements: &mut Vec<Statement>,
     ) -> Option<()> {
-        let Numbers {
-            parties, topics, ..
-        } = numbers;
         let mut atoms = Vec::with_capacity(piece.model.atoms.len());
         for (a, &span) in piece.model.atoms.iter().zip(&piece.model.atom_spans) {
             let topic = *topics.get(a.topic.0 as usize)?;
@@ -591,6 +390,7 @@ impl Resolver<'_> {
 mod tests {
     use super::super::{resolve, resolve_whole};
     use super::*;
+    use crate::ast;
 
     /// The items of `parts` cut before each item number of `cuts`
     /// (increasing).
@@ -702,133 +502,11 @@ mod tests {
         assert!(agreed > 100, "{agreed}");
     }
 
-    /// Parses `text` in pieces cut at `cuts` (item lines) on `threads`
-    /// threads, resolving each piece right after it is parsed as
-    /// [`parse_and_resolve`] does, and resolves it in one piece: the same
-    /// model and diagnostics when the pieces give a model. Whether they did.
-    fn parsed_pieces_agree(text: &str, cuts: &[usize], threads: usize) -> bool {
-        let mut sources = SourceMap::new();
-        let file = sources.add("p.stance", text);
-        let (tree, _) = crate::syntax::parse(file, text);
-        let whole = resolve_whole(&sources, &[tree.items.as_slice()], text.len());
-        let start = piece_start(&sources, text, threads);
-        let Some((items, states)) =
-            crate::syntax::parse_pieces(file, text, cuts, threads, start, piece_each)
-        else {
-            return false;
-        };
-        assert!(items == tree.items);
-        let Some(pieces) = states.into_iter().collect::<Option<Vec<_>>>() else {
-            return false;
-        };
-        match merge(pieces, &[items.as_slice()]) {
-            Some(done) => {
-                assert_eq!(done.1, whole.1, "cuts {cuts:?}");
-                assert!(done.0 == whole.0, "cuts {cuts:?} of {text}");
-                true
-            }
-            None => false,
-        }
-    }
-
-    /// The start of each line of `text` that starts with an item keyword
-    /// (where a file may be cut into pieces).
-    fn item_lines(text: &str) -> Vec<usize> {
-        let keywords = [
-            "party ",
-            "topic ",
-            "assume ",
-            "scenario ",
-            "expect ",
-            "include ",
-        ];
-        let mut at = 0;
-        let mut out = Vec::new();
-        for line in text.split_inclusive('\n') {
-            if at > 0 && keywords.iter().any(|k| line.starts_with(k)) {
-                out.push(at);
-            }
-            at += line.len();
-        }
-        out
-    }
-
-    /// Pieces resolved while they are parsed, several to a thread (names
-    /// used in a piece and declared in a later piece of the same thread,
-    /// or of another), resolve as one piece: generated models and rule
-    /// files cut at every item line, and random files cut at random ones.
-    #[test]
-    fn parsed_pieces_resolve_as_one() {
-        let mut texts = vec![
-            crate::generate::disputes(6, 3).text,
-            crate::generate::scenarios(6, 5).text,
-            crate::generate::chain(30).text,
-        ];
-        for dir in ["rules", "examples"] {
-            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
-            let mut names: Vec<_> = std::fs::read_dir(path)
-                .unwrap()
-                .flatten()
-                .map(|e| e.path())
-                .collect();
-            names.sort();
-            for f in names
-                .into_iter()
-                .filter(|f| f.extension().is_some_and(|e| e == "stance"))
-            {
-                texts.push(std::fs::read_to_string(f).unwrap());
-            }
-        }
-        let mut agreed = 0;
-        for (k, text) in texts.iter().enumerate() {
-            let every = item_lines(text);
-            for threads in 1..=3 {
-                let ok = parsed_pieces_agree(text, &every, threads);
-                agreed += usize::from(ok);
-                if k < 3 {
-                    assert!(ok, "generated text {k}, {threads} threads");
-                }
-            }
-        }
-        assert!(agreed > 20, "{agreed}");
-        let mut rng = crate::generate::Rng::new(29);
-        let (mut tried, mut agreed) = (0, 0);
-        for _ in 0..2000 {
-            let text = random_file(&mut rng);
-            let cuts: Vec<usize> = item_lines(&text)
-                .into_iter()
-                .filter(|_| rng.below(2) == 0)
-                .collect();
-            if cuts.is_empty() {
-                continue;
-            }
-            tried += 1;
-            agreed += usize::from(parsed_pieces_agree(&text, &cuts, 1 + rng.below(3)));
-        }
-        assert!(agreed * 5 > tried, "{agreed} of {tried}");
-    }
-
-    /// A file of over 1 MiB is resolved while it is parsed, as in one
-    /// piece; not when it includes another file.
-    #[test]
-    fn big_files_resolve_while_parsed() {
-        let text = crate::generate::disputes(1500, 4).text;
-        let mut sources = SourceMap::new();
-        let file = sources.add("big.stance", text.as_str());
-        let (tree, errors, model) = parse_and_resolve(&sources, file, &text);
-        assert!(errors.is_empty());
-        let whole = resolve_whole(&sources, &[tree.items.as_slice()], text.len());
-        assert!(model.is_some_and(|m| m == whole));
-        let with_include = format!("include \"other.stance\"\n{text}");
-        let file = sources.add("inc.stance", with_include.as_str());
-        assert!(parse_and_resolve(&sources, file, &with_include).2.is_none());
-    }
-
     /// A model of over 1 MiB is resolved in pieces, as in one piece.
     #[test]
     fn big_models_resolve_in_pieces() {
         let text = crate::generate::disputes(1500, 2).text;
-        assert!(text.len() > PARALLEL_FROM);
+        assert!(crate::parallel::in_pieces(text.len()));
         let mut sources = SourceMap::new();
         let file = sources.add("big.stance", text.as_str());
         let (tree, errors) = crate::syntax::parse(file, &text);
@@ -925,10 +603,6 @@ mod tests {
             for b in a + 1..n {
                 assert!(pieces_agree(&[("t.stance", text)], &[a, b]), "cuts {a} {b}");
             }
-        }
-        let lines = item_lines(text);
-        for threads in 1..=3 {
-            assert!(parsed_pieces_agree(text, &lines[3..], threads));
         }
     }
 

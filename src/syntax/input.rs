@@ -2,8 +2,9 @@
 //! primitive token parsers.
 //!
 //! [`Toks`] is a slice of the file's token stream plus a shared context
-//! (text, file id, collected errors) and the current formula nesting depth.
-//! It implements nom's [`Input`] trait, so the ordinary combinators (`alt`,
+//! ([`Cx`]: text, file id, the whole token stream, collected errors, the
+//! formula parser's scratch stack); formula nesting depth is counted by
+//! the formula parser, not carried here. It implements nom's [`Input`] trait, so the ordinary combinators (`alt`,
 //! `opt`, `cut`, `fold_many0`, `separated_list1`, …) run over tokens.
 //!
 //! [`PErr`] is cheap when it only means "this alternative did not match"

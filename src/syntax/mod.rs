@@ -49,10 +49,9 @@
 //! one thread per available core, each thread taking consecutive pieces;
 //! the items, put together, are those of a parse in one piece (see
 //! `parse_pieces` for why). When a piece has an error, the file is parsed
-//! again in one piece, so errors never depend on the cuts. Resolution
-//! hooks in there (`parse_with`): each piece is resolved on its thread
-//! right after it is parsed, while its tree is in the cache. Threads are
-//! started only through `crate::parallel`.
+//! again in one piece, so errors never depend on the cuts. Threads are
+//! started only through `crate::parallel`, which also decides when a file
+//! is big enough to be cut and into how many shares.
 //!
 //! Recovery, in short: a broken statement or item loses its line only. A
 //! `party` header broken after its name still declares the party with the
@@ -98,47 +97,30 @@ use crate::source::FileId;
 /// count one level each).
 pub const MAX_DEPTH: u32 = 256;
 
-/// Files from this size on are parsed in pieces on several threads.
-const PARALLEL_FROM: usize = 1 << 20;
-
 /// Parses one file. Never fails: returns the items it could parse and one
 /// diagnostic per syntax error, sorted by position.
 ///
-/// A big file (from 1 MiB) is cut into pieces at lines that start with an
-/// item keyword, and the pieces are parsed on one thread per available
-/// core (see `parse_pieces`). The result is the same as a parse in one
-/// piece, whatever the number of threads.
+/// A big file (from 1 MiB, `crate::parallel::in_pieces`) is cut into
+/// pieces at lines that start with an item keyword, and the pieces are
+/// parsed on one thread per available core (see `parse_pieces`). The
+/// result is the same as a parse in one piece, whatever the number of
+/// threads.
 pub fn parse(file: FileId, text: &str) -> (ast::File, Vec<Diagnostic>) {
-    let (tree, errors, _) = parse_with(file, text, |_| (), |_, _| {});
-    (tree, errors)
-}
-
-/// [`parse`], and for a big file parsed in pieces without error, what
-/// `each` makes of the pieces: each thread `k` starts from `start(k)`
-/// and hands each piece it parses to `each` right after parsing it, while
-/// its tree is still in the cache (resolution works on the pieces so).
-/// The states are in thread order, and the threads take consecutive
-/// pieces; `None` when the file was parsed in one piece.
-pub(crate) fn parse_with<S: Send>(
-    file: FileId,
-    text: &str,
-    start: impl Fn(usize) -> S + Sync,
-    each: impl Fn(&mut S, &[ast::Item]) + Sync,
-) -> (ast::File, Vec<Diagnostic>, Option<Vec<S>>) {
-    if text.len() >= PARALLEL_FROM {
-        let threads = crate::parallel::threads().min(text.len() / (PARALLEL_FROM / 2));
+    if crate::parallel::in_pieces(text.len()) {
+        let threads = crate::parallel::threads_for(text.len());
         let cuts = cut_points(text, text.len().div_ceil(PIECE_BYTES).max(threads));
-        if let Some((items, states)) = parse_pieces(file, text, &cuts, threads, start, each) {
-            return (ast::File { items }, Vec::new(), Some(states));
+        if let Some(items) = parse_pieces(file, text, &cuts, threads) {
+            return (ast::File { items }, Vec::new());
         }
     }
     let (items, mut errors) = parse_piece(file, text, 0);
     errors.sort_by_key(|d| (d.span.start, d.span.end));
-    (ast::File { items }, errors, None)
+    (ast::File { items }, errors)
 }
 
-/// The size of the pieces of a big file (about): a piece's tokens and
-/// tree stay in the cache until the piece is handed on ([`parse_with`]).
+/// The size of the pieces of a big file (about): each thread parses
+/// several, one after the other, so that a piece's tokens stay in the
+/// cache while it is parsed.
 const PIECE_BYTES: usize = 64 << 10;
 
 /// Lexes and parses `text` from byte `start`, a line start, to its end.
@@ -202,10 +184,9 @@ fn cut_points(text: &str, pieces: usize) -> Vec<usize> {
 
 /// Parses the pieces of `text` between the cut points (increasing starts
 /// of item lines) on `threads` threads, each taking consecutive pieces in
-/// order and handing each one to `each` with its state (see
-/// [`parse_with`]). `None` when there are no cuts or when a piece has an
-/// error: the caller then parses the whole text in one piece, so errors
-/// are always reported as a parse in one piece reports them.
+/// order. `None` when there are no cuts or when a piece has an error: the
+/// caller then parses the whole text in one piece, so errors are always
+/// reported as a parse in one piece reports them.
 ///
 /// Why the pieces' items, put together, are the items of the whole text
 /// when no piece has an error: a cut starts a line that starts with an
@@ -218,14 +199,12 @@ fn cut_points(text: &str, pieces: usize) -> Vec<usize> {
 /// any state, and a piece parsed from its cut is parsed as the whole text
 /// is from there. `tests::pieces_parse_as_the_whole` and a property test
 /// check it.
-pub(crate) fn parse_pieces<S: Send>(
+pub(crate) fn parse_pieces(
     file: FileId,
     text: &str,
     cuts: &[usize],
     threads: usize,
-    start: impl Fn(usize) -> S + Sync,
-    each: impl Fn(&mut S, &[ast::Item]) + Sync,
-) -> Option<(Vec<ast::Item>, Vec<S>)> {
+) -> Option<Vec<ast::Item>> {
     if cuts.is_empty() {
         return None;
     }
@@ -235,8 +214,7 @@ pub(crate) fn parse_pieces<S: Send>(
     let ranges: Vec<(usize, usize)> = starts.zip(ends).collect();
     // thread k takes the pieces `k * n / threads ..`
     let threads = threads.clamp(1, ranges.len());
-    let share = |k: usize| -> Option<(Vec<Vec<ast::Item>>, S)> {
-        let mut state = start(k);
+    let share = |k: usize| -> Option<Vec<Vec<ast::Item>>> {
         let mine = ranges.get(k * ranges.len() / threads..(k + 1) * ranges.len() / threads)?;
         let mut items = Vec::with_capacity(mine.len());
         for &(from, to) in mine {
@@ -244,48 +222,31 @@ pub(crate) fn parse_pieces<S: Send>(
             if !errors.is_empty() {
                 return None;
             }
-            each(&mut state, &piece);
             items.push(piece);
         }
-        Some((items, state))
+        Some(items)
     };
     // a share with an error, or whose thread panicked (parsed again in
     // the whole text, where the panic shows), gives `None`
-    let shares: Vec<(Vec<Vec<ast::Item>>, S)> = crate::parallel::in_order(threads, share)
+    let shares: Vec<Vec<Vec<ast::Item>>> = crate::parallel::in_order(threads, share)
         .into_iter()
         .map(Option::flatten)
         .collect::<Option<_>>()?;
-    let count = shares.iter().flat_map(|(p, _)| p).map(Vec::len).sum();
+    let count = shares.iter().flatten().map(Vec::len).sum();
     let mut items = Vec::with_capacity(count);
-    let mut states = Vec::with_capacity(shares.len());
-    for (pieces, state) in shares {
-        for mut piece in pieces {
-            items.append(&mut piece);
-        }
-        states.push(state);
+    for mut piece in shares.into_iter().flatten() {
+        items.append(&mut piece);
     }
-    Some((items, states))
+    Some(items)
 }
 
-/// [`parse_pieces`] with nothing handed on, checking that one to three
-/// threads give the same items; each thread counts its pieces' items.
+/// [`parse_pieces`], checking that one to three threads give the same
+/// items.
 #[cfg(test)]
 pub(crate) fn pieces_of(file: FileId, text: &str, cuts: &[usize]) -> Option<Vec<ast::Item>> {
-    let mut out = Vec::new();
-    for threads in 1..=3 {
-        let r = parse_pieces(
-            file,
-            text,
-            cuts,
-            threads,
-            |_| 0,
-            |n, items| *n += items.len(),
-        );
-        if let Some((items, counts)) = &r {
-            assert_eq!(counts.iter().sum::<usize>(), items.len());
-        }
-        out.push(r.map(|(items, _)| items));
-    }
+    let out: Vec<_> = (1..=3)
+        .map(|threads| parse_pieces(file, text, cuts, threads))
+        .collect();
     assert!(out.windows(2).all(|w| w[0] == w[1]));
-    out.pop().flatten()
+    out.into_iter().next().flatten()
 }

@@ -924,7 +924,7 @@ fn a_piece_with_an_error_means_a_parse_in_one_piece() {
     assert!(pieces_of(FileId(0), text, &item_lines(text)).is_none());
     // a big file with an error anywhere is reported like a small one
     let mut big = crate::generate::disputes(2_000, 1).text;
-    assert!(big.len() > PARALLEL_FROM);
+    assert!(crate::parallel::in_pieces(big.len()));
     let at = big.len() / 3;
     let at = at + big[at..].find("requires").unwrap_or(0);
     big.insert_str(at, "requires (");
