@@ -4,11 +4,8 @@
 //! cannot drive a terminal or start a workflow command in any format, and
 //! JSON and SARIF stay valid whatever the input bytes were.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-mod hostile_support;
-
-use hostile_support::{
+use crate::support::common::run_stance;
+use crate::support::hostile::{
     FORMATS, TempDir, assert_github_output, assert_terminal_safe, check_all_formats,
     diagnostic_names, stance,
 };
@@ -245,33 +242,17 @@ fn stdin_filename_injects_nothing() {
     let t = TempDir::new("text");
     let name = "in\n::error::pwned\u{1b}[2J\u{202e}";
     for format in FORMATS {
-        let o = std::process::Command::new(env!("CARGO_BIN_EXE_stance"))
-            .args([
-                "check",
-                "-",
-                "--stdin-filename",
-                name,
-                "--format",
-                format,
-                "--color",
-                "never",
-            ])
-            .current_dir(t.path())
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .and_then(|mut child| {
-                use std::io::Write;
-                child
-                    .stdin
-                    .take()
-                    .unwrap()
-                    .write_all(model().as_bytes())
-                    .unwrap();
-                child.wait_with_output()
-            })
-            .unwrap();
+        let args = [
+            "check",
+            "-",
+            "--stdin-filename",
+            name,
+            "--format",
+            format,
+            "--color",
+            "never",
+        ];
+        let o = run_stance(t.path(), &args, Some(model().as_bytes()), &[]);
         let out = String::from_utf8_lossy(&o.stdout);
         assert_eq!(o.status.code(), Some(1), "{format}");
         match *format {

@@ -1,8 +1,6 @@
 //! Test scaffolding shared by the CLI suites and `tests/hostile_support`:
 //! a temporary directory.
 
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -48,4 +46,39 @@ impl Drop for TempDir {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);
     }
+}
+
+/// Runs the `stance` binary with `args` in `dir`, with `stdin` as standard
+/// input (none: empty), `NO_COLOR` and `GITHUB_ACTIONS` removed from the
+/// environment and then `env` set. The one way the suites run the binary.
+pub fn run_stance(
+    dir: &Path,
+    args: &[&str],
+    stdin: Option<&[u8]>,
+    env: &[(&str, &str)],
+) -> std::process::Output {
+    use std::process::{Command, Stdio};
+    // `option_env!`: the fuzz crate shares this file and has no binary.
+    let Some(bin) = option_env!("CARGO_BIN_EXE_stance") else {
+        panic!("the `stance` binary is built by `cargo test` only");
+    };
+    let mut cmd = Command::new(bin);
+    cmd.args(args)
+        .current_dir(dir)
+        .env_remove("NO_COLOR")
+        .env_remove("GITHUB_ACTIONS")
+        .envs(env.iter().copied())
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    if let Some(input) = stdin {
+        use std::io::Write;
+        child.stdin.take().unwrap().write_all(input).unwrap();
+    }
+    child.wait_with_output().unwrap()
 }

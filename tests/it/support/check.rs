@@ -3,8 +3,6 @@
 //! `f -> g` (right associative), `f <-> g`, parentheses. Every statement,
 //! scenario and expectation gets its own line in a fake source so spans are
 //! distinct and ordered; `line_of` maps a span back to that line.
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
 use stancecheck::model::*;
 use stancecheck::source::{FileId, Span};
 

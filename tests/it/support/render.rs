@@ -1,8 +1,6 @@
 //! Hand-built diagnostics over a small two-file model (LANGUAGE.md §1), shared
 //! by the render tests.
 
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
 use stancecheck::diagnostic::{Diagnostic, Kind, Member, Role, StatementRef};
 use stancecheck::source::{FileId, SourceMap, Span};
 

@@ -6,8 +6,6 @@
 //! formula from the JSON edges and compares truth tables; files with errors,
 //! unknown `--highlight` names and directories are refused.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
 use proptest::prelude::*;
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -15,8 +13,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-mod common;
-use common::TempDir;
+use crate::support::common::{TempDir, run_stance};
 
 fn roots() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -34,12 +31,20 @@ fn roots() -> Vec<PathBuf> {
 }
 
 fn graph(file: &Path, format: &str) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_stance"))
-        .args(["graph", "--format", format, "--highlight", "conflict"])
-        .arg(file)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap();
+    let file = file.to_string_lossy();
+    let out = run_stance(
+        Path::new(env!("CARGO_MANIFEST_DIR")),
+        &[
+            "graph",
+            "--format",
+            format,
+            "--highlight",
+            "conflict",
+            &file,
+        ],
+        None,
+        &[],
+    );
     assert!(
         out.status.success(),
         "{}",
@@ -153,13 +158,7 @@ fn mermaid_edge(line: &str) -> Option<(&str, &str, Option<&str>, &str)> {
 // ---- issue #14: the picture says what the rule file says ---------------
 
 fn stance(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_stance"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .output()
-        .unwrap()
+    run_stance(dir, args, None, &[("NO_COLOR", "1")])
 }
 
 const GREXIT: &str = "\

@@ -15,8 +15,6 @@
 //!
 //! Also a temporary directory and a runner for the real binary.
 
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
 use stancecheck::check::CheckOptions;
 use stancecheck::diagnostic::{Diagnostic, Severity};
 use stancecheck::load::{FileSystem, Loader, MemoryFs};
@@ -425,12 +423,9 @@ pub fn mutate(bytes: &[u8], ops: &[(u8, u32, u32)], donors: &[(String, Vec<u8>)]
 
 // ---------------------------------------------------------------- binary
 
-/// The temporary directory of the CLI suites (`tests/common`).
-#[path = "../common/mod.rs"]
-mod common;
-// not every suite that includes this file makes directories
-#[allow(unused_imports)]
-pub use common::TempDir;
+/// The temporary directory of the CLI suites (a sibling module here and in
+/// the fuzz crate, which includes both files).
+pub use super::common::TempDir;
 
 /// The names of the diagnostics of a JSON report, in order.
 pub fn diagnostic_names(report: &serde_json::Value) -> Vec<&str> {
@@ -459,18 +454,7 @@ pub struct Run {
 /// Runs `stance` with `args` in `dir` (colour never, no NO_COLOR).
 pub fn stance(dir: &Path, args: &[&str]) -> Run {
     let started = Instant::now();
-    // `option_env!`: the fuzz crate shares this file and has no binary.
-    let Some(bin) = option_env!("CARGO_BIN_EXE_stance") else {
-        panic!("the `stance` binary is built by `cargo test` only");
-    };
-    let o = std::process::Command::new(bin)
-        .args(args)
-        .current_dir(dir)
-        .env_remove("NO_COLOR")
-        .env_remove("GITHUB_ACTIONS")
-        .stdin(std::process::Stdio::null())
-        .output()
-        .unwrap();
+    let o = super::common::run_stance(dir, args, None, &[]);
     Run {
         code: o.status.code(),
         stdout: String::from_utf8_lossy(&o.stdout).into_owned(),

@@ -12,25 +12,17 @@
 //! Also checks the published JSON Schema of the `json` format
 //! (`docs/schema/check-output.schema.json`) against real output.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
+use crate::support::common::run_stance;
 use std::path::Path;
-use std::process::Command;
 
 const DOCS: &[&str] = &["README.md", "docs/tutorial.md", "docs/output.md"];
 const MARK: &str = "<!-- output: ";
 
 fn run(args: &str) -> String {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let out = Command::new(env!("CARGO_BIN_EXE_stance"))
-        .arg("check")
-        .arg("--color")
-        .arg("never")
-        .args(args.split_whitespace())
-        .current_dir(root)
-        .env_remove("NO_COLOR")
-        .output()
-        .unwrap();
+    let mut argv = vec!["check", "--color", "never"];
+    argv.extend(args.split_whitespace());
+    let out = run_stance(root, &argv, None, &[]);
     String::from_utf8(out.stdout).unwrap()
 }
 
@@ -142,12 +134,9 @@ fn json_output_matches_the_published_schema() {
     ];
     let mut kinds = std::collections::BTreeSet::new();
     for args in runs {
-        let out = Command::new(env!("CARGO_BIN_EXE_stance"))
-            .args(["check", "--format", "json"])
-            .args(&args)
-            .current_dir(root)
-            .output()
-            .unwrap();
+        let mut argv = vec!["check", "--format", "json"];
+        argv.extend(args.iter().map(String::as_str));
+        let out = run_stance(root, &argv, None, &[]);
         let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         let errors: Vec<String> = validator
             .iter_errors(&json)

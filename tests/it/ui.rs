@@ -21,8 +21,6 @@
 //! annotations in included files count too. Files named `*.inc.stance` are only included,
 //! never checked as roots.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
 use stancecheck::check::CheckOptions;
 use stancecheck::load::{Loader, MemoryFs};
 use stancecheck::pipeline;

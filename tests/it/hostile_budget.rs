@@ -11,11 +11,9 @@
 //! on the 2-core build machine at load average 7. Wall-clock time is only
 //! checked against [`HANG_GUARD`].
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-mod hostile_support;
-
-use hostile_support::{HANG_GUARD, Run, TempDir, assert_terminal_safe, diagnostic_names, stance};
+use crate::support::hostile::{
+    HANG_GUARD, Run, TempDir, assert_terminal_safe, diagnostic_names, stance,
+};
 use stancecheck::check::CheckOptions;
 use stancecheck::diagnostic::{Kind, Severity};
 use stancecheck::load::{Loader, MemoryFs};

@@ -1,11 +1,7 @@
 //! The SARIF output validates against the published SARIF 2.1.0 schema
 //! (`tests/sarif/`), for ordinary, hostile and empty input.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-mod render_support;
-
-use render_support::{hostile, sample};
+use crate::support::render::{hostile, sample};
 use stancecheck::diagnostic::Diagnostic;
 use stancecheck::render::{Format, RenderOptions, render};
 use stancecheck::source::SourceMap;

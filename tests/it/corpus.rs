@@ -3,8 +3,6 @@
 //! removing any single one makes the check fail (so no expectation records
 //! nothing, and every finding stays visible).
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
 use stancecheck::check::CheckOptions;
 use stancecheck::diagnostic::Severity;
 use stancecheck::load::{Loader, MemoryFs};

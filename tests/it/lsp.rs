@@ -3,11 +3,7 @@
 //! Diagnostics are compared with `stance check --format json` run on the
 //! same files.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-mod common;
-
-use common::TempDir;
+use crate::support::common::{TempDir, run_stance};
 use lsp_server::{Connection, Message, Notification, Request, RequestId, Response};
 use lsp_types::{Position, PublishDiagnosticsParams, Url};
 use proptest::prelude::*;
@@ -186,12 +182,9 @@ fn uri(dir: &TempDir, rel: &str) -> Url {
 
 /// `stance check --format json FILES` in `dir`.
 fn check_json(dir: &Path, files: &[&str]) -> Value {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_stance"))
-        .current_dir(dir)
-        .args(["check", "--format", "json"])
-        .args(files)
-        .output()
-        .unwrap();
+    let mut args = vec!["check", "--format", "json"];
+    args.extend(files);
+    let out = run_stance(dir, &args, None, &[]);
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
@@ -583,12 +576,7 @@ fn formatting_is_stance_fmt() {
     let dir = TempDir::new("lsp-fmt");
     let text = "party   p\ntopic x\nparty p {\nrequires x   \"q\"\n}\n";
     dir.write("f.stance", text);
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_stance"))
-        .current_dir(dir.path())
-        .args(["fmt", "-"])
-        .stdin(std::fs::File::open(dir.path().join("f.stance")).unwrap())
-        .output()
-        .unwrap();
+    let out = run_stance(dir.path(), &["fmt", "-"], Some(text.as_bytes()), &[]);
     let want = String::from_utf8(out.stdout).unwrap();
     let mut c = Client::start(Some(dir.path()), false);
     let u = uri(&dir, "f.stance");

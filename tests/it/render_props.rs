@@ -1,8 +1,6 @@
 //! Property tests: every format renders any text with any spans without
 //! panicking, and the safety guarantees hold for arbitrary input.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
 use proptest::prelude::*;
 use stancecheck::diagnostic::{Diagnostic, Kind, Member, Role};
 use stancecheck::render::{Format, RenderOptions, render};

@@ -3,8 +3,6 @@
 //! documentation cannot drift from the checker). The language reference's
 //! example must check as the page says.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
 use stancecheck::check::CheckOptions;
 use stancecheck::diagnostic::Kind;
 use stancecheck::load::{Loader, MemoryFs};

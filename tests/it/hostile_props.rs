@@ -3,11 +3,7 @@
 //! rule files go through parse → resolve → check → every output format,
 //! and the formatter. See `hostile_support` for the promises checked.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-mod hostile_support;
-
-use hostile_support::{
+use crate::support::hostile::{
     PIECES, check_format, check_parse, check_pipeline, check_run, diagnostic_names, mutate,
     repository_files,
 };

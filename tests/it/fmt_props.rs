@@ -4,8 +4,6 @@
 //! formatting succeeds, is idempotent, keeps every comment, and changes
 //! neither the resolved model nor the check results.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
 use proptest::prelude::*;
 use stancecheck::ast::Formula;
 use stancecheck::check::CheckOptions;

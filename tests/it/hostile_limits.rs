@@ -6,11 +6,9 @@
 //! hang or a quadratic blow-up, not a slow machine. The times these inputs
 //! take are in docs/limits.md ("Measured").
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-mod hostile_support;
-
-use hostile_support::{FORMATS, HANG_GUARD, TempDir, check_all_formats, check_output, stance};
+use crate::support::hostile::{
+    FORMATS, HANG_GUARD, TempDir, check_all_formats, check_output, stance,
+};
 use stancecheck::check::CheckOptions;
 use stancecheck::diagnostic::Kind;
 use stancecheck::load::{Loader, MemoryFs};

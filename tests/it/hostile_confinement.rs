@@ -4,11 +4,7 @@
 //! the five output formats (nor on standard error), and that the output
 //! says why the file was refused. Complements the two cases in tests/cli.rs.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-mod hostile_support;
-
-use hostile_support::{Run, TempDir, check_all_formats, diagnostic_names};
+use crate::support::hostile::{Run, TempDir, check_all_formats, diagnostic_names};
 
 /// Outside content: the marker as a party name, in a label, a quote, a
 /// comment and a broken line (so any diagnostic quoting the file would
@@ -58,7 +54,7 @@ fn main_including(path: &str) -> String {
 /// appears nowhere and each output (or standard error) says `why`.
 fn assert_refused(root: &std::path::Path, args: &[&str], why: &str) -> Vec<Run> {
     let runs = check_all_formats(root, args);
-    for (run, format) in runs.iter().zip(hostile_support::FORMATS) {
+    for (run, format) in runs.iter().zip(crate::support::hostile::FORMATS) {
         assert!(
             !run.stdout.contains(MARKER) && !run.stderr.contains(MARKER),
             "--format {format} leaked the outside file:\n{}\n{}",

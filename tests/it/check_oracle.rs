@@ -1,11 +1,7 @@
 //! Every finding kind against a brute-force truth-table oracle on random
 //! small models: the lists of minimal sets must be identical.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-mod check_support;
-
-use check_support::{Below, Builder, PARTIES, TOPICS, atom, ev, formula};
+use crate::support::check::{Below, Builder, PARTIES, TOPICS, atom, ev, formula};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngSeed};
 use stancecheck::check::{CheckOptions, check};

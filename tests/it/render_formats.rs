@@ -1,11 +1,7 @@
 //! Snapshot and property tests of every output format, on hand-built
 //! diagnostics (see `render_support`).
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-mod render_support;
-
-use render_support::{hostile, sample};
+use crate::support::render::{hostile, sample};
 use stancecheck::diagnostic::Kind;
 use stancecheck::render::{Format, RenderOptions, explain, render};
 
@@ -298,15 +294,15 @@ fn human_points_into_a_second_file_with_wide_characters() {
         "b.stance",
         "# Größe “😀”\nparty ö { rejects x \"nicht “x”\" }\n",
     );
-    let x_a = render_support::span(&map, a, "requires x");
-    let x_b = render_support::span(&map, b, "rejects x \"nicht “x”\"");
+    let x_a = crate::support::render::span(&map, a, "requires x");
+    let x_b = crate::support::render::span(&map, b, "rejects x \"nicht “x”\"");
     let mut d = Diagnostic::new(
         Kind::Conflict,
         x_a,
         "the red lines of `ä` and `ö` cannot all hold",
     );
     d.members = vec![
-        render_support::member(
+        crate::support::render::member(
             x_a,
             Role::Party,
             Some("ä"),
@@ -315,7 +311,7 @@ fn human_points_into_a_second_file_with_wide_characters() {
             "requires x",
             None,
         ),
-        render_support::member(
+        crate::support::render::member(
             x_b,
             Role::Party,
             Some("ö"),

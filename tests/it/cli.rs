@@ -1,35 +1,16 @@
 //! CLI tests: run the real `stance` binary in a temporary directory.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
-mod common;
-use common::TempDir;
+use crate::support::common::{TempDir, run_stance};
 
 fn stance(dir: &Path, args: &[&str]) -> Output {
     stance_stdin(dir, args, None)
 }
 
 fn stance_stdin(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_stance"));
-    cmd.args(args)
-        .current_dir(dir)
-        .env_remove("NO_COLOR")
-        .stdin(if stdin.is_some() {
-            Stdio::piped()
-        } else {
-            Stdio::null()
-        })
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = cmd.spawn().unwrap();
-    if let Some(input) = stdin {
-        use std::io::Write;
-        child.stdin.take().unwrap().write_all(input).unwrap();
-    }
-    child.wait_with_output().unwrap()
+    run_stance(dir, args, stdin, &[])
 }
 
 fn stdout(o: &Output) -> String {

@@ -4,11 +4,7 @@
 //! self-contradiction or inconsistent assumptions; the group CNF text
 //! agrees with the DIMACS text.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-mod check_support;
-
-use check_support::{Builder, PARTIES, TOPICS, atom, ev, formula};
+use crate::support::check::{Builder, PARTIES, TOPICS, atom, ev, formula};
 use stancecheck::check::{CheckOptions, check};
 use stancecheck::diagnostic::Kind;
 use stancecheck::generate::Rng;

@@ -1,9 +1,5 @@
 //! Scale: many independent disputes, and one very long chain.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-mod check_support;
-
-use check_support::Builder;
+use crate::support::check::Builder;
 use stancecheck::check::{CheckOptions, check};
 use stancecheck::diagnostic::Kind;
 use stancecheck::model::Model;

@@ -1,10 +1,6 @@
 //! The LANGUAGE.md §1 example, built by hand.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-mod check_support;
-
-use check_support::{Builder, line_of};
+use crate::support::check::{Builder, line_of};
 use stancecheck::check::{CheckOptions, check};
 use stancecheck::diagnostic::{Kind, Role};
 use stancecheck::model::ExpectKind;
