@@ -16,28 +16,21 @@ use crate::source::SourceMap;
 /// and the names.
 type Undeclared = Vec<(usize, Name)>;
 
-/// The number of a name a piece uses without declaring it, until it is
-/// looked up.
-fn undeclared<I: Number>() -> I {
-    I::new(u32::MAX as usize)
-}
-
 /// The number in the model of a name declared in the first piece (its
 /// table `first`) or in one of the other pieces (each its table and its
 /// numbers in the model, which may cover only the first pieces); `None`
 /// when none of them declares it.
 fn declared<'p, I: Number + 'p>(
     first: &NameMap<Name, I>,
-    mut pieces: impl Iterator<Item = (&'p NameMap<Name, I>, &'p [I])>,
+    mut pieces: impl Iterator<Item = (&'p NameMap<Name, I>, &'p [Option<I>])>,
     name: &Name,
 ) -> Option<I> {
     if let Some(&id) = first.get(name) {
         return Some(id);
     }
     pieces.find_map(|(table, numbers)| {
-        // (a name the piece only uses is not numbered yet)
-        let &id = numbers.get(table.get(name)?.index())?;
-        (id != undeclared()).then_some(id)
+        // (a name the piece only uses is not numbered yet: `None`)
+        *numbers.get(table.get(name)?.index())?
     })
 }
 
@@ -45,19 +38,20 @@ fn declared<'p, I: Number + 'p>(
 /// `first`, the model's table, after those of the pieces before it
 /// (`before`, numbered by `numbers`): a name declared before keeps its
 /// number (its label merged, its use added), a new one is added. Returns
-/// the piece's numbers and the names it uses without declaring them;
-/// `None` when a name is labelled differently in two pieces.
+/// the piece's numbers (`None` for a name it uses without declaring it,
+/// until that name is looked up) and those names; `None` when a name is
+/// labelled differently in two pieces.
 fn number_declarations<T: Entry>(
     first: &mut Names<T>,
     piece: &mut Names<T>,
     before: &[&mut Names<T>],
-    numbers: &[Vec<T::Id>],
-) -> Option<(Vec<T::Id>, Undeclared)> {
+    numbers: &[Vec<Option<T::Id>>],
+) -> Option<(Vec<Option<T::Id>>, Undeclared)> {
     let mut entries: Vec<Option<T>> = std::mem::take(&mut piece.entries)
         .into_iter()
         .map(Some)
         .collect();
-    let mut out = vec![undeclared(); entries.len()];
+    let mut out: Vec<Option<T::Id>> = vec![None; entries.len()];
     for &local in &piece.order {
         let i = local.index();
         let mut x = entries.get_mut(i)?.take()?;
@@ -74,7 +68,7 @@ fn number_declarations<T: Entry>(
             }
             None => first.adopt(x, used),
         };
-        *out.get_mut(i)? = id;
+        *out.get_mut(i)? = Some(id);
     }
     let undeclared = entries
         .into_iter()
@@ -95,7 +89,7 @@ fn number_pieces<T: Entry>(
     first: &mut Names<T>,
     mut pieces: Vec<&mut Names<T>>,
 ) -> Option<Vec<Vec<T::Id>>> {
-    let mut numbers: Vec<Vec<T::Id>> = Vec::with_capacity(pieces.len());
+    let mut numbers: Vec<Vec<Option<T::Id>>> = Vec::with_capacity(pieces.len());
     let mut undeclared: Vec<Undeclared> = Vec::with_capacity(pieces.len());
     for k in 0..pieces.len() {
         let (before, after) = pieces.split_at_mut(k);
@@ -113,11 +107,16 @@ fn number_pieces<T: Entry>(
             })
             .collect::<Option<_>>()?;
         for (i, id) in found {
-            *numbers.get_mut(k)?.get_mut(i)? = id;
+            *numbers.get_mut(k)?.get_mut(i)? = Some(id);
             first.mark_used(id);
         }
     }
-    Some(numbers)
+    // Every name is numbered now; one that is not would make the merge
+    // fail (and the model resolve in one piece), never get a made-up id.
+    numbers
+        .into_iter()
+        .map(|n| n.into_iter().collect::<Option<Vec<_>>>())
+        .collect()
 }
 
 /// The number of statements an item holds.
