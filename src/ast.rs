@@ -187,6 +187,15 @@ pub struct Str {
     pub span: Span,
 }
 
+/// A date as written (`2025-02-26` after `as of`), with its span.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DateLit {
+    /// The date.
+    pub date: crate::date::Date,
+    /// Where it was written.
+    pub span: Span,
+}
+
 /// A parsed file: its items in source order.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct File {
@@ -246,12 +255,15 @@ pub enum Item {
         /// The whole item.
         span: Span,
     },
-    /// `party ID ["label"] [{ statements }]`.
+    /// `party ID ["label"] [as of DATE] [{ statements }]`.
     Party {
         /// The party's identifier.
         name: Ident,
         /// Its optional label.
         label: Option<Str>,
+        /// `as of DATE`: the block is a snapshot of that date (LANGUAGE.md
+        /// §11); `None`: it holds at every date.
+        as_of: Option<DateLit>,
         /// Statements of the block (empty when there is no block).
         statements: Vec<Statement>,
         /// The header line (keyword to label, or to the opening brace).
