@@ -263,7 +263,7 @@ pub enum Item {
         label: Option<Str>,
         /// `as of DATE`: the block is a snapshot of that date (LANGUAGE.md
         /// §11); `None`: it holds at every date.
-        as_of: Option<DateLit>,
+        as_of: Option<Box<DateLit>>,
         /// Statements of the block (empty when there is no block).
         statements: Vec<Statement>,
         /// The header line (keyword to label, or to the opening brace).
@@ -436,6 +436,8 @@ impl Formula {
 pub struct Expect {
     /// What is expected.
     pub kind: ExpectKind,
+    /// `as of DATE`: checked at that date (LANGUAGE.md §11).
+    pub as_of: Option<Box<DateLit>>,
     /// The whole line.
     pub span: Span,
 }
@@ -523,6 +525,8 @@ mod tests {
         assert!(size_of::<Ident>() <= 32);
         assert!(size_of::<Formula>() <= 56);
         assert!(size_of::<Statement>() <= 160);
-        assert!(size_of::<Item>() <= 104);
+        // 112 since a party block carries its `as of` date (one per block,
+        // not per statement)
+        assert!(size_of::<Item>() <= 112);
     }
 }

@@ -130,7 +130,10 @@ mod tests {
 
     #[test]
     fn real_dates_only() {
-        assert_eq!(Date::parse("2025-02-28").map(|d| d.to_string()).as_deref(), Ok("2025-02-28"));
+        assert_eq!(
+            Date::parse("2025-02-28").map(|d| d.to_string()).as_deref(),
+            Ok("2025-02-28")
+        );
         assert_eq!(
             Date::parse("2025-02-29"),
             Err(DateError::Day {
@@ -148,7 +151,15 @@ mod tests {
         assert_eq!(Date::parse("2025-00-01"), Err(DateError::Month(0)));
         assert!(Date::parse("2025-01-00").is_err());
         assert_eq!(Date::parse("0000-01-01"), Err(DateError::Year));
-        for bad in ["2025-2-3", "25-02-03", "2025/02/03", "2025-02-031", "", "2025-0a-01", "+025-01-01"] {
+        for bad in [
+            "2025-2-3",
+            "25-02-03",
+            "2025/02/03",
+            "2025-02-031",
+            "",
+            "2025-0a-01",
+            "+025-01-01",
+        ] {
             assert_eq!(Date::parse(bad), Err(DateError::Shape), "{bad}");
         }
     }
@@ -156,7 +167,12 @@ mod tests {
     #[test]
     fn dates_order_as_time_runs() {
         let d = |s: &str| Date::parse(s).unwrap();
-        let mut v = vec![d("2025-02-26"), d("2024-12-31"), d("2025-02-12"), d("2025-01-31")];
+        let mut v = [
+            d("2025-02-26"),
+            d("2024-12-31"),
+            d("2025-02-12"),
+            d("2025-01-31"),
+        ];
         v.sort();
         let s: Vec<String> = v.iter().map(Date::to_string).collect();
         assert_eq!(s, ["2024-12-31", "2025-01-31", "2025-02-12", "2025-02-26"]);

@@ -219,6 +219,14 @@ fn names(ps: &[Ident]) -> String {
 }
 
 fn expect_line(e: &Expect) -> String {
+    let line = expect_kind(e);
+    match &e.as_of {
+        Some(d) => format!("{line} as of {}", d.date),
+        None => line,
+    }
+}
+
+fn expect_kind(e: &Expect) -> String {
     match &e.kind {
         ExpectKind::Consistent(ps) => format!("expect consistent {}", names(ps)),
         ExpectKind::Conflict(ps) => format!("expect conflict {}", names(ps)),
@@ -370,7 +378,7 @@ impl Builder<'_> {
                 as_of,
                 statements,
                 span,
-            } => self.party(name, label.as_ref(), as_of.as_ref(), statements, *span),
+            } => self.party(name, label.as_ref(), as_of.as_deref(), statements, *span),
             Item::Scenario {
                 name,
                 label,

@@ -391,7 +391,11 @@ impl Lexer<'_> {
         let mut end = self.pos;
         loop {
             let rest = self.bytes.get(end..).unwrap_or_default();
-            let n = rest.iter().skip(1).take_while(|b| b.is_ascii_digit()).count();
+            let n = rest
+                .iter()
+                .skip(1)
+                .take_while(|b| b.is_ascii_digit())
+                .count();
             if rest.first() != Some(&b'-') || n == 0 {
                 break;
             }

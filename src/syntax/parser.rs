@@ -974,11 +974,14 @@ fn expect(i: Toks<'_>) -> R<'_, Item> {
             return Err(PErr::diag(i, missing_comma(i)));
         }
     }
+    let (i, at) = as_of(i)?;
+    let hi = at.as_ref().map_or(hi, |d| d.span.end);
     let (i, _) = header_end(i, false)?;
     Ok((
         i,
         Item::Expect(Expect {
             kind,
+            as_of: at,
             span: i.span(kw.start, hi),
         }),
     ))
@@ -1065,7 +1068,11 @@ fn party<'a>(i: Toks<'a>, out: &mut Vec<Item>) -> Toks<'a> {
         Ok((r, d)) => (r, d, false),
         Err(e) => {
             report_nom(i, e);
-            (i.skip_until(&[K::Newline, K::Semi, K::LBrace, K::RBrace]), None, true)
+            (
+                i.skip_until(&[K::Newline, K::Semi, K::LBrace, K::RBrace]),
+                None,
+                true,
+            )
         }
     };
     let hi = as_of.as_ref().map_or(hi, |d| d.span.end);
@@ -1104,7 +1111,7 @@ fn party<'a>(i: Toks<'a>, out: &mut Vec<Item>) -> Toks<'a> {
 }
 
 /// `as of DATE` after a party's name and label, if there.
-fn as_of(i: Toks<'_>) -> R<'_, Option<DateLit>> {
+fn as_of(i: Toks<'_>) -> R<'_, Option<Box<DateLit>>> {
     let Ok((i, kw)) = tok(K::As)(i) else {
         return Ok((i, None));
     };
@@ -1114,10 +1121,10 @@ fn as_of(i: Toks<'_>) -> R<'_, Option<DateLit>> {
     match crate::date::Date::parse(text) {
         Ok(date) => Ok((
             r,
-            Some(DateLit {
+            Some(Box::new(DateLit {
                 date,
                 span: i.tspan(t),
-            }),
+            })),
         )),
         Err(why) => {
             let shape = why == crate::date::DateError::Shape;

@@ -197,6 +197,7 @@ impl Builder {
             quote: None,
             span,
             text,
+            date: None,
         });
         id
     }
@@ -314,6 +315,7 @@ impl Builder {
             kind,
             span,
             text: text.into(),
+            as_of: None,
         });
         span
     }
@@ -325,6 +327,7 @@ impl Builder {
             kind: ExpectKind::Impossible(e),
             span,
             text: format!("expect impossible {f}"),
+            as_of: None,
         });
         span
     }
