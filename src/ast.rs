@@ -187,6 +187,15 @@ pub struct Str {
     pub span: Span,
 }
 
+/// A date as written (`2025-02-26` after `as of`), with its span.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DateLit {
+    /// The date.
+    pub date: crate::date::Date,
+    /// Where it was written.
+    pub span: Span,
+}
+
 /// A parsed file: its items in source order.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct File {
@@ -246,12 +255,15 @@ pub enum Item {
         /// The whole item.
         span: Span,
     },
-    /// `party ID ["label"] [{ statements }]`.
+    /// `party ID ["label"] [as of DATE] [{ statements }]`.
     Party {
         /// The party's identifier.
         name: Ident,
         /// Its optional label.
         label: Option<Str>,
+        /// `as of DATE`: the block is a snapshot of that date (LANGUAGE.md
+        /// §11); `None`: it holds at every date.
+        as_of: Option<Box<DateLit>>,
         /// Statements of the block (empty when there is no block).
         statements: Vec<Statement>,
         /// The header line (keyword to label, or to the opening brace).
@@ -424,6 +436,8 @@ impl Formula {
 pub struct Expect {
     /// What is expected.
     pub kind: ExpectKind,
+    /// `as of DATE`: checked at that date (LANGUAGE.md §11).
+    pub as_of: Option<Box<DateLit>>,
     /// The whole line.
     pub span: Span,
 }
@@ -511,6 +525,8 @@ mod tests {
         assert!(size_of::<Ident>() <= 32);
         assert!(size_of::<Formula>() <= 56);
         assert!(size_of::<Statement>() <= 160);
-        assert!(size_of::<Item>() <= 104);
+        // 112 since a party block carries its `as of` date (one per block,
+        // not per statement)
+        assert!(size_of::<Item>() <= 112);
     }
 }

@@ -129,6 +129,15 @@ struct CheckArgs {
     #[arg(long, value_name = "SECONDS", default_value_t = 10.0, value_parser = parse_budget,
           allow_hyphen_values = true)]
     time_budget: f64,
+    /// Check the state at this date (YYYY-MM-DD): each party's undated
+    /// statements and its latest snapshot on or before it
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    as_of: Option<stancecheck::date::Date>,
+}
+
+/// A `--as-of` value.
+fn parse_date(s: &str) -> Result<stancecheck::date::Date, String> {
+    stancecheck::date::Date::parse(s).map_err(|e| format!("`{s}` is not a date: {e}"))
 }
 
 #[derive(Args, Debug)]
@@ -474,7 +483,7 @@ fn run_check(args: CheckArgs) -> i32 {
     } else {
         None
     };
-    let report = pipeline::run_freeing_syntax(&mut loaded, &options);
+    let report = pipeline::run_freeing_syntax_at(&mut loaded, &options, args.as_of);
     ws.show_paths(&mut loaded.sources, &stdin);
     let diagnostics = levels.apply(report.diagnostics);
     let failed = diagnostics.iter().any(|d| d.severity == Severity::Error);

@@ -254,6 +254,8 @@ kinds! {
     Tautology = "tautology", "SC1009", Warning, "a statement is always true and says nothing";
     UnacceptedDuty = "unaccepted-duty", "SC1010", Info, "a duty is assigned to a party that never accepts it";
     DeadlockedDispute = "deadlocked-dispute", "SC1011", Info, "a dispute's red lines cannot all hold, so its conditions and preferences were not checked";
+    Reversal = "reversal", "SC1012", Warning, "a party's two consecutive snapshots contradict each other";
+    SoftenedStance = "softened-stance", "SC1013", Info, "a red line of a snapshot that the party's next snapshot no longer implies";
     // Expectations (SC2xxx)
     FailedExpectation = "failed-expectation", "SC2001", Error, "an `expect` line does not hold";
     ExpectedConflict = "expected-conflict", "SC2002", Info, "a conflict that an `expect conflict` line records";

@@ -14,6 +14,7 @@
 
 pub mod ast;
 pub mod check;
+pub mod date;
 pub mod diagnostic;
 pub mod disk;
 pub mod format;

@@ -5,6 +5,7 @@
 //! No I/O, no rendering knowledge.
 
 use crate::ast::Name;
+use crate::date::Date;
 use crate::source::Span;
 
 /// Index into [`Model::parties`].
@@ -170,6 +171,9 @@ pub struct Statement {
     pub span: Span,
     /// The statement text without label and quote (in [`Model::text`]).
     pub text: TextRef,
+    /// The date of its party's snapshot (`party P as of DATE`); `None`:
+    /// it holds at every date (LANGUAGE.md §11).
+    pub date: Option<Date>,
 }
 
 impl Statement {
@@ -243,6 +247,8 @@ pub struct Expectation {
     pub span: Span,
     /// Its source text.
     pub text: String,
+    /// `as of DATE`: checked in the state at that date.
+    pub as_of: Option<Date>,
 }
 
 /// The whole resolved model of one check run (one root file with its includes).
@@ -368,6 +374,86 @@ impl Model {
             .iter()
             .position(|b| b.topic == a.topic && b.party.is_none())
             .map(|i| AtomId(i as u32))
+    }
+
+    /// Whether time matters in this model: a dated statement or an
+    /// expectation `as of` a date.
+    pub fn is_dated(&self) -> bool {
+        self.statements.iter().any(|s| s.date.is_some())
+            || self.expectations.iter().any(|e| e.as_of.is_some())
+    }
+
+    /// The dates on which some snapshot starts, in order.
+    pub fn snapshot_dates(&self) -> Vec<Date> {
+        let mut v: Vec<Date> = self.statements.iter().filter_map(|s| s.date).collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
+
+    /// The snapshot dates of each party (indexed by party), in order.
+    pub fn party_dates(&self) -> Vec<Vec<Date>> {
+        let mut v = vec![Vec::new(); self.parties.len()];
+        for s in &self.statements {
+            if let (Some(p), Some(d)) = (s.party, s.date)
+                && let Some(list) = v.get_mut(p.0 as usize)
+            {
+                list.push(d);
+            }
+        }
+        for list in &mut v {
+            list.sort_unstable();
+            list.dedup();
+        }
+        v
+    }
+
+    /// The model restricted to the state at date `at` (LANGUAGE.md §11):
+    /// each party's undated statements and its latest snapshot dated on
+    /// or before `at` (none before its first snapshot); `None`: the latest
+    /// state (every party at its latest snapshot). Statements are
+    /// renumbered in order; parties, topics, atoms, scenarios and
+    /// expectations are kept, so every check runs on it unchanged.
+    pub fn state_at(&self, at: Option<Date>) -> Model {
+        let chosen: Vec<Option<Date>> = self
+            .party_dates()
+            .into_iter()
+            .map(|ds| match at {
+                None => ds.last().copied(),
+                Some(d) => ds.into_iter().rfind(|x| *x <= d),
+            })
+            .collect();
+        let keep = |s: &Statement| match (s.date, s.party) {
+            (None, _) => true,
+            (Some(d), Some(p)) => chosen.get(p.0 as usize).copied().flatten() == Some(d),
+            (Some(_), None) => false,
+        };
+        self.restricted(keep)
+    }
+
+    /// A copy that keeps only the statements `keep` accepts, renumbered in
+    /// order.
+    pub fn restricted(&self, keep: impl Fn(&Statement) -> bool) -> Model {
+        let statements = self
+            .statements
+            .iter()
+            .filter(|s| keep(s))
+            .enumerate()
+            .map(|(i, s)| Statement {
+                id: StmtId(i as u32),
+                ..s.clone()
+            })
+            .collect();
+        Model {
+            parties: self.parties.clone(),
+            topics: self.topics.clone(),
+            atoms: self.atoms.clone(),
+            atom_spans: self.atom_spans.clone(),
+            statements,
+            scenarios: self.scenarios.clone(),
+            expectations: self.expectations.clone(),
+            texts: self.texts.clone(),
+        }
     }
 
     /// The name of a statement's party (`None` for an assumption).

@@ -44,9 +44,24 @@ pub fn run(loaded: &Loaded, options: &CheckOptions) -> Report {
 /// check (the peak of a run) then holds only the models and the sources,
 /// which renderers still need.
 pub fn run_freeing_syntax(loaded: &mut Loaded, options: &CheckOptions) -> Report {
+    run_freeing_syntax_at(loaded, options, None)
+}
+
+/// [`run_freeing_syntax`] on the state at date `at` (`stance check
+/// --as-of DATE`, LANGUAGE.md §11); `None`: the latest state.
+pub fn run_freeing_syntax_at(
+    loaded: &mut Loaded,
+    options: &CheckOptions,
+    at: Option<crate::date::Date>,
+) -> Report {
     let resolved = resolve_all(loaded);
     loaded.asts = Vec::new();
-    check_all(resolved, options)
+    check_all_at(resolved, options, at)
+}
+
+/// [`run`] on the state at date `at`; `None`: the latest state.
+pub fn run_at(loaded: &Loaded, options: &CheckOptions, at: Option<crate::date::Date>) -> Report {
+    check_all_at(resolve_all(loaded), options, at)
 }
 
 /// Every checked unit resolved, with the diagnostics so far.
@@ -96,6 +111,14 @@ fn resolve_all(loaded: &Loaded) -> Resolved {
 }
 
 fn check_all(resolved: Resolved, options: &CheckOptions) -> Report {
+    check_all_at(resolved, options, None)
+}
+
+fn check_all_at(
+    resolved: Resolved,
+    options: &CheckOptions,
+    at: Option<crate::date::Date>,
+) -> Report {
     let Resolved {
         mut diagnostics,
         models,
@@ -104,7 +127,7 @@ fn check_all(resolved: Resolved, options: &CheckOptions) -> Report {
     } = resolved;
     let mut truncated = false;
     for model in models {
-        let out = check::check(&model, options);
+        let out = check::check_at(&model, options, at);
         truncated |= out.truncated;
         diagnostics.extend(out.diagnostics);
     }

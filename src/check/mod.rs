@@ -30,13 +30,17 @@ mod expect;
 pub mod explain;
 mod preference;
 mod redundant;
+mod reversal;
 mod ruled_out;
 mod scenario;
 mod self_contradiction;
 pub mod session;
 mod shape;
+mod softened;
 mod tautology;
+mod timeline;
 
+use crate::date::Date;
 use crate::diagnostic::{Diagnostic, Kind};
 use crate::logic::{Assignment, Budget, Stop};
 use crate::model::{AtomId, Expr, Model, PartyId, ScenarioId, StmtId};
@@ -455,9 +459,53 @@ pub(crate) fn involves_several_parties(model: &Model, keys: &[ItemKey]) -> bool 
     false
 }
 
-/// Runs every check on a resolved model.
+/// Runs every check on a resolved model: on its latest state when some
+/// party block is dated (LANGUAGE.md §11).
 pub fn check(model: &Model, options: &CheckOptions) -> CheckOutput {
+    check_at(model, options, None)
+}
+
+/// Runs every check on the state of the model at date `at` (`None`: the
+/// latest state), with the timeline findings between the snapshots up to
+/// it, and each `expect … as of DATE` in the state at its date. A model
+/// without dates is checked as it is.
+pub fn check_at(model: &Model, options: &CheckOptions, at: Option<Date>) -> CheckOutput {
     let deadline = options.time_budget.map(|d| Instant::now() + d);
+    if !model.is_dated() {
+        return check_state(model, options, deadline);
+    }
+    let mut state = model.state_at(at);
+    state.expectations.retain(|e| e.as_of.is_none());
+    let mut out = check_state(&state, options, deadline);
+    // each date of an expectation: its state, its expectations only
+    let mut dates: Vec<Date> = model.expectations.iter().filter_map(|e| e.as_of).collect();
+    dates.sort_unstable();
+    dates.dedup();
+    for d in dates {
+        let mut then = model.state_at(Some(d));
+        then.expectations.retain(|e| e.as_of == Some(d));
+        let r = check_state(&then, options, deadline);
+        out.truncated |= r.truncated;
+        out.diagnostics.extend(
+            r.diagnostics
+                .into_iter()
+                .filter(|x| x.kind == Kind::FailedExpectation),
+        );
+    }
+    let r = timeline::report(model, options, deadline, at);
+    out.truncated |= r.truncated;
+    out.diagnostics.extend(r.diagnostics);
+    sort_diagnostics(&mut out.diagnostics);
+    out.diagnostics.dedup();
+    out
+}
+
+/// The checks of LANGUAGE.md §6 on one state.
+pub(crate) fn check_state(
+    model: &Model,
+    options: &CheckOptions,
+    deadline: Option<Instant>,
+) -> CheckOutput {
     let mut comps = Components::new(model);
     comps.deadline = deadline;
     let mut ctx = Ctx {
@@ -501,6 +549,16 @@ pub fn check(model: &Model, options: &CheckOptions) -> CheckOutput {
 
     let truncated = ctx.truncated;
     let mut diagnostics: Vec<Diagnostic> = ctx.findings.into_iter().map(|f| f.diag).collect();
+    sort_diagnostics(&mut diagnostics);
+    number_alike(&mut diagnostics);
+    CheckOutput {
+        diagnostics,
+        truncated,
+    }
+}
+
+/// The order of the output: primary location, code, then members.
+fn sort_diagnostics(diagnostics: &mut [Diagnostic]) {
     diagnostics.sort_by(|a, b| {
         a.sort_key().cmp(&b.sort_key()).then_with(|| {
             let ma: Vec<_> = a.members.iter().map(|m| (m.span, m.role)).collect();
@@ -508,11 +566,6 @@ pub fn check(model: &Model, options: &CheckOptions) -> CheckOutput {
             ma.cmp(&mb)
         })
     });
-    number_alike(&mut diagnostics);
-    CheckOutput {
-        diagnostics,
-        truncated,
-    }
 }
 
 /// Findings of one kind about one subject with the same message (several

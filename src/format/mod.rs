@@ -27,7 +27,9 @@ mod scan;
 #[cfg(test)]
 mod tests;
 
-use crate::ast::{Expect, ExpectKind, Formula, FormulaKind, Ident, Item, Stance, Statement, Str};
+use crate::ast::{
+    DateLit, Expect, ExpectKind, Formula, FormulaKind, Ident, Item, Stance, Statement, Str,
+};
 use crate::diagnostic::Diagnostic;
 use crate::source::{FileId, Span};
 use scan::{Scan, Tk};
@@ -217,6 +219,14 @@ fn names(ps: &[Ident]) -> String {
 }
 
 fn expect_line(e: &Expect) -> String {
+    let line = expect_kind(e);
+    match &e.as_of {
+        Some(d) => format!("{line} as of {}", d.date),
+        None => line,
+    }
+}
+
+fn expect_kind(e: &Expect) -> String {
     match &e.kind {
         ExpectKind::Consistent(ps) => format!("expect consistent {}", names(ps)),
         ExpectKind::Conflict(ps) => format!("expect conflict {}", names(ps)),
@@ -365,9 +375,10 @@ impl Builder<'_> {
             Item::Party {
                 name,
                 label,
+                as_of,
                 statements,
                 span,
-            } => self.party(name, label.as_ref(), statements, *span),
+            } => self.party(name, label.as_ref(), as_of.as_deref(), statements, *span),
             Item::Scenario {
                 name,
                 label,
@@ -377,12 +388,26 @@ impl Builder<'_> {
         }
     }
 
-    fn party(&mut self, name: &Ident, label: Option<&Str>, statements: &[Statement], span: Span) {
+    fn party(
+        &mut self,
+        name: &Ident,
+        label: Option<&Str>,
+        as_of: Option<&DateLit>,
+        statements: &[Statement],
+        span: Span,
+    ) {
         let (lo, hi) = range(span);
         let has_block = hi > 0 && self.text.as_bytes().get(hi - 1) == Some(&b'{');
         let decl = format!("party {}", name.name);
+        // a snapshot's date follows the label, so its label is not aligned
+        let dated = as_of.map(|d| format!("{} as of {}", name_label("party", name, label), d.date));
         if !has_block {
-            self.push_quoted((lo, hi), 0, decl, label, Align::Decl);
+            match dated {
+                Some(h) => {
+                    self.push((lo, hi), 0, h);
+                }
+                None => self.push_quoted((lo, hi), 0, decl, label, Align::Decl),
+            }
             return;
         }
         let last = statements.last().map_or(hi, |s| s.span.end as usize);
@@ -392,10 +417,18 @@ impl Builder<'_> {
             .map_or((last, last), |t| (t.start, t.end));
         if statements.is_empty() && !self.scan.comment_inside(hi, close_lo) {
             // a party without statements has no block
-            self.push_quoted((lo, close_hi), 0, decl, label, Align::Decl);
+            match dated {
+                Some(h) => {
+                    self.push((lo, close_hi), 0, h);
+                }
+                None => self.push_quoted((lo, close_hi), 0, decl, label, Align::Decl),
+            }
             return;
         }
-        let header = format!("{} {{", name_label("party", name, label));
+        let header = match dated {
+            Some(h) => format!("{h} {{"),
+            None => format!("{} {{", name_label("party", name, label)),
+        };
         self.push((lo, hi), 0, header).open = true;
         let block = self.blocks;
         self.blocks += 1;

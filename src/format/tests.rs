@@ -420,3 +420,19 @@ fn deep_nesting_formats() {
     let out = f(&chain);
     assert_eq!(f(&out), out);
 }
+
+#[test]
+fn dated_party_headers() {
+    assert_eq!(
+        fmt(
+            "party us  \"US\"  as   of 2025-02-26 {\n requires x \"q\"\n}\nparty us as of 2025-02-12 {  }\nparty ru as of 2024-02-29\n"
+        ),
+        "party us \"US\" as of 2025-02-26 {\n  requires x  \"q\"\n}\nparty us as of 2025-02-12\nparty ru as of 2024-02-29\n"
+    );
+    assert_eq!(
+        fmt(
+            "expect infeasible deal  as of   2025-02-12\nexpect impossible a and b as of 2025-02-12\n"
+        ),
+        "expect infeasible deal as of 2025-02-12\nexpect impossible a and b as of 2025-02-12\n"
+    );
+}

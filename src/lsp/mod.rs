@@ -634,6 +634,7 @@ impl<'c> Server<'c> {
                     label,
                     statements,
                     span,
+                    ..
                 } => {
                     let children: Vec<DocumentSymbol> = statements
                         .iter()

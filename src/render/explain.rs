@@ -31,6 +31,8 @@ pub fn explain(kind: Kind) -> &'static str {
         Kind::Tautology => include_str!("../../docs/diagnostics/tautology.md"),
         Kind::UnacceptedDuty => include_str!("../../docs/diagnostics/unaccepted-duty.md"),
         Kind::DeadlockedDispute => include_str!("../../docs/diagnostics/deadlocked-dispute.md"),
+        Kind::Reversal => include_str!("../../docs/diagnostics/reversal.md"),
+        Kind::SoftenedStance => include_str!("../../docs/diagnostics/softened-stance.md"),
         Kind::FailedExpectation => include_str!("../../docs/diagnostics/failed-expectation.md"),
         Kind::ExpectedConflict => include_str!("../../docs/diagnostics/expected-conflict.md"),
         Kind::ExpectedInfeasible => include_str!("../../docs/diagnostics/expected-infeasible.md"),

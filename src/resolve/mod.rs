@@ -17,6 +17,7 @@
 //! so a file with errors is checked as far as it can be.
 
 use crate::ast::{self, FormulaKind, Item, Name, Stance};
+use crate::date::Date;
 use crate::diagnostic::{Diagnostic, Kind};
 use crate::hash::{IdMap, NameMap, id_map, name_map};
 use crate::model::{
@@ -350,7 +351,10 @@ impl<'a> Resolver<'a> {
             for item in *part {
                 match item {
                     Item::Party {
-                        name, statements, ..
+                        name,
+                        statements,
+                        as_of,
+                        ..
                     } => {
                         let Some(party) = self.parties.get(&name.name) else {
                             continue;
@@ -358,8 +362,9 @@ impl<'a> Resolver<'a> {
                         if !statements.is_empty() {
                             self.parties.mark_used(party);
                         }
+                        let date = as_of.as_ref().map(|d| d.date);
                         for st in statements {
-                            self.statement(party, st);
+                            self.statement(party, st, date);
                         }
                     }
                     Item::Assume {
@@ -376,6 +381,7 @@ impl<'a> Resolver<'a> {
                         let body = formula.span;
                         let text = self.model_text(body);
                         self.push(Statement {
+                            date: None,
                             id: StmtId(0),
                             party: None,
                             kind: StmtKind::Assume,
@@ -445,7 +451,7 @@ impl<'a> Resolver<'a> {
         self.model.statements.push(st);
     }
 
-    fn statement(&mut self, party: PartyId, st: &ast::Statement) {
+    fn statement(&mut self, party: PartyId, st: &ast::Statement, date: Option<Date>) {
         let label = self.label(st.label.as_deref());
         let resolved = self.stance(&st.stance);
         let (Ok(label), Ok((kind, formula, cond))) = (label, resolved) else {
@@ -468,6 +474,7 @@ impl<'a> Resolver<'a> {
         });
         let condition_span = cond;
         self.push(Statement {
+            date,
             id: StmtId(0),
             party: Some(party),
             kind,
@@ -605,6 +612,7 @@ impl<'a> Resolver<'a> {
                     kind,
                     span: e.span,
                     text: self.text(e.span),
+                    as_of: e.as_of.as_ref().map(|d| d.date),
                 });
             }
         }

@@ -34,6 +34,9 @@ pub(crate) enum K {
     BadWord,
     /// Any other character that has no meaning (`$`, `-` alone, …).
     Unknown,
+    /// Digits joined by `-` (`2025-02-26`, also `2025-2-3`): a date as
+    /// written; the parser checks that it is one.
+    Date,
     LParen,
     RParen,
     LBrace,
@@ -79,6 +82,8 @@ pub(crate) enum K {
     Infeasible,
     Impossible,
     For,
+    As,
+    Of,
 }
 
 impl K {
@@ -136,6 +141,8 @@ pub const KEYWORDS: &[&str] = &[
     "infeasible",
     "impossible",
     "for",
+    "as",
+    "of",
 ];
 
 /// The keyword spelled `s`, if any.
@@ -165,6 +172,8 @@ pub(crate) fn keyword(s: &str) -> Option<K> {
         "infeasible" => K::Infeasible,
         "impossible" => K::Impossible,
         "for" => K::For,
+        "as" => K::As,
+        "of" => K::Of,
         _ => return None,
     })
 }
@@ -360,6 +369,12 @@ impl Lexer<'_> {
                 _ => break,
             }
         }
+        let digits = |w: &[u8]| !w.is_empty() && w.iter().all(u8::is_ascii_digit);
+        let all_digits = digits(self.bytes.get(start..self.pos).unwrap_or_default());
+        if all_digits && self.date_tail() {
+            self.push(K::Date, start, self.pos);
+            return;
+        }
         let kind = if bad {
             K::BadWord
         } else {
@@ -367,6 +382,35 @@ impl Lexer<'_> {
             keyword(w).unwrap_or(K::Ident)
         };
         self.push(kind, start, self.pos);
+    }
+
+    /// After a run of digits: `-` and digits, any number of times, not
+    /// glued to a letter (`2025-02-26`); moves past them and says whether
+    /// there were any.
+    fn date_tail(&mut self) -> bool {
+        let mut end = self.pos;
+        loop {
+            let rest = self.bytes.get(end..).unwrap_or_default();
+            let n = rest
+                .iter()
+                .skip(1)
+                .take_while(|b| b.is_ascii_digit())
+                .count();
+            if rest.first() != Some(&b'-') || n == 0 {
+                break;
+            }
+            end += 1 + n;
+        }
+        let glued = self
+            .text
+            .get(end..)
+            .and_then(|s| s.chars().next())
+            .is_some_and(|c| c.is_alphanumeric() || c == '_');
+        if end == self.pos || glued {
+            return false;
+        }
+        self.pos = end;
+        true
     }
 
     /// A string literal. Reports unknown escapes and a missing closing
@@ -551,6 +595,18 @@ mod tests {
             vec![Party, Ident, BadWord, BadWord, Ident, Eof]
         );
         assert_eq!(kinds("Party"), vec![Ident, Eof]);
+    }
+
+    #[test]
+    fn dates() {
+        use K::*;
+        assert_eq!(
+            kinds("party p as of 2025-02-26 { 2025-2-3 2025 2025-02x 1->x"),
+            vec![
+                Party, Ident, As, Of, Date, LBrace, Date, BadWord, BadWord, Unknown, BadWord,
+                BadWord, Arrow, Ident, Eof
+            ]
+        );
     }
 
     #[test]

@@ -17,7 +17,9 @@ use super::input::{
     string, tok, unknown_help,
 };
 use super::lexer::{K, Token};
-use crate::ast::{Expect, ExpectKind, Formula, FormulaKind, Ident, Item, Stance, Statement, Str};
+use crate::ast::{
+    DateLit, Expect, ExpectKind, Formula, FormulaKind, Ident, Item, Stance, Statement, Str,
+};
 use crate::diagnostic::{Diagnostic, Kind};
 
 /// A formula with its outer extent (including any parentheses around it).
@@ -972,11 +974,14 @@ fn expect(i: Toks<'_>) -> R<'_, Item> {
             return Err(PErr::diag(i, missing_comma(i)));
         }
     }
+    let (i, at) = as_of(i)?;
+    let hi = at.as_ref().map_or(hi, |d| d.span.end);
     let (i, _) = header_end(i, false)?;
     Ok((
         i,
         Item::Expect(Expect {
             kind,
+            as_of: at,
             span: i.span(kw.start, hi),
         }),
     ))
@@ -1057,6 +1062,20 @@ fn party<'a>(i: Toks<'a>, out: &mut Vec<Item>) -> Toks<'a> {
         }
     };
     let hi = label.as_ref().map_or(name.span.end, |l| l.span.end);
+    // `as of DATE`: a broken one is reported, and the block is parsed for
+    // its errors but dropped (its statements belong to no known date).
+    let (i, as_of, broken_date) = match as_of(i) {
+        Ok((r, d)) => (r, d, false),
+        Err(e) => {
+            report_nom(i, e);
+            (
+                i.skip_until(&[K::Newline, K::Semi, K::LBrace, K::RBrace]),
+                None,
+                true,
+            )
+        }
+    };
+    let hi = as_of.as_ref().map_or(hi, |d| d.span.end);
     let (i, open) = match header_end(i, true) {
         Ok(x) => x,
         Err(e) => {
@@ -1078,13 +1097,55 @@ fn party<'a>(i: Toks<'a>, out: &mut Vec<Item>) -> Toks<'a> {
         }
         None => (i, Vec::new(), i.span(kw.start, hi)),
     };
+    if broken_date {
+        return i;
+    }
     out.push(Item::Party {
         name,
         label,
+        as_of,
         statements,
         span,
     });
     i
+}
+
+/// `as of DATE` after a party's name and label, if there.
+fn as_of(i: Toks<'_>) -> R<'_, Option<Box<DateLit>>> {
+    let Ok((i, kw)) = tok(K::As)(i) else {
+        return Ok((i, None));
+    };
+    let (i, of) = need("`of`", Some(kw), tok(K::Of))(i)?;
+    let (r, t) = need("a date (YYYY-MM-DD)", Some(of), tok(K::Date))(i)?;
+    let text = i.text(t);
+    match crate::date::Date::parse(text) {
+        Ok(date) => Ok((
+            r,
+            Some(Box::new(DateLit {
+                date,
+                span: i.tspan(t),
+            })),
+        )),
+        Err(why) => {
+            let shape = why == crate::date::DateError::Shape;
+            let d = Diagnostic::new(
+                Kind::SyntaxError,
+                i.tspan(t),
+                format!("`{text}` is not a date"),
+            )
+            .with_span_label(if shape {
+                "expected YYYY-MM-DD".to_owned()
+            } else {
+                why.to_string()
+            })
+            .with_help(if shape {
+                "write the date as four, two and two digits: `2025-02-26`"
+            } else {
+                "write a real calendar date"
+            });
+            Err(PErr::diag(i, d))
+        }
+    }
 }
 
 /// `scenario ID ["label"] { FORMULA, … }`. Formulas without braces on

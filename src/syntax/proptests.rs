@@ -77,10 +77,14 @@ fn check_file(text: &str, file: &ast::File) -> Result<(), TestCaseError> {
             Item::Party {
                 name,
                 label,
+                as_of,
                 statements,
                 span,
             } => {
                 check_ident(text, name)?;
+                if let Some(d) = as_of {
+                    check_span(text, d.span, "date")?;
+                }
                 check_span(text, *span, "item")?;
                 if let Some(l) = label {
                     check_span(text, l.span, "string")?;

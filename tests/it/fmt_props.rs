@@ -299,6 +299,12 @@ impl Gen {
     fn party_block(&mut self) -> String {
         let name = self.pick(PARTIES);
         let mut s = self.name_label("party", name);
+        if self.chance(30) {
+            // a dated snapshot (LANGUAGE.md §11)
+            let date = ["2025-02-12", "2025-02-26", "2024-02-29", "1999-12-31"];
+            let ws = self.ws();
+            s.push_str(&format!(" as{ws}of {}", self.pick(&date)));
+        }
         s.push_str(self.ows());
         s.push('{');
         let n = self.below(5);

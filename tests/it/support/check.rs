@@ -195,6 +195,7 @@ impl Builder {
             quote: None,
             span,
             text,
+            date: None,
         });
         id
     }
@@ -312,6 +313,7 @@ impl Builder {
             kind,
             span,
             text: text.into(),
+            as_of: None,
         });
         span
     }
@@ -323,6 +325,7 @@ impl Builder {
             kind: ExpectKind::Impossible(e),
             span,
             text: format!("expect impossible {f}"),
+            as_of: None,
         });
         span
     }
