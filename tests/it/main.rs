@@ -26,4 +26,5 @@ mod render_formats;
 mod render_props;
 mod render_sarif;
 mod syntax;
+mod timeline_oracle;
 mod ui;

@@ -3,11 +3,7 @@
 //! `softened-stance` findings are exactly those a truth table gives (every
 //! reversal set minimal, none missed).
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-mod check_support;
-
-use check_support::{Below, Builder, PARTIES, atom, ev, formula};
+use crate::support::check::{Below, Builder, PARTIES, atom, ev, formula};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngSeed};
 use stancecheck::check::{CheckOptions, check, check_at};
