@@ -302,6 +302,9 @@ pub struct Statement {
     pub stance: Stance,
     /// Optional trailing quote (the party's words or the source).
     pub quote: Option<Box<Str>>,
+    /// `weight N` (LANGUAGE.md §10), when written and valid (1 to
+    /// 1 000 000); a statement without it weighs 1.
+    pub weight: Option<u32>,
     /// The whole statement, label to quote.
     pub span: Span,
     /// The statement without label and quote (keyword to end of formula).

@@ -654,6 +654,7 @@ impl<'a> Resolver<'a> {
                             condition_text: None,
                             label,
                             quote: quote.as_ref().map(|q| q.value.as_str().to_owned()),
+                            weight: 1,
                             // The statement without its quote, which is
                             // shown separately.
                             span: Span {
@@ -746,6 +747,7 @@ impl<'a> Resolver<'a> {
             condition_text,
             label,
             quote: st.quote.as_ref().map(|q| q.value.as_str().to_owned()),
+            weight: st.weight.unwrap_or(1),
             // Label and body, without the quote (shown separately).
             span: st
                 .label

@@ -79,6 +79,7 @@ pub(crate) enum K {
     Infeasible,
     Impossible,
     For,
+    Weight,
 }
 
 impl K {
@@ -136,6 +137,7 @@ pub const KEYWORDS: &[&str] = &[
     "infeasible",
     "impossible",
     "for",
+    "weight",
 ];
 
 /// The keyword spelled `s`, if any.
@@ -165,6 +167,7 @@ pub(crate) fn keyword(s: &str) -> Option<K> {
         "infeasible" => K::Infeasible,
         "impossible" => K::Impossible,
         "for" => K::For,
+        "weight" => K::Weight,
         _ => return None,
     })
 }
