@@ -11,6 +11,7 @@
 
 pub mod ast;
 pub mod check;
+pub mod deals;
 pub mod diagnostic;
 pub mod format;
 pub mod generate;

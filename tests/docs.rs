@@ -6,7 +6,8 @@
 //! ```
 //!
 //! must equal what `stance check --color never ARGS` prints (run from the
-//! repository root). `BLESS=1 cargo test --test docs` rewrites the blocks
+//! repository root); a marker `<!-- output: deals ARGS -->` shows
+//! `stance deals ARGS` instead. `BLESS=1 cargo test --test docs` rewrites the blocks
 //! from the binary's actual output; review the diff before committing.
 //!
 //! Also checks the published JSON Schema of the `json` format
@@ -22,11 +23,18 @@ const MARK: &str = "<!-- output: ";
 
 fn run(args: &str) -> String {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let out = Command::new(env!("CARGO_BIN_EXE_stance"))
-        .arg("check")
-        .arg("--color")
-        .arg("never")
-        .args(args.split_whitespace())
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_stance"));
+    // `<!-- output: deals ARGS -->` shows `stance deals ARGS` (no colour
+    // there); anything else is `stance check`
+    match args.strip_prefix("deals ") {
+        Some(rest) => cmd.arg("deals").args(rest.split_whitespace()),
+        None => cmd
+            .arg("check")
+            .arg("--color")
+            .arg("never")
+            .args(args.split_whitespace()),
+    };
+    let out = cmd
         .current_dir(root)
         .env_remove("NO_COLOR")
         .output()
