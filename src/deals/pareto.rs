@@ -97,6 +97,10 @@ fn some_below(p: &mut Problem, objs: &mut [Objective], v: &[usize]) -> Option<Li
     Some(act)
 }
 
+/// Called on each Pareto-optimal point with the assumptions that pin it,
+/// its loss vector and its record; returns the record to keep.
+pub(crate) type Pin<'a, T> = dyn FnMut(&mut Problem, &[Lit], &[usize], T) -> Result<T, Stop> + 'a;
+
 /// What a search found.
 pub(crate) struct Front<T> {
     /// The Pareto-optimal points, in the order found: loss vector and the
@@ -119,7 +123,7 @@ pub(crate) fn front<T>(
     objs: &mut [Objective],
     limit: usize,
     measure: &mut dyn FnMut(&mut Problem) -> (Vec<usize>, T),
-    pin: &mut dyn FnMut(&mut Problem, &[Lit], &[usize], T) -> Result<T, Stop>,
+    pin: &mut Pin<'_, T>,
 ) -> Front<T> {
     let mut out = Front {
         points: Vec::new(),
@@ -136,7 +140,7 @@ fn search<T>(
     objs: &mut [Objective],
     limit: usize,
     measure: &mut dyn FnMut(&mut Problem) -> (Vec<usize>, T),
-    pin: &mut dyn FnMut(&mut Problem, &[Lit], &[usize], T) -> Result<T, Stop>,
+    pin: &mut Pin<'_, T>,
     points: &mut Vec<(Vec<usize>, T)>,
 ) -> Result<bool, Stop> {
     loop {
@@ -148,10 +152,7 @@ fn search<T>(
         }
         let (mut v, mut rec) = measure(p);
         // climb to a Pareto-optimal point
-        loop {
-            let Some(act) = some_below(p, objs, &v) else {
-                break;
-            };
+        while let Some(act) = some_below(p, objs, &v) {
             let mut assumps = base.to_vec();
             assumps.push(act);
             for (o, &vp) in objs.iter_mut().zip(&v) {
