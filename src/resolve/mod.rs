@@ -747,7 +747,7 @@ impl<'a> Resolver<'a> {
             condition_text,
             label,
             quote: st.quote.as_ref().map(|q| q.value.as_str().to_owned()),
-            weight: st.weight.unwrap_or(1),
+            weight: st.weight.map_or(1, |w| w.get()),
             // Label and body, without the quote (shown separately).
             span: st
                 .label

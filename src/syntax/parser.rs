@@ -749,7 +749,7 @@ fn statement(i: Toks<'_>) -> R<'_, Statement> {
             );
             return None;
         }
-        w.value
+        w.value.and_then(std::num::NonZeroU32::new)
     });
     let (i, quote) = opt(string).parse(i)?;
     let last = if quote.is_some() { None } else { Some(kw.kind) };
