@@ -314,6 +314,9 @@ pub struct Statement {
     pub stance: Stance,
     /// Optional trailing quote (the party's words or the source).
     pub quote: Option<Box<Str>>,
+    /// `weight N` (LANGUAGE.md §10), when written and valid (1 to
+    /// 1 000 000); a statement without it weighs 1.
+    pub weight: Option<std::num::NonZeroU32>,
     /// The whole statement, label to quote.
     pub span: Span,
     /// The statement without label and quote (keyword to end of formula).
@@ -524,7 +527,8 @@ mod tests {
         use std::mem::size_of;
         assert!(size_of::<Ident>() <= 32);
         assert!(size_of::<Formula>() <= 56);
-        assert!(size_of::<Statement>() <= 160);
+        // 160 before `weight` (LANGUAGE.md §10) took its 4 bytes
+        assert!(size_of::<Statement>() <= 168);
         // 112 since a party block carries its `as of` date (one per block,
         // not per statement)
         assert!(size_of::<Item>() <= 112);

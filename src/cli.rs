@@ -60,6 +60,40 @@ enum Command {
     Export(ExportArgs),
     /// Run the language server on standard input and output (see docs/editors.md)
     Lsp,
+    /// Show the Pareto-optimal deals, or the cheapest concessions, per dispute
+    Deals(DealsArgs),
+}
+
+mod deals;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum DealsFormat {
+    Human,
+    Json,
+}
+
+#[derive(Args, Debug)]
+struct DealsArgs {
+    /// Files and directories (`*.stance` below a directory, sorted); `-`
+    /// reads standard input. Default: the current directory.
+    paths: Vec<PathBuf>,
+    /// Ask inside this scenario: it holds in every outcome
+    #[arg(long, value_name = "S")]
+    scenario: Option<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = DealsFormat::Human)]
+    format: DealsFormat,
+    /// At most this many deals (or concessions) per dispute (at least 1)
+    #[arg(long, value_name = "N", default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..))]
+    max_deals: u32,
+    /// Time budget for the whole run, in seconds (0: no limit)
+    #[arg(long, value_name = "SECONDS", default_value_t = 10.0, value_parser = parse_budget,
+          allow_hyphen_values = true)]
+    time_budget: f64,
+    /// Root directory: includes may not leave it; output paths are relative
+    /// to it. Default: the current directory.
+    #[arg(long)]
+    root: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -201,6 +235,7 @@ pub fn main() -> i32 {
         Command::Fmt(args) => run_fmt(args),
         Command::Export(args) => run_export(args),
         Command::Lsp => stancecheck::lsp::run_stdio(),
+        Command::Deals(args) => deals::run(args),
     }
 }
 

@@ -15,6 +15,7 @@
 pub mod ast;
 pub mod check;
 pub mod date;
+pub mod deals;
 pub mod diagnostic;
 pub mod disk;
 pub mod format;

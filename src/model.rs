@@ -166,6 +166,10 @@ pub struct Statement {
     pub label: Option<String>,
     /// Trailing quote.
     pub quote: Option<String>,
+    /// `weight N` (LANGUAGE.md §10): what a wish is worth to its party, or
+    /// what withdrawing a red line costs it. 1 when not written (and for
+    /// claims and assumptions, which take none).
+    pub weight: u32,
     /// The statement from its label (or keyword) to the end of its formula;
     /// the quote is not included (it is shown separately).
     pub span: Span,

@@ -208,6 +208,10 @@ fn statement_body(st: &Statement) -> String {
             s.push_str(&topic.name);
         }
     }
+    if let Some(w) = st.weight {
+        s.push_str(" weight ");
+        s.push_str(&w.to_string());
+    }
     s
 }
 

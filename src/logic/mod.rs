@@ -521,6 +521,57 @@ impl Problem {
         }
     }
 
+    // ---- raw access, for encodings beyond items (`crate::deals`) ----
+
+    /// The selector literal of an item (true: the item is switched on).
+    pub fn selector(&self, item: usize) -> Option<Lit> {
+        self.selectors.get(item).copied()
+    }
+
+    /// The literal of an atom (made on first use).
+    pub fn atom_lit(&mut self, atom: AtomId) -> Lit {
+        self.atom(atom)
+    }
+
+    /// A fresh variable, as its positive literal.
+    pub fn new_lit(&mut self) -> Lit {
+        self.fresh()
+    }
+
+    /// The number of variables so far (the next fresh one's index).
+    pub fn n_vars(&self) -> u32 {
+        self.next_var
+    }
+
+    /// Counts variables below `n` as used (an encoding numbered its own
+    /// from [`Problem::n_vars`] on).
+    pub fn use_vars(&mut self, n: u32) {
+        self.next_var = self.next_var.max(n);
+    }
+
+    /// Adds a clause over literals of this problem, always on.
+    pub fn add_clause(&mut self, lits: &[Lit]) {
+        if self.reserved < self.next_var {
+            self.solver.reserve(self.next_var);
+            self.reserved = self.next_var;
+        }
+        self.clause(lits);
+    }
+
+    /// Solves under the given literals (selectors or any others).
+    pub fn solve_lits(&mut self, assumps: &[Lit]) -> Result<bool, Stop> {
+        if self.reserved < self.next_var {
+            self.solver.reserve(self.next_var);
+            self.reserved = self.next_var;
+        }
+        self.solver.solve(assumps).ok_or(Stop)
+    }
+
+    /// The value of a literal in the last satisfying assignment.
+    pub fn lit_value(&self, l: Lit) -> bool {
+        self.solver.value(l)
+    }
+
     /// Gives up any solve still running when `at` has passed.
     pub fn set_deadline(&mut self, at: Option<Instant>) {
         self.solver.set_deadline(at);

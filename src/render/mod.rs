@@ -8,6 +8,7 @@
 //! characters escaped (`\u{1b}`); JSON keeps the text as it is, escaped by
 //! the JSON encoder.
 
+pub mod deals;
 mod explain;
 mod github;
 mod human;

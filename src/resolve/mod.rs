@@ -390,6 +390,7 @@ impl<'a> Resolver<'a> {
                             condition_text: None,
                             label,
                             quote: quote.as_ref().map(|q| q.value.as_str().to_owned()),
+                            weight: 1,
                             // The statement without its quote, which is
                             // shown separately.
                             span: Span {
@@ -483,6 +484,7 @@ impl<'a> Resolver<'a> {
             condition_text,
             label,
             quote: st.quote.as_ref().map(|q| q.value.as_str().to_owned()),
+            weight: st.weight.map_or(1, |w| w.get()),
             // Label and body, without the quote (shown separately).
             span: st
                 .label

@@ -84,6 +84,7 @@ pub(crate) enum K {
     For,
     As,
     Of,
+    Weight,
 }
 
 impl K {
@@ -143,6 +144,7 @@ pub const KEYWORDS: &[&str] = &[
     "for",
     "as",
     "of",
+    "weight",
 ];
 
 /// The keyword spelled `s`, if any.
@@ -174,6 +176,7 @@ pub(crate) fn keyword(s: &str) -> Option<K> {
         "for" => K::For,
         "as" => K::As,
         "of" => K::Of,
+        "weight" => K::Weight,
         _ => return None,
     })
 }

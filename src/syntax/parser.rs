@@ -464,6 +464,10 @@ fn end_of_statement<'a>(i: Toks<'a>, last: Option<K>) -> R<'a, ()> {
                     "end of statement",
                     Some("a statement takes at most one quote".to_owned()),
                 ),
+                (_, K::Weight) => (
+                    "end of statement",
+                    Some("`weight N` goes after the formula and before the quote".to_owned()),
+                ),
                 (_, K::BadWord) => ("end of statement", Some(bad_word_help(text).to_owned())),
                 (_, K::Unknown) => (
                     "end of statement",
@@ -639,6 +643,82 @@ fn bad_statement_start<'a>(i: Toks<'a>, after_label: Option<&Ident>) -> nom::Err
     }
 }
 
+/// The largest weight (LANGUAGE.md §10).
+pub(crate) const MAX_WEIGHT: u32 = 1_000_000;
+
+/// What a weight means, for the help of every weight error.
+const WEIGHT_HELP: &str = "a weight is a whole number from 1 to 1000000 on a red line or a wish \
+                           (`prefers x weight 5`): what the wish is worth to its party, or what \
+                           withdrawing the red line costs it";
+
+/// A parsed `weight N` clause: its extent, and the value when it is valid.
+struct WeightClause {
+    lo: u32,
+    hi: u32,
+    value: Option<u32>,
+}
+
+/// `weight N`. A number out of range (`0`, `-3`, `2000000`) is reported
+/// here and the statement is kept without its weight; anything else after
+/// `weight` fails (the line is skipped).
+fn weight_clause(i: Toks<'_>) -> R<'_, WeightClause> {
+    let (i, kw) = tok(K::Weight)(i)?;
+    let t = i.peek();
+    // `-3`: a minus sign glued to a number
+    let (neg, i, num) = match t.kind {
+        K::Unknown
+            if i.text(t) == "-" && i.peek2().kind == K::BadWord && i.peek2().start == t.end =>
+        {
+            let (i, _) = i.bump();
+            let n = i.peek();
+            (true, i, n)
+        }
+        _ => (false, i, t),
+    };
+    let digits = i.text(num);
+    if num.kind != K::BadWord || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        let found = describe(t, i.text(t));
+        return Err(PErr::diag(
+            i,
+            Diagnostic::new(
+                Kind::SyntaxError,
+                i.tspan(t),
+                format!("expected a whole number after `weight`, found {found}"),
+            )
+            .with_span_label("expected a number")
+            .with_help(WEIGHT_HELP),
+        ));
+    }
+    let (r, _) = i.bump();
+    let (lo, hi) = (kw.start, num.end);
+    let span = i.span(t.start, num.end);
+    // leading zeros are fine; anything with more than 7 significant digits is too big
+    let trimmed = digits.trim_start_matches('0');
+    let value = if trimmed.len() > 7 {
+        None
+    } else {
+        trimmed.parse::<u32>().ok().or(Some(0))
+    };
+    let problem = match value {
+        _ if neg => Some(("a weight cannot be negative", "negative")),
+        Some(0) => Some(("a weight is at least 1", "zero")),
+        Some(v) if v <= MAX_WEIGHT => None,
+        _ => Some(("a weight is at most 1000000", "too large")),
+    };
+    let value = match problem {
+        Some((message, label)) => {
+            r.cx.errors.borrow_mut().push(
+                Diagnostic::new(Kind::SyntaxError, span, message)
+                    .with_span_label(label)
+                    .with_help(WEIGHT_HELP),
+            );
+            None
+        }
+        None => value,
+    };
+    Ok((r, WeightClause { lo, hi, value }))
+}
+
 /// `[label:] STANCE ["quote"]`, up to (not including) its terminator.
 fn statement(i: Toks<'_>) -> R<'_, Statement> {
     let start = i.peek().start;
@@ -656,16 +736,34 @@ fn statement(i: Toks<'_>) -> R<'_, Statement> {
         Err(nom::Err::Error(_)) => return Err(bad_statement_start(i, lbl.as_ref())),
         r => r?,
     };
+    let (i, weight) = opt_after(i, K::Weight, weight_clause)?;
+    let weight_hi = weight.as_ref().map_or(body_hi, |w| w.hi);
+    let weight = weight.and_then(|w| {
+        if let Stance::Claims { .. } = stance {
+            i.cx.errors.borrow_mut().push(
+                Diagnostic::new(
+                    Kind::SyntaxError,
+                    i.span(w.lo, w.hi),
+                    "a claim takes no weight",
+                )
+                .with_span_label("not allowed on `claims`")
+                .with_help(WEIGHT_HELP),
+            );
+            return None;
+        }
+        w.value.and_then(std::num::NonZeroU32::new)
+    });
     let (i, quote) = opt(string).parse(i)?;
     let last = if quote.is_some() { None } else { Some(kw.kind) };
     let (i, ()) = end_of_statement(i, last)?;
-    let hi = quote.as_ref().map_or(body_hi, |q| q.span.end);
+    let hi = quote.as_ref().map_or(weight_hi, |q| q.span.end);
     Ok((
         i,
         Statement {
             label: lbl.map(Box::new),
             stance,
             quote: quote.map(Box::new),
+            weight,
             span: i.span(start, hi),
             body_span: i.span(kw.start, body_hi),
         },
@@ -845,6 +943,33 @@ fn assume(i: Toks<'_>) -> R<'_, Item> {
         opt(string),
     )
         .parse(i)?;
+    if i.kind() == K::Weight {
+        // `assume x weight 3`: reported, and the assumption kept
+        let (r, w) = weight_clause(i)?;
+        r.cx.errors.borrow_mut().push(
+            Diagnostic::new(
+                Kind::SyntaxError,
+                i.span(w.lo, w.hi),
+                "an assumption takes no weight",
+            )
+            .with_span_label("not allowed on `assume`")
+            .with_help(WEIGHT_HELP)
+            .with_help("assumptions always hold; give the weight to a party's statement"),
+        );
+        let (r, quote2) = opt(string).parse(r)?;
+        return assume_end(r, kw, lbl, f, quote.or(quote2));
+    }
+    assume_end(i, kw, lbl, f, quote)
+}
+
+/// The rest of an `assume` item after its formula, weight and quote.
+fn assume_end<'a>(
+    i: Toks<'a>,
+    kw: Token,
+    lbl: Option<Ident>,
+    f: F,
+    quote: Option<Str>,
+) -> R<'a, Item> {
     let (i, ()) = end_of_statement(i, quote.is_none().then_some(K::Assume))?;
     if i.kind() == K::RBrace {
         return Err(PErr::expected(i, "end of line", None));

@@ -6,7 +6,8 @@
 //! ```
 //!
 //! must equal what `stance check --color never ARGS` prints (run from the
-//! repository root). `BLESS=1 cargo test --test docs` rewrites the blocks
+//! repository root); a marker `<!-- output: deals ARGS -->` shows
+//! `stance deals ARGS` instead. `BLESS=1 cargo test --test docs` rewrites the blocks
 //! from the binary's actual output; review the diff before committing.
 //!
 //! Also checks the published JSON Schema of the `json` format
@@ -20,8 +21,20 @@ const MARK: &str = "<!-- output: ";
 
 fn run(args: &str) -> String {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut argv = vec!["check", "--color", "never"];
-    argv.extend(args.split_whitespace());
+    // `<!-- output: deals ARGS -->` shows `stance deals ARGS` (no colour
+    // there); anything else is `stance check`
+    let argv = match args.strip_prefix("deals ") {
+        Some(rest) => {
+            let mut v = vec!["deals"];
+            v.extend(rest.split_whitespace());
+            v
+        }
+        None => {
+            let mut v = vec!["check", "--color", "never"];
+            v.extend(args.split_whitespace());
+            v
+        }
+    };
     let out = run_stance(root, &argv, None, &[]);
     String::from_utf8(out.stdout).unwrap()
 }

@@ -282,6 +282,13 @@ impl Gen {
                 s.push_str(&format!("duty{a}{p}{b}:{c}{t}"));
             }
         }
+        if !s.contains("claims") && self.chance(25) {
+            // `weight N` (LANGUAGE.md §10), with leading zeros now and then
+            let (a, b) = (self.ws(), self.ws());
+            let n = 1 + self.below(1_000_000);
+            let zeros = if self.chance(10) { "00" } else { "" };
+            s.push_str(&format!("{a}weight{b}{zeros}{n}"));
+        }
         s.push_str(&self.quote());
         s
     }
@@ -588,14 +595,15 @@ fn model_key(m: &Model) -> String {
     s.push_str(&format!("atoms {:?}\n", m.atoms));
     for st in &m.statements {
         s.push_str(&format!(
-            "stmt {:?} {:?} {:?} {:?} {:?} {:?} {:?}\n",
+            "stmt {:?} {:?} {:?} {:?} {:?} {:?} {:?} w{}\n",
             st.party,
             st.kind,
             st.label,
             st.quote,
             st.formula,
             st.condition(),
-            st.id
+            st.id,
+            st.weight
         ));
     }
     for sc in &m.scenarios {

@@ -10,6 +10,7 @@ mod check_oracle;
 mod check_scale;
 mod cli;
 mod corpus;
+mod deals;
 mod docs;
 mod explain_examples;
 mod export_cnf;

@@ -193,11 +193,17 @@ impl Builder {
             condition_text,
             label: None,
             quote: None,
+            weight: 1,
             span,
             text,
             date: None,
         });
         id
+    }
+
+    /// Sets the weight of statement `id` (LANGUAGE.md §10).
+    pub fn weight(&mut self, id: StmtId, w: u32) {
+        self.m.statements[id.0 as usize].weight = w;
     }
 
     fn conditional(&mut self, party: &str, kind: StmtKind, f: &str, when: Option<&str>) -> StmtId {

@@ -1,0 +1,151 @@
+//! `stance deals` (LANGUAGE.md §10): load as `check` does, resolve each
+//! model, and show its deals or concessions. Input errors are shown as
+//! `check` shows them (exit 1): a partial model would give wrong deals.
+
+use super::{
+    DealsArgs, DealsFormat, DiskFs, EXIT_FINDINGS, EXIT_OK, Workspace, emit, expand, printable,
+    read_ignore, trouble,
+};
+use stancecheck::deals::{Options, deals};
+use stancecheck::diagnostic::{Diagnostic, Severity};
+use stancecheck::load::{FsError, Loader};
+use stancecheck::model::ScenarioId;
+use stancecheck::pipeline;
+use stancecheck::render::{self, Format, RenderOptions};
+use std::io::{IsTerminal, Read, Write};
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+pub(super) fn run(args: DealsArgs) -> i32 {
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    let ws = match Workspace::open(args.root.as_deref(), &paths) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let fs = DiskFs {
+        root: ws.root.clone(),
+    };
+    let mut loader = Loader::new(&fs);
+    let ignored = read_ignore(&ws.root);
+    let mut stdin = Vec::new();
+    for path in &paths {
+        if path.as_os_str() == "-" {
+            let mut bytes = Vec::new();
+            if let Err(e) = std::io::stdin().read_to_end(&mut bytes) {
+                return trouble(format!("cannot read standard input: {e}"));
+            }
+            stdin.push(loader.add_text("<stdin>", &bytes));
+            continue;
+        }
+        let real = match ws.locate(path) {
+            Ok(r) => r,
+            Err(e) => return trouble(e),
+        };
+        let files = match expand(real, &ignored) {
+            Ok(f) => f,
+            Err(e) => return trouble(e),
+        };
+        for file in files {
+            let Some(rel) = fs.relative(&file) else {
+                continue;
+            };
+            if let Err(e) = loader.add_root(&rel) {
+                let shown = format!("{}{rel}", ws.shown_prefix);
+                match e {
+                    FsError::OutsideRoot | FsError::NotFound => {
+                        let _ = writeln!(
+                            std::io::stderr(),
+                            "stance: warning: skipping `{}`: {e}",
+                            printable(&shown, false)
+                        );
+                    }
+                    e => return trouble(format!("cannot read `{shown}`: {e}")),
+                }
+            }
+        }
+    }
+    let mut loaded = loader.finish();
+    ws.show_paths(&mut loaded.sources, &stdin);
+    let mut errors: Vec<Diagnostic> = loaded
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .cloned()
+        .collect();
+    let mut models = Vec::new();
+    for unit in pipeline::checked_units(&loaded) {
+        let (model, diags) = pipeline::resolve_unit(&loaded, unit);
+        errors.extend(diags.into_iter().filter(|d| d.severity == Severity::Error));
+        models.push(model);
+    }
+    if !errors.is_empty() {
+        let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            && std::io::stderr().is_terminal();
+        let text = render::render(
+            Format::Human,
+            &errors,
+            &loaded.sources,
+            &RenderOptions {
+                color,
+                truncated: false,
+            },
+        );
+        let mut err = std::io::stderr().lock();
+        let _ = err.write_all(text.as_bytes());
+        let _ = writeln!(
+            err,
+            "stance: error: the rule files have errors; no deals computed (a partial model would mislead)"
+        );
+        return EXIT_FINDINGS;
+    }
+    let scenario_of = |m: &stancecheck::model::Model, name: &str| {
+        m.scenarios
+            .iter()
+            .position(|s| s.name == name)
+            .map(|i| ScenarioId(i as u32))
+    };
+    if let Some(name) = &args.scenario {
+        if !models.iter().any(|m| scenario_of(m, name).is_some()) {
+            let names: Vec<&str> = models
+                .iter()
+                .flat_map(|m| m.scenarios.iter().map(|s| s.name.as_str()))
+                .collect();
+            let hint = stancecheck::suggest::closest(name, names)
+                .map(|c| format!("; did you mean `{c}`?"))
+                .unwrap_or_default();
+            return trouble(format!(
+                "--scenario: no scenario `{}` in the rule files{hint}",
+                printable(name, false)
+            ));
+        }
+    }
+    let deadline = (args.time_budget > 0.0)
+        .then(|| Instant::now().checked_add(Duration::from_secs_f64(args.time_budget)))
+        .flatten();
+    let mut reports = Vec::new();
+    for m in models {
+        let scenario = match &args.scenario {
+            Some(name) => match scenario_of(&m, name) {
+                Some(s) => Some(s),
+                // another model of the run has it
+                None => continue,
+            },
+            None => None,
+        };
+        let opts = Options {
+            scenario,
+            max_deals: args.max_deals as usize,
+            deadline,
+        };
+        reports.push((deals(&m, &opts), m));
+    }
+    let text = match args.format {
+        DealsFormat::Human => render::deals::human(&reports, &loaded.sources),
+        DealsFormat::Json => render::deals::json(&reports, &loaded.sources),
+    };
+    emit(&text, EXIT_OK)
+}

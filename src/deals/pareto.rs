@@ -1,0 +1,189 @@
+//! The Pareto front of several weighted loss objectives on one incremental
+//! SAT problem.
+//!
+//! Each objective is a weighted sum of literals (a party's loss: the
+//! weights of its wishes that fail, or of its red lines withdrawn), kept as
+//! a generalized totalizer (`rustsat::encodings::pb::GeneralizedTotalizer`)
+//! whose upper bounds are built lazily, one value at a time, as the search
+//! asks for them. The search is the classic P-minimal loop:
+//!
+//! 1. find any solution; measure its loss vector `v`;
+//! 2. ask for one that dominates it (every loss at most `v_p`, one strictly
+//!    below) until there is none: `v` is then Pareto-optimal;
+//! 3. record it, and block the region it dominates (from now on some loss
+//!    must be strictly below `v_p`); go to 1.
+//!
+//! When 1 finds no solution, every Pareto-optimal vector has been recorded.
+//! Each point is found once (its region is blocked), so the loop ends; the
+//! limit and the deadline may cut it short (the front is then incomplete).
+//!
+//! The measure is the caller's: the loss actually incurred by the
+//! solution (for example, the wishes whose formula is false), which is at
+//! most what the literals say. Using it only tightens the next query.
+
+use crate::logic::{Problem, Stop};
+use rustsat::encodings::pb::{BoundUpper, BoundUpperIncremental, GeneralizedTotalizer};
+use rustsat::instances::{BasicVarManager, Cnf, ManageVars};
+use rustsat::types::{Lit, Var};
+
+/// One loss objective: `Σ weight · lit` (a literal true means the loss is
+/// incurred).
+pub(crate) struct Objective {
+    gte: GeneralizedTotalizer,
+    sum: usize,
+}
+
+impl Objective {
+    /// The objective over `terms`.
+    pub(crate) fn new(terms: &[(Lit, usize)]) -> Objective {
+        Objective {
+            gte: terms.iter().copied().collect(),
+            sum: terms.iter().map(|(_, w)| *w).sum(),
+        }
+    }
+}
+
+/// Literals that, assumed together, enforce `objective ≤ ub`.
+fn at_most(p: &mut Problem, o: &mut Objective, ub: usize) -> Vec<Lit> {
+    if ub >= o.sum {
+        return Vec::new();
+    }
+    let mut cnf = Cnf::new();
+    let mut vm = BasicVarManager::from_next_free(Var::new(p.n_vars()));
+    // Out of memory is the only error; the bound is then not enforced
+    // below, which `enforce_ub` reports, and the caller treats as "no
+    // such bound" (the search stays sound: it only loses a constraint).
+    let _ = o.gte.encode_ub_change(ub..=ub, &mut cnf, &mut vm);
+    p.use_vars(vm.n_used());
+    for cl in cnf {
+        let lits: Vec<Lit> = cl.into_iter().collect();
+        p.add_clause(&lits);
+    }
+    match o.gte.enforce_ub(ub) {
+        Ok(l) => l,
+        Err(_) => {
+            // Cannot happen after `encode_ub_change` of exactly this
+            // bound; a false literal makes the bound unreachable rather
+            // than silently dropping it.
+            let f = p.new_lit();
+            p.add_clause(&[!f]);
+            vec![f]
+        }
+    }
+}
+
+/// A literal that implies `some objective p < v_p` (a disjunction over the
+/// objectives that can still go down); `None` when none can.
+fn some_below(p: &mut Problem, objs: &mut [Objective], v: &[usize]) -> Option<Lit> {
+    let mut any: Vec<Lit> = Vec::new();
+    for (o, &vp) in objs.iter_mut().zip(v) {
+        if vp == 0 {
+            continue;
+        }
+        let bound = at_most(p, o, vp - 1);
+        let a = p.new_lit();
+        for b in bound {
+            p.add_clause(&[!a, b]);
+        }
+        any.push(a);
+    }
+    if any.is_empty() {
+        return None;
+    }
+    let act = p.new_lit();
+    let mut cl = vec![!act];
+    cl.extend(any);
+    p.add_clause(&cl);
+    Some(act)
+}
+
+/// Called on each Pareto-optimal point with the assumptions that pin it,
+/// its loss vector and its record; returns the record to keep.
+pub(crate) type Pin<'a, T> = dyn FnMut(&mut Problem, &[Lit], &[usize], T) -> Result<T, Stop> + 'a;
+
+/// What a search found.
+pub(crate) struct Front<T> {
+    /// The Pareto-optimal points, in the order found: loss vector and the
+    /// caller's record of the point.
+    pub points: Vec<(Vec<usize>, T)>,
+    /// Whether every Pareto-optimal loss vector is in `points`.
+    pub complete: bool,
+}
+
+/// The Pareto front of `objs` under the assumptions `base`, at most
+/// `limit` points. `measure` reads the loss vector (and a record) of the
+/// problem's current solution; `pin` is called on each Pareto-optimal
+/// point with the assumptions that keep every solution at that loss
+/// vector (it may solve again, to pick a representative) and returns the
+/// record to keep. A deadline that passes ends the search with what it
+/// found (`complete` false).
+pub(crate) fn front<T>(
+    p: &mut Problem,
+    base: &[Lit],
+    objs: &mut [Objective],
+    limit: usize,
+    measure: &mut dyn FnMut(&mut Problem) -> (Vec<usize>, T),
+    pin: &mut Pin<'_, T>,
+) -> Front<T> {
+    let mut out = Front {
+        points: Vec::new(),
+        complete: false,
+    };
+    let r = search(p, base, objs, limit, measure, pin, &mut out.points);
+    out.complete = r == Ok(true);
+    out
+}
+
+fn search<T>(
+    p: &mut Problem,
+    base: &[Lit],
+    objs: &mut [Objective],
+    limit: usize,
+    measure: &mut dyn FnMut(&mut Problem) -> (Vec<usize>, T),
+    pin: &mut Pin<'_, T>,
+    points: &mut Vec<(Vec<usize>, T)>,
+) -> Result<bool, Stop> {
+    loop {
+        if !p.solve_lits(base)? {
+            return Ok(true);
+        }
+        if points.len() >= limit {
+            return Ok(false);
+        }
+        let (mut v, mut rec) = measure(p);
+        // climb to a Pareto-optimal point
+        while let Some(act) = some_below(p, objs, &v) {
+            let mut assumps = base.to_vec();
+            assumps.push(act);
+            for (o, &vp) in objs.iter_mut().zip(&v) {
+                assumps.extend(at_most(p, o, vp));
+            }
+            let sat = p.solve_lits(&assumps);
+            // measured before the step's disjunction is retired (adding a
+            // clause forgets the solver's model)
+            let better = match sat {
+                Ok(true) => Some(measure(p)),
+                _ => None,
+            };
+            p.add_clause(&[!act]);
+            if !sat? {
+                break;
+            }
+            if let Some(b) = better {
+                (v, rec) = b;
+            }
+        }
+        let mut pinned = base.to_vec();
+        for (o, &vp) in objs.iter_mut().zip(&v) {
+            pinned.extend(at_most(p, o, vp));
+        }
+        let rec = pin(p, &pinned, &v, rec)?;
+        points.push((v.clone(), rec));
+        // block the region this point dominates (and the point itself)
+        match some_below(p, objs, &v) {
+            Some(block) => p.add_clause(&[block]),
+            // the ideal point: nothing else is Pareto-optimal
+            None => return Ok(true),
+        }
+    }
+}

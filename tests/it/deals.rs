@@ -1,0 +1,360 @@
+//! `stance deals` (LANGUAGE.md §10) against exhaustive enumeration on small
+//! random weighted models: the Pareto-optimal score vectors, the best
+//! total, the fairest value, the Pareto-optimal concession costs and the
+//! cheapest concession all equal what brute force finds.
+
+use crate::support::check::{Below, Builder, PARTIES, TOPICS, atom, ev, formula};
+use proptest::prelude::*;
+use proptest::test_runner::{Config, RngSeed};
+use stancecheck::deals::{Options, State, deals};
+use stancecheck::model::*;
+use std::collections::BTreeSet;
+
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+}
+impl Below for Rng {
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+fn lit(r: &mut Rng, nt: u64, np: u64) -> String {
+    let d = if r.below(2) == 0 { 0 } else { 1 };
+    formula(r, nt, np, d)
+}
+
+/// A random model of red lines, wishes and assumptions with random
+/// weights (and a scenario `s0` now and then).
+fn random_model(seed: u64) -> Model {
+    let mut r = Rng(seed | 1);
+    for _ in 0..4 {
+        r.next();
+    }
+    let np = 2 + r.below(2);
+    let nt = 2 + r.below(3);
+    let mut b = Builder::new();
+    for p in PARTIES.iter().take(np as usize) {
+        b.party(p);
+    }
+    let n = 2 + r.below(9);
+    for _ in 0..n {
+        let p = PARTIES[r.below(np) as usize];
+        let f = lit(&mut r, nt, np);
+        let id = match r.below(10) {
+            0 | 1 => b.requires(p, &f),
+            2 | 3 => b.rejects(p, &f),
+            4 => {
+                let c = lit(&mut r, nt, np);
+                b.requires_when(p, &f, &c)
+            }
+            5 => {
+                let a = atom(&mut r, nt, np);
+                b.no_without(p, &a, &f)
+            }
+            6 | 7 => b.prefers(p, &f),
+            8 => {
+                let c = lit(&mut r, nt, np);
+                b.prefers_when(p, &f, &c)
+            }
+            _ => b.avoids(p, &f),
+        };
+        if r.below(2) == 0 {
+            b.weight(id, 1 + r.below(5) as u32);
+        }
+    }
+    if r.below(3) == 0 {
+        let f = lit(&mut r, nt, np);
+        b.assume(&f);
+    }
+    if r.below(4) == 0 {
+        let f = lit(&mut r, nt, np);
+        b.scenario("s0", &[&f]);
+    }
+    let _ = TOPICS;
+    b.m
+}
+
+/// The rows (assignments over the dispute's atoms, as bit masks indexed
+/// by atom id) in which the axioms `X@P -> X` hold.
+fn rows(m: &Model, atoms: &[AtomId]) -> Vec<u64> {
+    let mut out = Vec::new();
+    for mask in 0u64..(1 << atoms.len()) {
+        let mut row = 0u64;
+        for (i, a) in atoms.iter().enumerate() {
+            if mask >> i & 1 == 1 {
+                row |= 1 << a.0;
+            }
+        }
+        let axioms = atoms.iter().all(|a| {
+            let at = m.atom(*a);
+            match (at.party, m.base_atom(*a)) {
+                (Some(_), Some(b)) => row >> a.0 & 1 == 0 || row >> b.0 & 1 == 1,
+                _ => true,
+            }
+        });
+        if axioms {
+            out.push(row);
+        }
+    }
+    out
+}
+
+fn dominates_max(a: &[u64], b: &[u64]) -> bool {
+    a.iter().zip(b).all(|(x, y)| x >= y) && a != b
+}
+
+fn pareto_max(points: &BTreeSet<Vec<u64>>) -> BTreeSet<Vec<u64>> {
+    points
+        .iter()
+        .filter(|p| !points.iter().any(|q| dominates_max(q, p)))
+        .cloned()
+        .collect()
+}
+
+fn compare(seed: u64, scenario: bool) -> Result<(), TestCaseError> {
+    let m = random_model(seed);
+    let sc = if scenario && !m.scenarios.is_empty() {
+        Some(ScenarioId(0))
+    } else {
+        None
+    };
+    let opts = Options {
+        scenario: sc,
+        max_deals: 10_000,
+        deadline: None,
+    };
+    let rep = deals(&m, &opts);
+    prop_assert!(!rep.truncated);
+    // every red line and wish is in exactly one dispute (without a
+    // scenario); a dispute is left out only when it has neither
+    if sc.is_none() {
+        for s in &m.statements {
+            let n = rep
+                .disputes
+                .iter()
+                .filter(|d| d.statements.contains(&s.id))
+                .count();
+            if s.party.is_some() && matches!(s.kind.strength(), Strength::Hard | Strength::Soft) {
+                prop_assert_eq!(n, 1, "statement {:?}", s.text);
+            }
+        }
+    }
+    for d in &rep.disputes {
+        let topics: BTreeSet<TopicId> = d.topics.iter().copied().collect();
+        let atoms: Vec<AtomId> = (0..m.atoms.len() as u32)
+            .map(AtomId)
+            .filter(|a| topics.contains(&m.atom(*a).topic))
+            .collect();
+        let st = |k: Strength| -> Vec<&Statement> {
+            d.statements
+                .iter()
+                .map(|s| m.statement(*s))
+                .filter(|s| {
+                    s.kind.strength() == k && (k == Strength::Background) == s.party.is_none()
+                })
+                .collect()
+        };
+        let mut bg: Vec<Expr> = st(Strength::Background)
+            .iter()
+            .map(|s| s.formula.clone())
+            .collect();
+        if let Some(sc) = sc {
+            bg.extend(m.scenario(sc).formulas.iter().cloned());
+        }
+        let hard = st(Strength::Hard);
+        let wishes = st(Strength::Soft);
+        let pidx = |p: Option<PartyId>| d.parties.iter().position(|q| Some(*q) == p).unwrap();
+        let all_rows = rows(&m, &atoms);
+        let bg_rows: Vec<u64> = all_rows
+            .iter()
+            .copied()
+            .filter(|r| bg.iter().all(|f| ev(f, *r)))
+            .collect();
+        if bg_rows.is_empty() {
+            prop_assert_eq!(d.state, State::Background);
+            continue;
+        }
+        let ok_rows: Vec<u64> = bg_rows
+            .iter()
+            .copied()
+            .filter(|r| hard.iter().all(|s| ev(&s.formula, *r)))
+            .collect();
+        let np = d.parties.len();
+        if !ok_rows.is_empty() {
+            prop_assert_eq!(d.state, State::Consistent);
+            let has_wish: Vec<bool> = (0..np)
+                .map(|i| wishes.iter().any(|s| pidx(s.party) == i))
+                .collect();
+            let score = |r: u64| {
+                let mut v = vec![0u64; np];
+                for s in &wishes {
+                    if ev(&s.formula, r) {
+                        v[pidx(s.party)] += u64::from(s.weight);
+                    }
+                }
+                v
+            };
+            let min_of = |v: &[u64]| {
+                v.iter()
+                    .zip(&has_wish)
+                    .filter(|(_, h)| **h)
+                    .map(|(x, _)| *x)
+                    .min()
+                    .unwrap_or(0)
+            };
+            let all: BTreeSet<Vec<u64>> = ok_rows.iter().map(|r| score(*r)).collect();
+            let front = pareto_max(&all);
+            let got: BTreeSet<Vec<u64>> = d.deals.iter().map(|x| x.scores.clone()).collect();
+            prop_assert_eq!(&got, &front, "seed {}", seed);
+            prop_assert_eq!(got.len(), d.deals.len(), "one deal per score vector");
+            let best = all.iter().map(|v| v.iter().sum::<u64>()).max().unwrap();
+            let fair = all.iter().map(|v| min_of(v)).max().unwrap();
+            prop_assert!(d.deals.iter().any(|x| x.best_total));
+            prop_assert!(d.deals.iter().any(|x| x.fairest));
+            for x in &d.deals {
+                prop_assert_eq!(x.total, x.scores.iter().sum::<u64>());
+                if x.best_total {
+                    prop_assert_eq!(x.total, best);
+                }
+                if x.fairest {
+                    prop_assert_eq!(min_of(&x.scores), fair);
+                }
+                // the outcome shown realises the deal
+                let row = x.holds.iter().fold(0u64, |r, a| r | 1 << a.0);
+                prop_assert!(ok_rows.contains(&row), "deal outcome is acceptable");
+                prop_assert_eq!(score(row), x.scores.clone());
+                for s in &x.met {
+                    prop_assert!(ev(&m.statement(*s).formula, row));
+                }
+                for s in &x.missed {
+                    prop_assert!(!ev(&m.statement(*s).formula, row));
+                }
+                prop_assert_eq!(x.met.len() + x.missed.len(), wishes.len());
+            }
+        } else {
+            prop_assert_eq!(d.state, State::Conflicting);
+            // the sets of red lines each acceptable row violates
+            let violated: BTreeSet<u64> = bg_rows
+                .iter()
+                .map(|r| {
+                    hard.iter()
+                        .enumerate()
+                        .filter(|(_, s)| !ev(&s.formula, *r))
+                        .fold(0u64, |acc, (i, _)| acc | 1 << i)
+                })
+                .collect();
+            let sat_without = |w: &[bool]| {
+                let wm = w
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, o)| **o)
+                    .fold(0u64, |acc, (i, _)| acc | 1 << i);
+                violated.iter().any(|v| v & !wm == 0)
+            };
+            let mut all: BTreeSet<Vec<u64>> = BTreeSet::new();
+            for mask in 0u64..(1 << hard.len()) {
+                let w: Vec<bool> = (0..hard.len()).map(|i| mask >> i & 1 == 1).collect();
+                if sat_without(&w) {
+                    let mut v = vec![0u64; np];
+                    for (s, out) in hard.iter().zip(&w) {
+                        if *out {
+                            v[pidx(s.party)] += u64::from(s.weight);
+                        }
+                    }
+                    all.insert(v);
+                }
+            }
+            let neg: BTreeSet<Vec<u64>> = all
+                .iter()
+                .map(|v| v.iter().map(|x| 1000 - x).collect())
+                .collect();
+            let front: BTreeSet<Vec<u64>> = pareto_max(&neg)
+                .iter()
+                .map(|v| v.iter().map(|x| 1000 - x).collect())
+                .collect();
+            let got: BTreeSet<Vec<u64>> = d.concessions.iter().map(|x| x.costs.clone()).collect();
+            prop_assert_eq!(&got, &front, "seed {}", seed);
+            prop_assert_eq!(got.len(), d.concessions.len());
+            let cheapest = all.iter().map(|v| v.iter().sum::<u64>()).min().unwrap();
+            let fair = all.iter().map(|v| *v.iter().max().unwrap()).min().unwrap();
+            prop_assert!(d.concessions.iter().any(|x| x.cheapest));
+            prop_assert!(d.concessions.iter().any(|x| x.fairest));
+            for x in &d.concessions {
+                if x.cheapest {
+                    prop_assert_eq!(x.total, cheapest);
+                }
+                if x.fairest {
+                    prop_assert_eq!(*x.costs.iter().max().unwrap(), fair);
+                }
+                // a minimal correction set with exactly these costs
+                let w: Vec<bool> = hard.iter().map(|s| x.withdraw.contains(&s.id)).collect();
+                prop_assert!(sat_without(&w), "withdrawing makes it consistent");
+                for i in 0..w.len() {
+                    if w[i] {
+                        let mut less = w.clone();
+                        less[i] = false;
+                        prop_assert!(!sat_without(&less), "minimal correction set");
+                    }
+                }
+                let mut v = vec![0u64; np];
+                for s in &x.withdraw {
+                    let s = m.statement(*s);
+                    v[pidx(s.party)] += u64::from(s.weight);
+                }
+                prop_assert_eq!(&v, &x.costs);
+            }
+        }
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(Config { cases: 400, rng_seed: RngSeed::Fixed(0xdea1), failure_persistence: None, ..Config::default() })]
+    #[test]
+    fn deals_match_brute_force(seed in any::<u64>()) {
+        compare(seed, false)?;
+    }
+
+    #[test]
+    fn deals_in_a_scenario_match_brute_force(seed in any::<u64>()) {
+        compare(seed, true)?;
+    }
+}
+
+#[test]
+fn max_deals_truncates() {
+    // three parties with opposed wishes: a front of several deals
+    let mut b = Builder::new();
+    for t in ["a", "b", "c"] {
+        b.prefers("p0", t);
+        b.avoids("p1", t);
+    }
+    b.prefers("p2", "a and b");
+    let m = b.m;
+    let full = deals(
+        &m,
+        &Options {
+            max_deals: 100,
+            ..Options::default()
+        },
+    );
+    assert!(!full.truncated);
+    let n = full.disputes.iter().map(|d| d.deals.len()).sum::<usize>();
+    assert!(n >= 2, "{full:?}");
+    let cut = deals(
+        &m,
+        &Options {
+            max_deals: 1,
+            ..Options::default()
+        },
+    );
+    assert!(cut.truncated);
+    assert!(cut.disputes.iter().all(|d| d.deals.len() <= 1));
+}
