@@ -87,6 +87,9 @@ pub(crate) struct Finding {
     pub condition: Option<Expr>,
     /// The parties of its minimal set's statements.
     pub parties: BTreeSet<PartyId>,
+    /// The component whose checks found it (`None`: a check over the
+    /// whole model).
+    pub component: Option<usize>,
 }
 
 impl Finding {
@@ -97,6 +100,7 @@ impl Finding {
             scenario: None,
             condition: None,
             parties: BTreeSet::new(),
+            component: None,
         }
     }
 }
@@ -255,9 +259,37 @@ pub(crate) struct Ctx<'m> {
     pub truncated: bool,
     pub findings: Vec<Finding>,
     counts: BTreeMap<Kind, usize>,
+    /// The component whose checks are running.
+    component: Option<usize>,
 }
 
 impl<'m> Ctx<'m> {
+    /// A run over `model` with the `X@P -> X` table `base`, until
+    /// `deadline`, with `counts` sets per kind already reported.
+    pub fn new(
+        model: &'m Model,
+        base: &'m [Option<AtomId>],
+        options: &'m CheckOptions,
+        deadline: Option<Instant>,
+        counts: BTreeMap<Kind, usize>,
+    ) -> Ctx<'m> {
+        Ctx {
+            model,
+            base,
+            options,
+            budget: Budget::new(deadline),
+            truncated: false,
+            findings: Vec::new(),
+            counts,
+            component: None,
+        }
+    }
+
+    /// The sets reported per kind so far.
+    pub fn take_counts(&mut self) -> BTreeMap<Kind, usize> {
+        std::mem::take(&mut self.counts)
+    }
+
     /// How many more sets of `kind` may be reported.
     pub fn room(&self, kind: Kind) -> usize {
         self.options
@@ -271,8 +303,9 @@ impl<'m> Ctx<'m> {
     }
 
     /// Records a finding.
-    pub fn push_finding(&mut self, f: Finding) {
+    pub fn push_finding(&mut self, mut f: Finding) {
         *self.counts.entry(f.diag.kind).or_insert(0) += 1;
+        f.component = f.component.or(self.component);
         self.findings.push(f);
     }
 
@@ -508,15 +541,7 @@ pub(crate) fn check_state(
 ) -> CheckOutput {
     let mut comps = Components::new(model);
     comps.deadline = deadline;
-    let mut ctx = Ctx {
-        model,
-        base: &comps.base,
-        options,
-        budget: Budget::new(deadline),
-        truncated: false,
-        findings: Vec::new(),
-        counts: BTreeMap::new(),
-    };
+    let mut ctx = Ctx::new(model, &comps.base, options, deadline, BTreeMap::new());
     let scenario_comps = scenario::touched(model, &comps);
     let mut exactly_here: Vec<Vec<ScenarioId>> = vec![Vec::new(); comps.list.len()];
     for (i, t) in scenario_comps.iter().enumerate() {
@@ -533,6 +558,7 @@ pub(crate) fn check_state(
             scenarios,
             ..Facts::default()
         };
+        ctx.component = Some(k);
         for (gate, check) in COMPONENT_CHECKS {
             if facts.open(*gate) && check(&mut ctx, &mut sess, &mut facts).is_err() {
                 ctx.cut();
@@ -543,9 +569,11 @@ pub(crate) fn check_state(
             h_ok: facts.red_lines == Known::Holds,
         });
     }
+    ctx.component = None;
     duty::report_unaccepted_duties(&mut ctx);
     scenario::report_multi_component_scenarios(&mut ctx, &comps, &states, &scenario_comps);
     expect::check_expectations(&mut ctx, &comps, &states);
+    point_to_deals(&mut ctx.findings);
 
     let truncated = ctx.truncated;
     let mut diagnostics: Vec<Diagnostic> = ctx.findings.into_iter().map(|f| f.diag).collect();
@@ -554,6 +582,52 @@ pub(crate) fn check_state(
     CheckOutput {
         diagnostics,
         truncated,
+    }
+}
+
+/// When one dispute has two or more minimal sets of one kind (conflicts,
+/// self-contradictions, or the sets of one infeasible scenario), no single
+/// concession in their help lines resolves all of them: a note on each
+/// points to `stance deals`, which finds the cheapest ways out
+/// (LANGUAGE.md §10). Expected findings count with their kind.
+fn point_to_deals(findings: &mut [Finding]) {
+    #[derive(PartialEq, Eq, PartialOrd, Ord)]
+    enum Group {
+        Dispute(Kind, usize),
+        Scenario(ScenarioId),
+    }
+    let group = |f: &Finding| match f.diag.kind {
+        Kind::Conflict | Kind::ExpectedConflict => {
+            f.component.map(|k| Group::Dispute(Kind::Conflict, k))
+        }
+        Kind::SelfContradiction => f
+            .component
+            .map(|k| Group::Dispute(Kind::SelfContradiction, k)),
+        Kind::InfeasibleScenario | Kind::ExpectedInfeasible => f.scenario.map(Group::Scenario),
+        _ => None,
+    };
+    let mut sizes: BTreeMap<Group, usize> = BTreeMap::new();
+    for f in findings.iter() {
+        if let Some(g) = group(f) {
+            *sizes.entry(g).or_insert(0) += 1;
+        }
+    }
+    for f in findings.iter_mut() {
+        let Some(g) = group(f) else { continue };
+        let n = sizes.get(&g).copied().unwrap_or(0);
+        if n < 2 {
+            continue;
+        }
+        let note = match (&g, &f.diag.scenario) {
+            (Group::Scenario(_), Some(name)) => format!(
+                "{n} minimal sets make this scenario infeasible; \
+                 `stance deals --scenario {name}` shows the cheapest ways out"
+            ),
+            _ => format!(
+                "{n} minimal sets in this dispute; `stance deals` shows the cheapest ways out"
+            ),
+        };
+        f.diag.notes.push(note);
     }
 }
 

@@ -7,7 +7,6 @@
 use super::session::Components;
 use super::{CheckOptions, CheckOutput, Ctx, reversal, softened};
 use crate::date::Date;
-use crate::logic::Budget;
 use crate::model::{Model, PartyId};
 use std::collections::BTreeMap;
 use std::time::Instant;
@@ -37,15 +36,13 @@ pub(crate) fn report(
             });
             let mut comps = Components::new(&sub);
             comps.deadline = deadline;
-            let mut ctx = Ctx {
-                model: &sub,
-                base: &comps.base,
+            let mut ctx = Ctx::new(
+                &sub,
+                &comps.base,
                 options,
-                budget: Budget::new(deadline),
-                truncated: false,
-                findings: Vec::new(),
-                counts: std::mem::take(&mut counts),
-            };
+                deadline,
+                std::mem::take(&mut counts),
+            );
             let stopped = match reversal::report_reversals(&mut ctx, &comps, party, (d1, d2)) {
                 Ok(reversed) => {
                     softened::report_softened(&mut ctx, &comps, party, (d1, d2), &reversed).is_err()
@@ -53,7 +50,7 @@ pub(crate) fn report(
                 Err(_) => true,
             };
             truncated |= ctx.truncated || stopped;
-            counts = ctx.counts;
+            counts = ctx.take_counts();
             findings.extend(ctx.findings.into_iter().map(|f| f.diag));
         }
     }

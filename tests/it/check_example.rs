@@ -183,3 +183,37 @@ fn ruled_out_and_preference_have_concessions_and_numbered_sets() {
         assert_eq!(d.span, span_of(wish));
     }
 }
+
+/// Two or more minimal sets of one kind in one dispute: no single
+/// concession resolves them all, and a note on each points to `stance
+/// deals` (issue #17); one set alone gets no such note.
+#[test]
+fn several_minimal_sets_point_to_deals() {
+    let note = "2 minimal sets in this dispute; `stance deals` shows the cheapest ways out";
+    let mut b = Builder::new();
+    for p in ["a", "b", "c"] {
+        b.party(p);
+    }
+    b.requires("a", "x");
+    b.rejects("b", "x");
+    b.rejects("c", "x");
+    let out = check(&b.m, &CheckOptions::default());
+    let conflicts: Vec<_> = out
+        .diagnostics
+        .iter()
+        .filter(|d| d.kind == Kind::Conflict)
+        .collect();
+    assert_eq!(conflicts.len(), 2);
+    assert!(conflicts.iter().all(|d| d.notes.iter().any(|n| n == note)));
+    let mut one = Builder::new();
+    one.party("a");
+    one.party("b");
+    one.requires("a", "x");
+    one.rejects("b", "x");
+    let out = check(&one.m, &CheckOptions::default());
+    assert!(
+        out.diagnostics
+            .iter()
+            .all(|d| !d.notes.iter().any(|n| n.contains("stance deals")))
+    );
+}
