@@ -17,11 +17,12 @@ const REPO = path.join(__dirname, "..", "..", "..");
  * in `line` has a scope starting with `scope`.
  */
 async function expectScope(line, fragment, scope, nth = 0) {
-  let at = -1;
-  for (let i = 0; i <= nth; i++) {
-    at = line.indexOf(fragment, at + 1);
-    assert.notEqual(at, -1, `\`${fragment}\` not in \`${line}\``);
-  }
+  // a word is found only as a whole word (`as` is not the one in `feasible`)
+  const escaped = fragment.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const re = new RegExp(/^\w+$/.test(fragment) ? `\\b${escaped}\\b` : escaped, "g");
+  const found = [...line.matchAll(re)];
+  assert.ok(found.length > nth, `\`${fragment}\` not in \`${line}\``);
+  const at = found[nth].index;
   const [tokens] = await tokenize(line);
   let pos = 0;
   const covering = [];
