@@ -223,8 +223,9 @@ fn vscode_grammar_is_generated_from_the_keyword_table() {
         std::fs::write(&path, render(&fresh)).unwrap();
         return;
     }
-    let committed = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("{GRAMMAR}: {e} (generate it: BLESS=1 cargo test --test it vscode_grammar)"));
+    let committed = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!("{GRAMMAR}: {e} (generate it: BLESS=1 cargo test --test it vscode_grammar)")
+    });
     let committed: Value = serde_json::from_str(&committed).unwrap();
     assert!(
         committed == fresh,
@@ -242,7 +243,9 @@ fn every_keyword_is_in_exactly_one_group() {
     }
     // the catch-all is empty today: every keyword has a considered colour
     assert!(
-        groups.iter().all(|(scope, _)| *scope != "keyword.other.stance"),
+        groups
+            .iter()
+            .all(|(scope, _)| *scope != "keyword.other.stance"),
         "a keyword has no group in tests/it/vscode_grammar.rs: {groups:?}"
     );
 }
