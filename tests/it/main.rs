@@ -29,3 +29,4 @@ mod render_sarif;
 mod syntax;
 mod timeline_oracle;
 mod ui;
+mod vscode_grammar;
