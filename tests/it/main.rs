@@ -27,5 +27,6 @@ mod render_formats;
 mod render_props;
 mod render_sarif;
 mod syntax;
+mod timeline;
 mod timeline_oracle;
 mod ui;
