@@ -8,6 +8,7 @@
 
 use super::json::{JsonDiagnostic, diagnostic};
 use super::{Location, TRUNCATED, escape};
+use crate::date::Date;
 use crate::diagnostic::{Diagnostic, Kind};
 use crate::source::SourceMap;
 use crate::timeline::{Held, Timeline};
@@ -57,57 +58,67 @@ fn infeasible(d: &Diagnostic) -> bool {
     matches!(d.kind, Kind::InfeasibleScenario | Kind::ExpectedInfeasible)
 }
 
-/// What happens when a finding starts (`true`) or stops holding.
-fn phrase(d: &Diagnostic, starts: bool) -> String {
+/// What a line says of a finding.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Change {
+    /// It holds before every snapshot date.
+    Holds,
+    /// It starts to hold; `true`: another finding of its kind at its
+    /// location held already (one more minimal set).
+    Starts(bool),
+    /// It stops holding; `true`: another of its kind at its location
+    /// still holds.
+    Ends(bool),
+}
+
+/// What happens to a finding.
+fn phrase(d: &Diagnostic, change: Change) -> String {
     let parties = if d.parties.is_empty() {
         String::new()
     } else {
         format!(" ({})", d.parties.join(", "))
     };
+    let m = &d.message;
     let text = match (d.kind, &d.scenario) {
-        (_, Some(s)) if infeasible(d) => {
-            if starts {
-                format!("the scenario `{s}` becomes infeasible")
-            } else {
+        (_, Some(s)) if infeasible(d) => match change {
+            Change::Holds => format!("the scenario `{s}` is infeasible"),
+            Change::Starts(false) => format!("the scenario `{s}` becomes infeasible"),
+            Change::Starts(true) => format!("the scenario `{s}` is infeasible for one more reason"),
+            Change::Ends(true) => {
+                format!("one reason the scenario `{s}` is infeasible is gone; others remain")
+            }
+            Change::Ends(false) => {
                 format!("the scenario `{s}` is no longer infeasible for this reason")
             }
-        }
-        (Kind::Conflict | Kind::ExpectedConflict, _) => {
-            if starts {
-                "the parties' red lines come into conflict".to_owned()
-            } else {
-                "this conflict of red lines ends".to_owned()
-            }
-        }
-        (Kind::SelfContradiction, _) => {
-            if starts {
-                "a party starts to contradict itself".to_owned()
-            } else {
-                "this self-contradiction ends".to_owned()
-            }
-        }
-        (Kind::FailedExpectation, _) => {
-            if starts {
-                format!("an expectation starts to fail: {}", d.message)
-            } else {
-                format!("an expectation holds again (it failed: {})", d.message)
-            }
-        }
-        _ => {
-            if starts {
-                format!("{} appears: {}", d.kind.name(), d.message)
-            } else {
-                format!("{} disappears: {}", d.kind.name(), d.message)
-            }
-        }
+        },
+        (Kind::Conflict | Kind::ExpectedConflict, _) => match change {
+            Change::Holds => "the parties' red lines conflict".to_owned(),
+            Change::Starts(_) => "the parties' red lines come into conflict".to_owned(),
+            Change::Ends(_) => "this conflict of red lines ends".to_owned(),
+        },
+        (Kind::SelfContradiction, _) => match change {
+            Change::Holds => "a party contradicts itself".to_owned(),
+            Change::Starts(_) => "a party starts to contradict itself".to_owned(),
+            Change::Ends(_) => "this self-contradiction ends".to_owned(),
+        },
+        (Kind::FailedExpectation, _) => match change {
+            Change::Holds => format!("an expectation fails: {m}"),
+            Change::Starts(_) => format!("an expectation starts to fail: {m}"),
+            Change::Ends(_) => format!("an expectation holds again (it failed: {m})"),
+        },
+        (k, _) => match change {
+            Change::Holds => format!("{}: {m}", k.name()),
+            Change::Starts(_) => format!("{} appears: {m}", k.name()),
+            Change::Ends(_) => format!("{} disappears: {m}", k.name()),
+        },
     };
     format!("{text}{parties}")
 }
 
 /// One line: `LEAD: what happens — file:line`.
-fn line(out: &mut String, lead: &str, h: &Held, starts: bool, sources: &SourceMap) {
+fn line(out: &mut String, lead: &str, h: &Held, change: Change, sources: &SourceMap) {
     let loc = Location::of(h.diagnostic.span, sources);
-    let what = phrase(&h.diagnostic, starts);
+    let what = phrase(&h.diagnostic, change);
     let _ = writeln!(
         out,
         "{lead}: {} — {}:{}",
@@ -115,6 +126,16 @@ fn line(out: &mut String, lead: &str, h: &Held, starts: bool, sources: &SourceMa
         escape(&loc.file),
         loc.line
     );
+}
+
+/// Whether a finding other than `h` of its kind at its location holds in
+/// the period starting at `at`.
+fn another(t: &Timeline, h: &Held, at: Option<Date>) -> bool {
+    t.at(at).any(|o| {
+        !std::ptr::eq(o, h)
+            && o.diagnostic.kind == h.diagnostic.kind
+            && o.diagnostic.span == h.diagnostic.span
+    })
 }
 
 /// The timeline as text: what holds before the first date, then, date by
@@ -136,19 +157,23 @@ pub fn human(t: &Timeline, sources: &SourceMap) -> String {
     };
     let before = format!("before {first}");
     for h in t.findings.iter().filter(|h| h.from.is_none()) {
-        line(&mut out, &before, h, true, sources);
+        line(&mut out, &before, h, Change::Holds, sources);
     }
+    let mut previous = None;
     for d in &t.dates {
         let lead = d.to_string();
         let mut changed = false;
         for h in t.findings.iter().filter(|h| h.until == Some(*d)) {
-            line(&mut out, &lead, h, false, sources);
+            let change = Change::Ends(another(t, h, Some(*d)));
+            line(&mut out, &lead, h, change, sources);
             changed = true;
         }
         for h in t.findings.iter().filter(|h| h.from == Some(*d)) {
-            line(&mut out, &lead, h, true, sources);
+            let change = Change::Starts(another(t, h, previous));
+            line(&mut out, &lead, h, change, sources);
             changed = true;
         }
+        previous = Some(*d);
         if !changed {
             let _ = writeln!(out, "{lead}: no finding appears or disappears");
         }
