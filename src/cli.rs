@@ -62,9 +62,12 @@ enum Command {
     Lsp,
     /// Show the Pareto-optimal deals, or the cheapest concessions, per dispute
     Deals(DealsArgs),
+    /// Date by date, the findings that appear and disappear (LANGUAGE.md §11)
+    Timeline(timeline::TimelineArgs),
 }
 
 mod deals;
+mod timeline;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 enum DealsFormat {
@@ -236,6 +239,7 @@ pub fn main() -> i32 {
         Command::Export(args) => run_export(args),
         Command::Lsp => stancecheck::lsp::run_stdio(),
         Command::Deals(args) => deals::run(args),
+        Command::Timeline(args) => timeline::run(args),
     }
 }
 

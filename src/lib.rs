@@ -34,4 +34,5 @@ pub mod resolve;
 pub mod source;
 pub mod suggest;
 pub mod syntax;
+pub mod timeline;
 pub mod workspace;

@@ -16,8 +16,9 @@ struct Output<'a> {
     summary: Summary,
 }
 
+/// One diagnostic as §8 shows it (also in `stance timeline --format json`).
 #[derive(Serialize)]
-struct JsonDiagnostic<'a> {
+pub(super) struct JsonDiagnostic<'a> {
     code: &'static str,
     name: &'static str,
     severity: &'static str,
@@ -96,6 +97,35 @@ fn concession<'a>(r: &'a StatementRef, sources: &SourceMap) -> Concession<'a> {
     }
 }
 
+/// One diagnostic in the JSON of LANGUAGE.md §8.
+pub(super) fn diagnostic<'a>(d: &'a Diagnostic, sources: &SourceMap) -> JsonDiagnostic<'a> {
+    let loc = Location::of(d.span, sources);
+    // The same lines, in the same order, as the human output.
+    let (notes, help) = notes_and_help(d);
+    JsonDiagnostic {
+        code: d.kind.code(),
+        name: d.kind.name(),
+        severity: d.severity.as_str(),
+        message: &d.message,
+        file: loc.file,
+        line: loc.line,
+        column: loc.column,
+        end_line: loc.end_line,
+        end_column: loc.end_column,
+        parties: &d.parties,
+        scenario: d.scenario.as_deref(),
+        statements: d.members.iter().map(|m| statement(m, sources)).collect(),
+        chain: &d.chain,
+        concessions: d
+            .concessions
+            .iter()
+            .map(|set| set.iter().map(|r| concession(r, sources)).collect())
+            .collect(),
+        help,
+        notes,
+    }
+}
+
 pub(super) fn render(
     diagnostics: &[Diagnostic],
     sources: &SourceMap,
@@ -104,36 +134,7 @@ pub(super) fn render(
     let counts = Counts::of(diagnostics);
     let output = Output {
         version: 1,
-        diagnostics: diagnostics
-            .iter()
-            .map(|d| {
-                let loc = Location::of(d.span, sources);
-                // The same lines, in the same order, as the human output.
-                let (notes, help) = notes_and_help(d);
-                JsonDiagnostic {
-                    code: d.kind.code(),
-                    name: d.kind.name(),
-                    severity: d.severity.as_str(),
-                    message: &d.message,
-                    file: loc.file,
-                    line: loc.line,
-                    column: loc.column,
-                    end_line: loc.end_line,
-                    end_column: loc.end_column,
-                    parties: &d.parties,
-                    scenario: d.scenario.as_deref(),
-                    statements: d.members.iter().map(|m| statement(m, sources)).collect(),
-                    chain: &d.chain,
-                    concessions: d
-                        .concessions
-                        .iter()
-                        .map(|set| set.iter().map(|r| concession(r, sources)).collect())
-                        .collect(),
-                    help,
-                    notes,
-                }
-            })
-            .collect(),
+        diagnostics: diagnostics.iter().map(|d| diagnostic(d, sources)).collect(),
         summary: Summary {
             errors: counts.errors,
             warnings: counts.warnings,

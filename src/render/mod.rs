@@ -15,6 +15,7 @@ mod human;
 mod json;
 mod sarif;
 mod short;
+pub mod timeline;
 
 pub use explain::{explain, kind_list};
 

@@ -1,9 +1,11 @@
 //! The rule corpus: every file of `rules/` and `examples/` checks clean with
 //! `--deny warnings`, and every `expect` line of `rules/` is necessary —
 //! removing any single one makes the check fail (so no expectation records
-//! nothing, and every finding stays visible).
+//! nothing, and every finding stays visible); for `expect … as of DATE`,
+//! the check of the state at that date, where it must record a finding.
 
 use stancecheck::check::CheckOptions;
+use stancecheck::date::Date;
 use stancecheck::diagnostic::Severity;
 use stancecheck::load::{Loader, MemoryFs};
 use stancecheck::pipeline;
@@ -43,12 +45,17 @@ fn corpus() -> (MemoryFs, Vec<String>) {
 
 /// Diagnostics at warning or error level (what `--deny warnings` fails on).
 fn failures(fs: &MemoryFs, roots: &[String]) -> Vec<String> {
+    failures_at(fs, roots, None)
+}
+
+/// [`failures`] in the state at a date (`None`: the latest state).
+fn failures_at(fs: &MemoryFs, roots: &[String], at: Option<Date>) -> Vec<String> {
     let mut loader = Loader::new(fs);
     for r in roots {
         loader.add_root(r).unwrap();
     }
     let loaded = loader.finish();
-    let report = pipeline::run(&loaded, &CheckOptions::default());
+    let report = pipeline::run_at(&loaded, &CheckOptions::default(), at);
     assert!(
         !report.truncated,
         "the corpus must check without hitting a limit"
@@ -86,9 +93,20 @@ fn every_expectation_in_rules_is_necessary() {
             fs2.insert(name.clone(), without.join("\n").into_bytes());
             // Check the file as the run would: through its includer when
             // it is included, else as a root.
-            let bad = failures(&fs2, &names);
+            // `expect … as of DATE`: in the state at that date, where it
+            // must record a finding (undated there: a dated expectation
+            // only ever reports its own failure)
+            let dated = line.trim_end().rsplit_once(" as of ");
+            let at = dated.and_then(|(_, d)| Date::parse(d.trim()).ok());
+            let mut base = fs.clone();
+            if let Some((undated, _)) = dated {
+                let mut with = lines.clone();
+                with[i] = undated;
+                base.insert(name.clone(), with.join("\n").into_bytes());
+            }
+            let bad = failures_at(&fs2, &names, at);
             assert!(
-                !bad.is_empty(),
+                bad != failures_at(&base, &names, at),
                 "removing `{}` (line {}) from {name} changes nothing: the expectation records nothing",
                 line.trim(),
                 i + 1

@@ -7,7 +7,8 @@
 //!
 //! must equal what `stance check --color never ARGS` prints (run from the
 //! repository root); a marker `<!-- output: deals ARGS -->` shows
-//! `stance deals ARGS` instead. `BLESS=1 cargo test --test docs` rewrites the blocks
+//! `stance deals ARGS` instead, `<!-- output: timeline ARGS -->`
+//! `stance timeline ARGS`. `BLESS=1 cargo test --test docs` rewrites the blocks
 //! from the binary's actual output; review the diff before committing.
 //!
 //! Also checks the published JSON Schema of the `json` format
@@ -21,11 +22,15 @@ const MARK: &str = "<!-- output: ";
 
 fn run(args: &str) -> String {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    // `<!-- output: deals ARGS -->` shows `stance deals ARGS` (no colour
-    // there); anything else is `stance check`
-    let argv = match args.strip_prefix("deals ") {
-        Some(rest) => {
-            let mut v = vec!["deals"];
+    // `<!-- output: deals ARGS -->` shows `stance deals ARGS`, `timeline
+    // ARGS` `stance timeline ARGS` (no colour there); anything else is
+    // `stance check`
+    let command = ["deals", "timeline"]
+        .into_iter()
+        .find_map(|c| Some((c, args.strip_prefix(c)?.strip_prefix(' ')?)));
+    let argv = match command {
+        Some((command, rest)) => {
+            let mut v = vec![command];
             v.extend(rest.split_whitespace());
             v
         }

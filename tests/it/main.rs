@@ -27,6 +27,7 @@ mod render_formats;
 mod render_props;
 mod render_sarif;
 mod syntax;
+mod timeline;
 mod timeline_oracle;
 mod ui;
 mod vscode_grammar;

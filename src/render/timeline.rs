@@ -1,0 +1,194 @@
+//! `stance timeline` output (LANGUAGE.md §11): human and JSON.
+//!
+//! Human: one line per change, `DATE: what happens (parties) — file:line`,
+//! date by date; the findings that hold before the first date come first
+//! (`before DATE:`), a date where nothing changes says so. JSON: each
+//! finding as §8 shows it ([`super::json::diagnostic`]) with `from` and
+//! `until`.
+
+use super::json::{JsonDiagnostic, diagnostic};
+use super::{Location, TRUNCATED, escape};
+use crate::date::Date;
+use crate::diagnostic::{Diagnostic, Kind};
+use crate::source::SourceMap;
+use crate::timeline::{Held, Timeline};
+use serde::Serialize;
+use std::fmt::Write as _;
+
+#[derive(Serialize)]
+struct JFinding<'a> {
+    #[serde(flatten)]
+    diagnostic: JsonDiagnostic<'a>,
+    from: Option<String>,
+    until: Option<String>,
+}
+
+#[derive(Serialize)]
+struct JTimeline<'a> {
+    version: u32,
+    dates: Vec<String>,
+    findings: Vec<JFinding<'a>>,
+    truncated: bool,
+}
+
+/// The timeline as one JSON object, with a final newline.
+pub fn json(t: &Timeline, sources: &SourceMap) -> String {
+    let out = JTimeline {
+        version: 1,
+        dates: t.dates.iter().map(ToString::to_string).collect(),
+        findings: t
+            .findings
+            .iter()
+            .map(|h| JFinding {
+                diagnostic: diagnostic(&h.diagnostic, sources),
+                from: h.from.map(|d| d.to_string()),
+                until: h.until.map(|d| d.to_string()),
+            })
+            .collect(),
+        truncated: t.truncated,
+    };
+    // Serializing these plain structs cannot fail.
+    let mut s = serde_json::to_string_pretty(&out).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+/// Whether the finding is about a scenario becoming infeasible.
+fn infeasible(d: &Diagnostic) -> bool {
+    matches!(d.kind, Kind::InfeasibleScenario | Kind::ExpectedInfeasible)
+}
+
+/// What a line says of a finding.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Change {
+    /// It holds before every snapshot date.
+    Holds,
+    /// It starts to hold; `true`: another finding of its kind at its
+    /// location held already (one more minimal set).
+    Starts(bool),
+    /// It stops holding; `true`: another of its kind at its location
+    /// still holds.
+    Ends(bool),
+}
+
+/// What happens to a finding.
+fn phrase(d: &Diagnostic, change: Change) -> String {
+    let parties = if d.parties.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", d.parties.join(", "))
+    };
+    let m = &d.message;
+    let text = match (d.kind, &d.scenario) {
+        (_, Some(s)) if infeasible(d) => match change {
+            Change::Holds => format!("the scenario `{s}` is infeasible"),
+            Change::Starts(false) => format!("the scenario `{s}` becomes infeasible"),
+            Change::Starts(true) => format!("the scenario `{s}` is infeasible for one more reason"),
+            Change::Ends(true) => {
+                format!("one reason the scenario `{s}` is infeasible is gone; others remain")
+            }
+            Change::Ends(false) => {
+                format!("the scenario `{s}` is no longer infeasible for this reason")
+            }
+        },
+        (Kind::Conflict | Kind::ExpectedConflict, _) => match change {
+            Change::Holds => "the parties' red lines conflict".to_owned(),
+            Change::Starts(_) => "the parties' red lines come into conflict".to_owned(),
+            Change::Ends(_) => "this conflict of red lines ends".to_owned(),
+        },
+        (Kind::SelfContradiction, _) => match change {
+            Change::Holds => "a party contradicts itself".to_owned(),
+            Change::Starts(_) => "a party starts to contradict itself".to_owned(),
+            Change::Ends(_) => "this self-contradiction ends".to_owned(),
+        },
+        (Kind::FailedExpectation, _) => match change {
+            Change::Holds => format!("an expectation fails: {m}"),
+            Change::Starts(_) => format!("an expectation starts to fail: {m}"),
+            Change::Ends(_) => format!("an expectation holds again (it failed: {m})"),
+        },
+        (k, _) => match change {
+            Change::Holds => format!("{}: {m}", k.name()),
+            Change::Starts(_) => format!("{} appears: {m}", k.name()),
+            Change::Ends(_) => format!("{} disappears: {m}", k.name()),
+        },
+    };
+    format!("{text}{parties}")
+}
+
+/// One line: `LEAD: what happens — file:line`.
+fn line(out: &mut String, lead: &str, h: &Held, change: Change, sources: &SourceMap) {
+    let loc = Location::of(h.diagnostic.span, sources);
+    let what = phrase(&h.diagnostic, change);
+    let _ = writeln!(
+        out,
+        "{lead}: {} — {}:{}",
+        escape(&what),
+        escape(&loc.file),
+        loc.line
+    );
+}
+
+/// Whether a finding other than `h` of its kind at its location holds in
+/// the period starting at `at`.
+fn another(t: &Timeline, h: &Held, at: Option<Date>) -> bool {
+    t.at(at).any(|o| {
+        !std::ptr::eq(o, h)
+            && o.diagnostic.kind == h.diagnostic.kind
+            && o.diagnostic.span == h.diagnostic.span
+    })
+}
+
+/// The timeline as text: what holds before the first date, then, date by
+/// date, what appears and what disappears.
+pub fn human(t: &Timeline, sources: &SourceMap) -> String {
+    let mut out = String::new();
+    let Some(first) = t.dates.first() else {
+        let n = t.findings.len();
+        let _ = writeln!(
+            out,
+            "no dated snapshots: the {} of `stance check` {} at every date",
+            super::plural(n, "finding", "findings"),
+            if n == 1 { "holds" } else { "hold" }
+        );
+        if t.truncated {
+            let _ = writeln!(out, "note: {TRUNCATED}");
+        }
+        return out;
+    };
+    let before = format!("before {first}");
+    for h in t.findings.iter().filter(|h| h.from.is_none()) {
+        line(&mut out, &before, h, Change::Holds, sources);
+    }
+    let mut previous = None;
+    for d in &t.dates {
+        let lead = d.to_string();
+        let mut changed = false;
+        for h in t.findings.iter().filter(|h| h.until == Some(*d)) {
+            let change = Change::Ends(another(t, h, Some(*d)));
+            line(&mut out, &lead, h, change, sources);
+            changed = true;
+        }
+        for h in t.findings.iter().filter(|h| h.from == Some(*d)) {
+            let change = Change::Starts(another(t, h, previous));
+            line(&mut out, &lead, h, change, sources);
+            changed = true;
+        }
+        previous = Some(*d);
+        if !changed {
+            let _ = writeln!(out, "{lead}: no finding appears or disappears");
+        }
+    }
+    let latest = t.findings.iter().filter(|h| h.until.is_none()).count();
+    let last = t.dates.last().unwrap_or(first);
+    let _ = writeln!(
+        out,
+        "{} {} from {last} on (`stance check` shows {})",
+        super::plural(latest, "finding", "findings"),
+        if latest == 1 { "holds" } else { "hold" },
+        if latest == 1 { "it" } else { "them" }
+    );
+    if t.truncated {
+        let _ = writeln!(out, "note: {TRUNCATED}");
+    }
+    out
+}

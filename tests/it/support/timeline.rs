@@ -1,0 +1,59 @@
+//! Random small dated models (LANGUAGE.md §11), shared by the timeline
+//! oracles.
+
+use super::check::{Below, Builder, PARTIES, atom, formula};
+use stancecheck::date::Date;
+use stancecheck::model::Model;
+
+/// A xorshift generator.
+pub struct Rng(pub u64);
+impl Below for Rng {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % n
+    }
+}
+
+/// A day of February 2025.
+pub fn day(d: u8) -> Date {
+    Date::new(2025, 2, d).unwrap()
+}
+
+/// Snapshot dates of random models (`None`: undated).
+pub const DATES: [Option<u8>; 5] = [None, Some(10), Some(12), Some(20), Some(26)];
+
+/// A random small model whose statements are undated or dated on one
+/// of four days of February 2025.
+pub fn random_model(seed: u64) -> Model {
+    let mut r = Rng(seed | 1);
+    let np = 1 + r.below(2);
+    let nt = 2 + r.below(2);
+    let mut b = Builder::new();
+    for p in PARTIES.iter().take(np as usize) {
+        b.party(p);
+    }
+    for _ in 0..1 + r.below(9) {
+        let p = PARTIES[r.below(np) as usize];
+        let d = if r.below(2) == 0 { 1 } else { 0 };
+        let f = formula(&mut r, nt, np, d);
+        match r.below(7) {
+            0 | 1 => b.requires(p, &f),
+            2 | 3 => b.rejects(p, &f),
+            4 => {
+                let a = atom(&mut r, nt, np);
+                b.no_without(p, &a, &f)
+            }
+            5 => b.prefers(p, &f),
+            _ => b.claims(p, &f),
+        };
+        let date = DATES[r.below(DATES.len() as u64) as usize].map(day);
+        b.m.statements.last_mut().unwrap().date = date;
+    }
+    for _ in 0..r.below(2) {
+        let f = formula(&mut r, nt, np, 1);
+        b.assume(&f);
+    }
+    b.m
+}

@@ -1,0 +1,213 @@
+//! `stance timeline` (LANGUAGE.md §11): the command on a small dated file
+//! (human, JSON, byte-identical runs, exit codes), and the library against
+//! `check_at`: on random dated models, the findings the timeline says hold
+//! at each date are those of the state at that date, by identity.
+
+use crate::support::common::{TempDir, run_stance};
+use crate::support::timeline::{day, random_model};
+use proptest::prelude::*;
+use proptest::test_runner::{Config, RngSeed};
+use stancecheck::check::{CheckOptions, check_at};
+use stancecheck::diagnostic::Kind;
+use stancecheck::timeline::{Identity, timeline};
+use std::collections::BTreeSet;
+
+/// A conflict and an infeasible scenario that appear on the second date
+/// and disappear on the third.
+const DATED: &str = "\
+party us
+party ukraine
+topic minerals
+topic guarantees
+
+party ukraine {
+  requires guarantees
+}
+party us as of 2025-02-12 {
+  prefers minerals
+}
+party us as of 2025-02-26 {
+  rejects guarantees
+}
+party us as of 2025-03-10 {
+  requires minerals
+}
+scenario deal { minerals and guarantees }
+";
+
+fn stance(dir: &TempDir, args: &[&str]) -> (i32, String, String) {
+    let out = run_stance(dir.path(), args, None, &[]);
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn timeline_shows_what_appears_and_disappears() {
+    let dir = TempDir::new("timeline-human");
+    dir.write("dated.stance", DATED);
+    let (code, out, err) = stance(&dir, &["timeline", "dated.stance"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        out,
+        "\
+2025-02-12: no finding appears or disappears
+2025-02-26: the parties' red lines come into conflict (ukraine, us) — dated.stance:7
+2025-02-26: the scenario `deal` becomes infeasible (us) — dated.stance:18
+2025-03-10: this conflict of red lines ends (ukraine, us) — dated.stance:7
+2025-03-10: the scenario `deal` is no longer infeasible for this reason (us) — dated.stance:18
+0 findings hold from 2025-03-10 on (`stance check` shows them)
+"
+    );
+}
+
+#[test]
+fn timeline_json_has_dates_and_ranges() {
+    let dir = TempDir::new("timeline-json");
+    dir.write("dated.stance", DATED);
+    let (code, out, err) = stance(&dir, &["timeline", "--format", "json", "dated.stance"]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(keys, ["dates", "findings", "truncated", "version"]);
+    assert_eq!(v["version"], 1);
+    assert_eq!(
+        v["dates"],
+        serde_json::json!(["2025-02-12", "2025-02-26", "2025-03-10"])
+    );
+    assert_eq!(v["truncated"], false);
+    let findings = v["findings"].as_array().unwrap();
+    assert!(!findings.is_empty());
+    // each finding as `stance check --format json` shows it, with its range
+    let (_, check, _) = stance(
+        &dir,
+        &[
+            "check",
+            "--format",
+            "json",
+            "--as-of",
+            "2025-02-26",
+            "dated.stance",
+        ],
+    );
+    let check: serde_json::Value = serde_json::from_str(&check).unwrap();
+    let mut seen = 0;
+    for f in findings {
+        let mut f = f.as_object().unwrap().clone();
+        let from = f.remove("from").unwrap();
+        let until = f.remove("until").unwrap();
+        if from == "2025-02-26" {
+            assert_eq!(until, "2025-03-10");
+            let same = check["diagnostics"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|d| d.as_object().unwrap() == &f);
+            assert!(same, "not as `check --as-of` shows it: {f:?}");
+            seen += 1;
+        }
+    }
+    assert!(
+        seen >= 2,
+        "expected the conflict and the infeasible scenario"
+    );
+    assert!(
+        findings
+            .iter()
+            .any(|f| f["name"] == "conflict" && f["from"] == "2025-02-26")
+    );
+    assert!(
+        findings
+            .iter()
+            .any(|f| f["name"] == "infeasible-scenario" && f["scenario"] == "deal")
+    );
+}
+
+#[test]
+fn timeline_output_is_byte_identical_across_runs() {
+    let dir = TempDir::new("timeline-stable");
+    dir.write("dated.stance", DATED);
+    for format in ["human", "json"] {
+        let first = run_stance(
+            dir.path(),
+            &["timeline", "--format", format, "dated.stance"],
+            None,
+            &[],
+        );
+        for _ in 0..3 {
+            let again = run_stance(
+                dir.path(),
+                &["timeline", "--format", format, "dated.stance"],
+                None,
+                &[],
+            );
+            assert_eq!(first.stdout, again.stdout, "{format}");
+        }
+    }
+}
+
+#[test]
+fn timeline_exit_codes_are_those_of_check() {
+    let dir = TempDir::new("timeline-exit");
+    dir.write(
+        "bad.stance",
+        "party us as of 2025-02-30 {\n  requires x\n}\n",
+    );
+    let (code, out, err) = stance(&dir, &["timeline", "bad.stance"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(out.is_empty());
+    assert!(err.contains("no timeline computed"), "{err}");
+    let (code, _, _) = stance(&dir, &["timeline", "--format", "yaml", "bad.stance"]);
+    assert_eq!(code, 2);
+    let (code, _, _) = stance(&dir, &["timeline", "missing.stance"]);
+    assert_eq!(code, 2);
+}
+
+fn options() -> CheckOptions {
+    CheckOptions {
+        max_sets: 10_000,
+        time_budget: None,
+    }
+}
+
+fn timeline_ok(seed: u64) -> Result<(), TestCaseError> {
+    let m = random_model(seed);
+    let t = timeline(&m, &options());
+    prop_assert!(!t.truncated);
+    prop_assert_eq!(&t.dates, &m.snapshot_dates());
+    // the period before every date, then each date
+    let periods = std::iter::once(None).chain(t.dates.iter().copied().map(Some));
+    for at in periods {
+        let got: BTreeSet<Identity> = t.at(at).map(|h| Identity::of(&h.diagnostic)).collect();
+        prop_assert_eq!(got.len(), t.at(at).count(), "a finding twice at {:?}", at);
+        // day 1 lies before every date of the generator
+        let out = check_at(&m, &options(), Some(at.unwrap_or(day(1))));
+        let want: BTreeSet<Identity> = out
+            .diagnostics
+            .iter()
+            .filter(|d| !matches!(d.kind, Kind::Reversal | Kind::SoftenedStance))
+            .map(Identity::of)
+            .collect();
+        prop_assert_eq!(got, want, "seed {}, at {:?}", seed, at);
+    }
+    // ranges of one finding neither overlap nor touch, and are not empty
+    for (i, a) in t.findings.iter().enumerate() {
+        prop_assert!(a.until.is_none() || a.from < a.until);
+        for b in &t.findings[i + 1..] {
+            if Identity::of(&a.diagnostic) == Identity::of(&b.diagnostic) {
+                prop_assert!(a.until.is_some_and(|u| b.from.is_some_and(|f| u < f)));
+            }
+        }
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(Config { cases: 200, rng_seed: RngSeed::Fixed(0x7e1), failure_persistence: None, ..Config::default() })]
+    #[test]
+    fn timeline_matches_check_at_every_date(seed in any::<u64>()) {
+        timeline_ok(seed)?;
+    }
+}
