@@ -440,24 +440,23 @@ impl Workspace {
     }
 }
 
-// ---- check ----------------------------------------------------------
-
-// CheckOptions may gain fields; start from its defaults.
-#[allow(clippy::field_reassign_with_default)]
-fn run_check(args: CheckArgs) -> i32 {
-    let levels = match Levels::from_flags(&args.allow, &args.warn, &args.deny) {
-        Ok(l) => l,
-        Err(e) => return trouble(e),
-    };
-    let paths = if args.paths.is_empty() {
+/// Opens the workspace of `paths` (none: the current directory) and adds
+/// every rule file they name as a root: a directory stands for the
+/// `*.stance` files below it, `-` for standard input (shown as
+/// `stdin_name`). The one loading loop of `check`, `deals` and `timeline`:
+/// the workspace, the loaded files, and the ids of those read from
+/// standard input; or the exit code after trouble was reported.
+fn load_roots(
+    paths: &[PathBuf],
+    root: Option<&Path>,
+    stdin_name: &str,
+) -> Result<(Workspace, Loaded, Vec<FileId>), i32> {
+    let paths = if paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
-        args.paths.clone()
+        paths.to_vec()
     };
-    let ws = match Workspace::open(args.root.as_deref(), &paths) {
-        Ok(x) => x,
-        Err(code) => return code,
-    };
+    let ws = Workspace::open(root, &paths)?;
     let fs = DiskFs {
         root: ws.root.clone(),
     };
@@ -466,23 +465,13 @@ fn run_check(args: CheckArgs) -> i32 {
     let mut stdin = Vec::new();
     for path in &paths {
         if path.as_os_str() == "-" {
-            let bytes = match read_stdin() {
-                Ok(b) => b,
-                Err(code) => return code,
-            };
-            let name = args.stdin_filename.as_deref().unwrap_or("<stdin>");
-            stdin.push(loader.add_text(name, &bytes));
+            let bytes = read_stdin()?;
+            stdin.push(loader.add_text(stdin_name, &bytes));
             continue;
         }
-        let real = match ws.locate(path) {
-            Ok(r) => r,
-            Err(e) => return trouble(e),
-        };
+        let real = ws.locate(path).map_err(trouble)?;
         let is_dir = real.is_dir();
-        let files = match expand(real, &ignored) {
-            Ok(f) => f,
-            Err(e) => return trouble(e),
-        };
+        let files = expand(real, &ignored).map_err(trouble)?;
         if is_dir && files.is_empty() {
             // Not an error (exit 0, as ruff does): an empty directory is a
             // valid rule set. But a run that checks nothing must not look
@@ -509,12 +498,28 @@ fn run_check(args: CheckArgs) -> i32 {
                             printable(&shown, false)
                         );
                     }
-                    e => return trouble(format!("cannot read `{shown}`: {e}")),
+                    e => return Err(trouble(format!("cannot read `{shown}`: {e}"))),
                 }
             }
         }
     }
-    let mut loaded = loader.finish();
+    Ok((ws, loader.finish(), stdin))
+}
+
+// ---- check ----------------------------------------------------------
+
+// CheckOptions may gain fields; start from its defaults.
+#[allow(clippy::field_reassign_with_default)]
+fn run_check(args: CheckArgs) -> i32 {
+    let levels = match Levels::from_flags(&args.allow, &args.warn, &args.deny) {
+        Ok(l) => l,
+        Err(e) => return trouble(e),
+    };
+    let name = args.stdin_filename.as_deref().unwrap_or("<stdin>");
+    let (ws, mut loaded, stdin) = match load_roots(&args.paths, args.root.as_deref(), name) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
     let mut options = CheckOptions::default();
     options.max_sets = args.max_conflicts as usize;
     options.time_budget = if args.time_budget > 0.0 {

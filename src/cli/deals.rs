@@ -2,73 +2,21 @@
 //! model, and show its deals or concessions. Input errors are shown as
 //! `check` shows them (exit 1): a partial model would give wrong deals.
 
-use super::{
-    DealsArgs, DealsFormat, DiskFs, EXIT_FINDINGS, EXIT_OK, Workspace, emit, expand, printable,
-    read_ignore, trouble,
-};
+use super::{DealsArgs, DealsFormat, EXIT_FINDINGS, EXIT_OK, emit, printable, trouble};
 use stancecheck::deals::{Options, deals};
 use stancecheck::diagnostic::{Diagnostic, Severity};
-use stancecheck::load::{FsError, Loader};
 use stancecheck::model::ScenarioId;
 use stancecheck::pipeline;
 use stancecheck::render::{self, Format, RenderOptions};
-use std::io::{IsTerminal, Read, Write};
-use std::path::PathBuf;
+use std::io::{IsTerminal, Write};
 use std::time::{Duration, Instant};
 
 pub(super) fn run(args: DealsArgs) -> i32 {
-    let paths = if args.paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        args.paths.clone()
-    };
-    let ws = match Workspace::open(args.root.as_deref(), &paths) {
-        Ok(x) => x,
-        Err(code) => return code,
-    };
-    let fs = DiskFs {
-        root: ws.root.clone(),
-    };
-    let mut loader = Loader::new(&fs);
-    let ignored = read_ignore(&ws.root);
-    let mut stdin = Vec::new();
-    for path in &paths {
-        if path.as_os_str() == "-" {
-            let mut bytes = Vec::new();
-            if let Err(e) = std::io::stdin().read_to_end(&mut bytes) {
-                return trouble(format!("cannot read standard input: {e}"));
-            }
-            stdin.push(loader.add_text("<stdin>", &bytes));
-            continue;
-        }
-        let real = match ws.locate(path) {
-            Ok(r) => r,
-            Err(e) => return trouble(e),
+    let (ws, mut loaded, stdin) =
+        match super::load_roots(&args.paths, args.root.as_deref(), "<stdin>") {
+            Ok(x) => x,
+            Err(code) => return code,
         };
-        let files = match expand(real, &ignored) {
-            Ok(f) => f,
-            Err(e) => return trouble(e),
-        };
-        for file in files {
-            let Some(rel) = fs.relative(&file) else {
-                continue;
-            };
-            if let Err(e) = loader.add_root(&rel) {
-                let shown = format!("{}{rel}", ws.shown_prefix);
-                match e {
-                    FsError::OutsideRoot | FsError::NotFound => {
-                        let _ = writeln!(
-                            std::io::stderr(),
-                            "stance: warning: skipping `{}`: {e}",
-                            printable(&shown, false)
-                        );
-                    }
-                    e => return trouble(format!("cannot read `{shown}`: {e}")),
-                }
-            }
-        }
-    }
-    let mut loaded = loader.finish();
     ws.show_paths(&mut loaded.sources, &stdin);
     let mut errors: Vec<Diagnostic> = loaded
         .diagnostics

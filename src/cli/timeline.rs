@@ -3,13 +3,9 @@
 //! ([`stancecheck::timeline`]). Input errors are shown as `check` shows
 //! them (exit 1): a partial model would give a wrong timeline.
 
-use super::{
-    DiskFs, EXIT_FINDINGS, EXIT_OK, Workspace, emit, expand, parse_budget, printable, read_ignore,
-    read_stdin, show_errors, trouble,
-};
+use super::{EXIT_FINDINGS, EXIT_OK, emit, parse_budget, show_errors};
 use clap::{Args, ValueEnum};
 use stancecheck::check::CheckOptions;
-use stancecheck::load::{FsError, Loader};
 use stancecheck::render;
 use std::io::Write;
 use std::path::PathBuf;
@@ -46,58 +42,11 @@ pub(super) struct TimelineArgs {
 // CheckOptions may gain fields; start from its defaults.
 #[allow(clippy::field_reassign_with_default)]
 pub(super) fn run(args: TimelineArgs) -> i32 {
-    let paths = if args.paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        args.paths.clone()
-    };
-    let ws = match Workspace::open(args.root.as_deref(), &paths) {
-        Ok(x) => x,
-        Err(code) => return code,
-    };
-    let fs = DiskFs {
-        root: ws.root.clone(),
-    };
-    let mut loader = Loader::new(&fs);
-    let ignored = read_ignore(&ws.root);
-    let mut stdin = Vec::new();
-    for path in &paths {
-        if path.as_os_str() == "-" {
-            let bytes = match read_stdin() {
-                Ok(b) => b,
-                Err(code) => return code,
-            };
-            stdin.push(loader.add_text("<stdin>", &bytes));
-            continue;
-        }
-        let real = match ws.locate(path) {
-            Ok(r) => r,
-            Err(e) => return trouble(e),
+    let (ws, mut loaded, stdin) =
+        match super::load_roots(&args.paths, args.root.as_deref(), "<stdin>") {
+            Ok(x) => x,
+            Err(code) => return code,
         };
-        let files = match expand(real, &ignored) {
-            Ok(f) => f,
-            Err(e) => return trouble(e),
-        };
-        for file in files {
-            let Some(rel) = fs.relative(&file) else {
-                continue;
-            };
-            if let Err(e) = loader.add_root(&rel) {
-                let shown = format!("{}{rel}", ws.shown_prefix);
-                match e {
-                    FsError::OutsideRoot | FsError::NotFound => {
-                        let _ = writeln!(
-                            std::io::stderr(),
-                            "stance: warning: skipping `{}`: {e}",
-                            printable(&shown, false)
-                        );
-                    }
-                    e => return trouble(format!("cannot read `{shown}`: {e}")),
-                }
-            }
-        }
-    }
-    let mut loaded = loader.finish();
     ws.show_paths(&mut loaded.sources, &stdin);
     let mut options = CheckOptions::default();
     options.max_sets = args.max_conflicts as usize;
