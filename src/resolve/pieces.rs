@@ -303,6 +303,7 @@ fn merge(resolved: Vec<Resolver>, parts: &[&[Item]]) -> Option<Resolved> {
         first.expectations(parts);
     }
     first.unused();
+    first.unused_fixes(parts);
     // decided from all the items, as in one piece
     first
         .diags
