@@ -167,6 +167,12 @@ struct CheckArgs {
     /// statements and its latest snapshot on or before it
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     as_of: Option<stancecheck::date::Date>,
+    /// Apply the safe fixes in place, then report what is left
+    #[arg(long)]
+    fix: bool,
+    /// With --fix: print a unified diff of the fixes and write nothing
+    #[arg(long, requires = "fix")]
+    diff: bool,
 }
 
 /// A `--as-of` value.
@@ -460,7 +466,11 @@ fn run_check(args: CheckArgs) -> i32 {
     let mut loader = Loader::new(&fs);
     let ignored = read_ignore(&ws.root);
     let mut stdin = Vec::new();
+    let mut roots = Vec::new();
     for path in &paths {
+        if path.as_os_str() == "-" && args.fix {
+            return trouble("`--fix` cannot rewrite standard input; give the files");
+        }
         if path.as_os_str() == "-" {
             let bytes = match read_stdin() {
                 Ok(b) => b,
@@ -493,6 +503,7 @@ fn run_check(args: CheckArgs) -> i32 {
             let Some(rel) = fs.relative(&file) else {
                 continue;
             };
+            roots.push(rel.clone());
             if let Err(e) = loader.add_root(&rel) {
                 let shown = format!("{}{rel}", ws.shown_prefix);
                 match e {
@@ -518,7 +529,43 @@ fn run_check(args: CheckArgs) -> i32 {
     } else {
         None
     };
-    let report = pipeline::run_freeing_syntax_at(&mut loaded, &options, args.as_of);
+    let report = if args.fix {
+        drop(loaded);
+        let run = stancecheck::fix::fix_run(&fs, &roots, &options, args.as_of);
+        if args.diff {
+            let mut out = String::new();
+            for (path, old, new) in &run.changed {
+                let shown = format!("{}{path}", ws.shown_prefix);
+                let name = printable(&shown, false);
+                let diff = similar::TextDiff::from_lines(old.as_str(), new.as_str())
+                    .unified_diff()
+                    .header(&name, &name)
+                    .to_string();
+                out.push_str(&printable(&diff, true));
+            }
+            let code = if run.changed.is_empty() { EXIT_OK } else { EXIT_FINDINGS };
+            return emit(&out, code);
+        }
+        for (path, _, new) in &run.changed {
+            if let Err(e) = std::fs::write(fs.root.join(path), new) {
+                return trouble(format!("cannot write `{}{path}`: {e}", ws.shown_prefix));
+            }
+        }
+        if run.fixes > 0 {
+            let _ = writeln!(
+                std::io::stderr(),
+                "stance: applied {} fix{} in {} file{}",
+                run.fixes,
+                if run.fixes == 1 { "" } else { "es" },
+                run.changed.len(),
+                if run.changed.len() == 1 { "" } else { "s" },
+            );
+        }
+        loaded = run.loaded;
+        run.report
+    } else {
+        pipeline::run_freeing_syntax_at(&mut loaded, &options, args.as_of)
+    };
     ws.show_paths(&mut loaded.sources, &stdin);
     let diagnostics = levels.apply(report.diagnostics);
     let failed = diagnostics.iter().any(|d| d.severity == Severity::Error);

@@ -9,7 +9,11 @@
 //! diagnostic, in their order; a fix whose edits overlap an edit already
 //! taken (or insert at the same place) is left for the next round.
 
+use crate::check::CheckOptions;
+use crate::date::Date;
 use crate::diagnostic::{Diagnostic, Edit, Fix, Kind};
+use crate::load::{FileSystem, FsError, Loaded, Loader};
+use crate::pipeline::{self, Report};
 use crate::source::{FileId, SourceMap, Span};
 use std::collections::BTreeMap;
 
@@ -182,6 +186,115 @@ pub fn fixed_texts(
         })
         .collect();
     (texts, count)
+}
+
+/// A file system that answers with fixed texts first.
+struct Fixed<'a, F: FileSystem> {
+    inner: &'a F,
+    texts: &'a BTreeMap<String, String>,
+}
+
+impl<F: FileSystem> FileSystem for Fixed<'_, F> {
+    fn canonical(&self, path: &str) -> Result<String, FsError> {
+        self.inner.canonical(path)
+    }
+    fn read(&self, path: &str) -> Result<Vec<u8>, FsError> {
+        match self.texts.get(path) {
+            Some(t) => Ok(t.as_bytes().to_vec()),
+            None => self.inner.read(path),
+        }
+    }
+}
+
+/// What [`fix_run`] did.
+pub struct FixRun {
+    /// The files as fixed, loaded and checked.
+    pub loaded: Loaded,
+    /// What is left: the check of the fixed files.
+    pub report: Report,
+    /// Each changed file: root-relative path, its text before, after.
+    pub changed: Vec<(String, String, String)>,
+    /// The number of fixes applied.
+    pub fixes: usize,
+}
+
+/// The most rounds [`fix_run`] makes (each applies every fix that does
+/// not overlap another; a fix left out, or one a fix makes possible, waits
+/// for the next round).
+pub const MAX_ROUNDS: usize = 10;
+
+/// `stance check --fix` without writing: loads the rule files `roots`
+/// (root-relative) from `fs`, checks them, applies the safe fixes to the
+/// texts, and again while a round applies any, at most [`MAX_ROUNDS`]
+/// times; returns the last check and the changed texts. A fix that would
+/// touch a file outside `roots`' models cannot happen: fixes only edit the
+/// files that were read. A fixed text that no longer parses is impossible
+/// by construction of the fixes; should a round add an input error that
+/// was not there before, the round is undone and the run stops.
+pub fn fix_run<F: FileSystem>(
+    fs: &F,
+    roots: &[String],
+    options: &CheckOptions,
+    at: Option<Date>,
+) -> FixRun {
+    let mut texts: BTreeMap<String, String> = BTreeMap::new();
+    let load = |texts: &BTreeMap<String, String>| {
+        let fixed = Fixed { inner: fs, texts };
+        let mut loader = Loader::new(&fixed);
+        for r in roots {
+            // A root that cannot be read is reported by the check.
+            let _ = loader.add_root(r);
+        }
+        let loaded = loader.finish();
+        let report = pipeline::run_at(&loaded, options, at);
+        (loaded, report)
+    };
+    let (mut loaded, mut report) = load(&texts);
+    let mut fixes = 0;
+    for _ in 0..MAX_ROUNDS {
+        let (new, n) = fixed_texts(&report.diagnostics, &loaded.sources, false);
+        if new.is_empty() {
+            break;
+        }
+        let errors = input_errors(&report);
+        let before = texts.clone();
+        for (file, text) in new {
+            if let Some(f) = loaded.sources.get(file) {
+                texts.insert(f.path.clone(), text);
+            }
+        }
+        let (l, r) = load(&texts);
+        if input_errors(&r) > errors {
+            texts = before;
+            break;
+        }
+        fixes += n;
+        (loaded, report) = (l, r);
+    }
+    let mut changed = Vec::new();
+    for (path, new) in texts {
+        let old = fs
+            .read(&path)
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+            .unwrap_or_default();
+        if old != new {
+            changed.push((path, old, new));
+        }
+    }
+    FixRun {
+        loaded,
+        report,
+        changed,
+        fixes,
+    }
+}
+
+fn input_errors(report: &Report) -> usize {
+    report
+        .diagnostics
+        .iter()
+        .filter(|d| d.kind.is_input_error())
+        .count()
 }
 
 #[cfg(test)]
