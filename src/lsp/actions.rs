@@ -42,7 +42,13 @@ fn append(a: &Analysis, file: FileId, line: &str) -> Fix {
     )
 }
 
-fn action(a: &Analysis, fix: &Fix, ranges: &mut Ranges<'_>, preferred: bool) -> Option<CodeAction> {
+fn action(
+    a: &Analysis,
+    d: &Diagnostic,
+    fix: &Fix,
+    ranges: &mut Ranges<'_>,
+    preferred: bool,
+) -> Option<CodeAction> {
     let mut changes: HashMap<Url, Vec<TextEdit>> = HashMap::new();
     for e in &fix.edits {
         let uri = a.uris.get(e.span.file.0 as usize)?.clone()?;
@@ -54,6 +60,7 @@ fn action(a: &Analysis, fix: &Fix, ranges: &mut Ranges<'_>, preferred: bool) -> 
     Some(CodeAction {
         title: fix.message.clone(),
         kind: Some(CodeActionKind::QUICKFIX),
+        diagnostics: Some(vec![super::diagnostics::to_lsp(d, ranges)]),
         is_preferred: preferred.then_some(true),
         edit: Some(WorkspaceEdit {
             changes: Some(changes),
@@ -82,14 +89,14 @@ pub fn code_actions(
             continue;
         }
         for (i, fix) in d.fixes.iter().enumerate() {
-            if let Some(act) = action(a, fix, &mut ranges, i == 0 && fix.safe) {
+            if let Some(act) = action(a, d, fix, &mut ranges, i == 0 && fix.safe) {
                 out.push(CodeActionOrCommand::CodeAction(act));
             }
         }
         if let Some(line) = expect_line(d) {
             if !expects.contains(&line) {
                 let fix = append(a, file, &line);
-                if let Some(act) = action(a, &fix, &mut ranges, false) {
+                if let Some(act) = action(a, d, &fix, &mut ranges, false) {
                     out.push(CodeActionOrCommand::CodeAction(act));
                 }
                 expects.push(line);
