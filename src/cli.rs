@@ -543,7 +543,11 @@ fn run_check(args: CheckArgs) -> i32 {
                     .to_string();
                 out.push_str(&printable(&diff, true));
             }
-            let code = if run.changed.is_empty() { EXIT_OK } else { EXIT_FINDINGS };
+            let code = if run.changed.is_empty() {
+                EXIT_OK
+            } else {
+                EXIT_FINDINGS
+            };
             return emit(&out, code);
         }
         for (path, _, new) in &run.changed {

@@ -115,7 +115,12 @@ pub struct Fix {
 
 impl Fix {
     /// A fix of one edit.
-    pub fn one(message: impl Into<String>, safe: bool, span: Span, replacement: impl Into<String>) -> Fix {
+    pub fn one(
+        message: impl Into<String>,
+        safe: bool,
+        span: Span,
+        replacement: impl Into<String>,
+    ) -> Fix {
         Fix {
             message: message.into(),
             safe,

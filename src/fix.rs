@@ -311,7 +311,10 @@ mod tests {
         let s = t.find("requires x").unwrap();
         let e = t.find(" \"q\"").unwrap();
         let r = line_removal(t, sp(s, e), true).unwrap();
-        assert_eq!(&t[r.start as usize..r.end as usize], "  requires x or not x \"q\" # c\n");
+        assert_eq!(
+            &t[r.start as usize..r.end as usize],
+            "  requires x or not x \"q\" # c\n"
+        );
         let s = t.find("requires y").unwrap();
         assert_eq!(line_removal(t, sp(s, s + 10), true), None);
         let s = t.find("requires z").unwrap();
@@ -324,7 +327,13 @@ mod tests {
             span: sp(a, b),
             replacement: r.to_owned(),
         };
-        assert_eq!(apply("abcdef", &[edit(0, 1, "X"), edit(3, 3, "-"), edit(4, 6, "")]), "Xbc-d");
+        assert_eq!(
+            apply(
+                "abcdef",
+                &[edit(0, 1, "X"), edit(3, 3, "-"), edit(4, 6, "")]
+            ),
+            "Xbc-d"
+        );
         let d = |edits: Vec<Edit>| {
             Diagnostic::new(Kind::Tautology, sp(0, 0), "x").with_fix(Fix {
                 message: String::new(),
@@ -332,7 +341,12 @@ mod tests {
                 edits,
             })
         };
-        let ds = [d(vec![edit(0, 2, "")]), d(vec![edit(1, 3, "")]), d(vec![edit(2, 2, "+")]), d(vec![edit(2, 2, "*")])];
+        let ds = [
+            d(vec![edit(0, 2, "")]),
+            d(vec![edit(1, 3, "")]),
+            d(vec![edit(2, 2, "+")]),
+            d(vec![edit(2, 2, "*")]),
+        ];
         let (plan, n) = plan(&ds, false);
         assert_eq!(n, 2);
         assert_eq!(apply("abcd", &plan[&FileId(0)]), "+cd");

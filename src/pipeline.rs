@@ -110,7 +110,11 @@ fn resolve_all(loaded: &Loaded) -> Resolved {
     r
 }
 
-fn check_all(resolved: Resolved, options: &CheckOptions, sources: &crate::source::SourceMap) -> Report {
+fn check_all(
+    resolved: Resolved,
+    options: &CheckOptions,
+    sources: &crate::source::SourceMap,
+) -> Report {
     check_all_at(resolved, options, None, sources)
 }
 

@@ -19,7 +19,6 @@
 use crate::ast::{self, FormulaKind, Item, Name, Stance};
 use crate::date::Date;
 use crate::diagnostic::{Diagnostic, Fix, Kind};
-use std::collections::BTreeMap;
 use crate::hash::{IdMap, NameMap, id_map, name_map};
 use crate::model::{
     Atom, AtomId, ExpectKind, Expectation, Expr, Model, Party, PartyId, Scenario, ScenarioId,
@@ -28,6 +27,7 @@ use crate::model::{
 use crate::source::{FileId, SourceMap, Span};
 use clean::{clean_into, clean_text};
 use names::{Names, unknown};
+use std::collections::BTreeMap;
 
 mod clean;
 mod names;
@@ -285,9 +285,10 @@ impl<'a> Resolver<'a> {
                 (at, true) => (at, format!("\n{line}\n")),
                 (at, false) => (at, format!("{line}\n")),
             },
-            Some((None, Some(first))) => {
-                (crate::fix::line_start(text, *first as usize), format!("{line}\n"))
-            }
+            Some((None, Some(first))) => (
+                crate::fix::line_start(text, *first as usize),
+                format!("{line}\n"),
+            ),
             _ => (0, format!("{line}\n")),
         };
         Some(Fix::one(
@@ -703,14 +704,20 @@ impl<'a> Resolver<'a> {
                 continue;
             }
             let key = (d.span.file, d.span.start, d.span.end);
-            let Some(item) = decls.get(&key) else { continue };
+            let Some(item) = decls.get(&key) else {
+                continue;
+            };
             let Some(file) = self.sources.get(item.file) else {
                 continue;
             };
             if let Some(span) = crate::fix::line_removal(&file.text, *item, false) {
                 let name = file.slice(d.span).to_owned();
-                d.fixes
-                    .push(Fix::one(format!("remove the declaration of `{name}`"), true, span, ""));
+                d.fixes.push(Fix::one(
+                    format!("remove the declaration of `{name}`"),
+                    true,
+                    span,
+                    "",
+                ));
             }
         }
     }

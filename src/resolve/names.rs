@@ -31,12 +31,14 @@ pub(super) fn unknown<'n>(
 ) -> Diagnostic {
     let d = Diagnostic::new(kind, ident.span, message).with_span_label(label);
     match crate::suggest::closest(&ident.name, candidates) {
-        Some(s) => d.with_help(format!("did you mean `{s}`?")).with_fix(Fix::one(
-            format!("replace `{}` with `{s}`", ident.name),
-            true,
-            ident.span,
-            s,
-        )),
+        Some(s) => d
+            .with_help(format!("did you mean `{s}`?"))
+            .with_fix(Fix::one(
+                format!("replace `{}` with `{s}`", ident.name),
+                true,
+                ident.span,
+                s,
+            )),
         None => match otherwise {
             Some(help) => d.with_help(help),
             None => d,

@@ -619,12 +619,14 @@ fn bad_statement_start<'a>(i: Toks<'a>, after_label: Option<&Ident>) -> nom::Err
             )
             .with_span_label("not a statement keyword");
             if let Some(s) = did_you_mean(text, STATEMENT_KEYWORDS) {
-                d = d.with_help(format!("did you mean `{s}`?")).with_fix(Fix::one(
-                    format!("replace `{text}` with `{s}`"),
-                    true,
-                    i.tspan(t),
-                    s,
-                ));
+                d = d
+                    .with_help(format!("did you mean `{s}`?"))
+                    .with_fix(Fix::one(
+                        format!("replace `{text}` with `{s}`"),
+                        true,
+                        i.tspan(t),
+                        s,
+                    ));
             }
             PErr::diag(i, d.with_help(help))
         }
@@ -1425,12 +1427,14 @@ fn bad_item_start(i: Toks<'_>) -> PErr {
     } else {
         if t.kind == K::Ident {
             if let Some(s) = did_you_mean(text, ITEM_KEYWORDS) {
-                d = d.with_help(format!("did you mean `{s}`?")).with_fix(Fix::one(
-                    format!("replace `{text}` with `{s}`"),
-                    true,
-                    i.tspan(t),
-                    s,
-                ));
+                d = d
+                    .with_help(format!("did you mean `{s}`?"))
+                    .with_fix(Fix::one(
+                        format!("replace `{text}` with `{s}`"),
+                        true,
+                        i.tspan(t),
+                        s,
+                    ));
             }
         } else if t.kind == K::BadWord {
             d = d.with_help(bad_word_help(text));

@@ -109,7 +109,10 @@ fn fix_applies_safe_fixes_and_is_idempotent() {
     let out = run_stance(dir.path(), &["check", "--fix", "a.stance"], None, &[]);
     assert!(out.status.code().is_some_and(|c| c <= 1), "{out:?}");
     let fixed = dir.read("a.stance");
-    assert!(fixed.contains("  requires ceasefire when guarantees\n"), "{fixed}");
+    assert!(
+        fixed.contains("  requires ceasefire when guarantees\n"),
+        "{fixed}"
+    );
     assert!(fixed.contains("  requires guarantees\n"), "{fixed}");
     assert!(fixed.contains("topic sanctions\n"), "{fixed}");
     assert!(!fixed.contains("unused_topic") && !fixed.contains("unused_party"));
@@ -137,25 +140,38 @@ fn fixing_a_typo_changes_nothing_else() {
     let dir = TempDir::new("fixes-typo-only");
     let clean = "topic ceasefire\ntopic guarantees\nparty a {\n  requires ceasefire\n  no ceasefire without guarantees\n}\nparty b {\n  rejects guarantees\n}\n";
     dir.write("clean.stance", clean);
-    dir.write("typo.stance", clean.replace("without guarantees", "without guarantes"));
+    dir.write(
+        "typo.stance",
+        clean.replace("without guarantees", "without guarantes"),
+    );
     let before = json(&dir, "typo.stance");
     assert!(names(&before).iter().any(|n| n == "undeclared-topic"));
     run_stance(dir.path(), &["check", "--fix", "typo.stance"], None, &[]);
     assert_eq!(dir.read("typo.stance"), clean);
     let strip = |mut v: Value| {
         for d in v["diagnostics"].as_array_mut().unwrap() {
-            d.as_object_mut().unwrap().retain(|k, _| k == "name" || k == "message" || k == "line");
+            d.as_object_mut()
+                .unwrap()
+                .retain(|k, _| k == "name" || k == "message" || k == "line");
         }
         v
     };
-    assert_eq!(strip(json(&dir, "typo.stance")), strip(json(&dir, "clean.stance")));
+    assert_eq!(
+        strip(json(&dir, "typo.stance")),
+        strip(json(&dir, "clean.stance"))
+    );
 }
 
 #[test]
 fn fix_diff_writes_nothing() {
     let dir = TempDir::new("fixes-diff");
     dir.write("a.stance", TYPOS);
-    let out = run_stance(dir.path(), &["check", "--fix", "--diff", "a.stance"], None, &[]);
+    let out = run_stance(
+        dir.path(),
+        &["check", "--fix", "--diff", "a.stance"],
+        None,
+        &[],
+    );
     assert_eq!(out.status.code(), Some(1));
     let diff = String::from_utf8(out.stdout).unwrap();
     assert!(diff.starts_with("--- a.stance\n+++ a.stance\n"), "{diff}");
@@ -165,7 +181,12 @@ fn fix_diff_writes_nothing() {
     // after --fix, nothing is left to show
     run_stance(dir.path(), &["check", "--fix", "a.stance"], None, &[]);
     let fixed = dir.read("a.stance");
-    let again = run_stance(dir.path(), &["check", "--fix", "--diff", "a.stance"], None, &[]);
+    let again = run_stance(
+        dir.path(),
+        &["check", "--fix", "--diff", "a.stance"],
+        None,
+        &[],
+    );
     assert_eq!(again.status.code(), Some(0));
     assert!(again.stdout.is_empty());
     assert_ne!(fixed, TYPOS);
@@ -174,7 +195,12 @@ fn fix_diff_writes_nothing() {
 #[test]
 fn fix_refuses_standard_input() {
     let dir = TempDir::new("fixes-stdin");
-    let out = run_stance(dir.path(), &["check", "--fix", "-"], Some(b"topic a\n"), &[]);
+    let out = run_stance(
+        dir.path(),
+        &["check", "--fix", "-"],
+        Some(b"topic a\n"),
+        &[],
+    );
     assert_eq!(out.status.code(), Some(2));
 }
 
@@ -182,7 +208,12 @@ fn fix_refuses_standard_input() {
 fn sarif_fixes_carry_replacements() {
     let dir = TempDir::new("fixes-sarif");
     dir.write("a.stance", TYPOS);
-    let out = run_stance(dir.path(), &["check", "--format", "sarif", "a.stance"], None, &[]);
+    let out = run_stance(
+        dir.path(),
+        &["check", "--format", "sarif", "a.stance"],
+        None,
+        &[],
+    );
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     let results = v["runs"][0]["results"].as_array().unwrap();
     let fixes: Vec<&Value> = results

@@ -851,7 +851,13 @@ fn every_quick_fix_clears_its_finding() {
             let mut text = FIXABLE.to_owned();
             let mut spans: Vec<(usize, usize, String)> = edits
                 .iter()
-                .map(|e| (offset16(&text, e.range.start), offset16(&text, e.range.end), e.new_text.clone()))
+                .map(|e| {
+                    (
+                        offset16(&text, e.range.start),
+                        offset16(&text, e.range.end),
+                        e.new_text.clone(),
+                    )
+                })
                 .collect();
             spans.sort();
             for (s, e, t) in spans.into_iter().rev() {
