@@ -103,6 +103,28 @@ struct Resolver<'a> {
     places: BTreeMap<FileId, (Option<u32>, Option<u32>)>,
 }
 
+/// By file: the end of its last `topic` item and the start of its first
+/// item ([`Resolver::declare_topic_fix`]).
+fn places_of(parts: &[&[Item]]) -> BTreeMap<FileId, (Option<u32>, Option<u32>)> {
+    let mut places: BTreeMap<FileId, (Option<u32>, Option<u32>)> = BTreeMap::new();
+    for item in parts.iter().flat_map(|p| p.iter()) {
+        let span = match item {
+            Item::Include { span, .. }
+            | Item::Party { span, .. }
+            | Item::Topic { span, .. }
+            | Item::Assume { span, .. }
+            | Item::Scenario { span, .. } => *span,
+            Item::Expect(e) => e.span,
+        };
+        let place = places.entry(span.file).or_default();
+        place.1 = Some(place.1.map_or(span.start, |s| s.min(span.start)));
+        if let Item::Topic { span, .. } = item {
+            place.0 = Some(place.0.map_or(span.end, |e| e.max(span.end)));
+        }
+    }
+    places
+}
+
 /// Formula resolution failed (an error was reported).
 struct Failed;
 
@@ -188,21 +210,9 @@ impl<'a> Resolver<'a> {
         self.plain_atoms.reserve(n_topics);
         self.model.atoms.reserve(n_topics);
         self.model.atom_spans.reserve(n_topics);
+        self.places = places_of(parts);
         for part in parts {
             for item in *part {
-                let span = match item {
-                    Item::Include { span, .. }
-                    | Item::Party { span, .. }
-                    | Item::Topic { span, .. }
-                    | Item::Assume { span, .. }
-                    | Item::Scenario { span, .. } => *span,
-                    Item::Expect(e) => e.span,
-                };
-                let place = self.places.entry(span.file).or_default();
-                place.1 = Some(place.1.map_or(span.start, |s| s.min(span.start)));
-                if let Item::Topic { span, .. } = item {
-                    place.0 = Some(place.0.map_or(span.end, |e| e.max(span.end)));
-                }
                 let conflict = match item {
                     Item::Party { name, label, .. } => self.parties.declare(name, label.as_ref()),
                     Item::Topic { name, label, .. } => self.topics.declare(name, label.as_ref()),
