@@ -170,6 +170,12 @@ struct CheckArgs {
     /// statements and its latest snapshot on or before it
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     as_of: Option<stancecheck::date::Date>,
+    /// Apply the safe fixes in place, then report what is left
+    #[arg(long)]
+    fix: bool,
+    /// With --fix: print a unified diff of the fixes and write nothing
+    #[arg(long, requires = "fix")]
+    diff: bool,
 }
 
 /// A `--as-of` value.
@@ -444,13 +450,14 @@ impl Workspace {
 /// every rule file they name as a root: a directory stands for the
 /// `*.stance` files below it, `-` for standard input (shown as
 /// `stdin_name`). The one loading loop of `check`, `deals` and `timeline`:
-/// the workspace, the loaded files, and the ids of those read from
-/// standard input; or the exit code after trouble was reported.
+/// the workspace, the loaded files, the ids of those read from standard
+/// input and the root-relative paths of the roots from disk; or the exit
+/// code after trouble was reported.
 fn load_roots(
     paths: &[PathBuf],
     root: Option<&Path>,
     stdin_name: &str,
-) -> Result<(Workspace, Loaded, Vec<FileId>), i32> {
+) -> Result<(Workspace, Loaded, Vec<FileId>, Vec<String>), i32> {
     let paths = if paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
@@ -463,6 +470,7 @@ fn load_roots(
     let mut loader = Loader::new(&fs);
     let ignored = read_ignore(&ws.root);
     let mut stdin = Vec::new();
+    let mut roots = Vec::new();
     for path in &paths {
         if path.as_os_str() == "-" {
             let bytes = read_stdin()?;
@@ -486,6 +494,7 @@ fn load_roots(
             let Some(rel) = fs.relative(&file) else {
                 continue;
             };
+            roots.push(rel.clone());
             if let Err(e) = loader.add_root(&rel) {
                 let shown = format!("{}{rel}", ws.shown_prefix);
                 match e {
@@ -503,7 +512,7 @@ fn load_roots(
             }
         }
     }
-    Ok((ws, loader.finish(), stdin))
+    Ok((ws, loader.finish(), stdin, roots))
 }
 
 // ---- check ----------------------------------------------------------
@@ -515,8 +524,11 @@ fn run_check(args: CheckArgs) -> i32 {
         Ok(l) => l,
         Err(e) => return trouble(e),
     };
+    if args.fix && args.paths.iter().any(|p| p.as_os_str() == "-") {
+        return trouble("`--fix` cannot rewrite standard input; give the files");
+    }
     let name = args.stdin_filename.as_deref().unwrap_or("<stdin>");
-    let (ws, mut loaded, stdin) = match load_roots(&args.paths, args.root.as_deref(), name) {
+    let (ws, mut loaded, stdin, roots) = match load_roots(&args.paths, args.root.as_deref(), name) {
         Ok(x) => x,
         Err(code) => return code,
     };
@@ -527,7 +539,50 @@ fn run_check(args: CheckArgs) -> i32 {
     } else {
         None
     };
-    let report = pipeline::run_freeing_syntax_at(&mut loaded, &options, args.as_of);
+    let report = if args.fix {
+        drop(loaded);
+        let fs = DiskFs {
+            root: ws.root.clone(),
+        };
+        let run = stancecheck::fix::fix_run(&fs, &roots, &options, args.as_of);
+        if args.diff {
+            let mut out = String::new();
+            for (path, old, new) in &run.changed {
+                let shown = format!("{}{path}", ws.shown_prefix);
+                let name = printable(&shown, false);
+                let diff = similar::TextDiff::from_lines(old.as_str(), new.as_str())
+                    .unified_diff()
+                    .header(&name, &name)
+                    .to_string();
+                out.push_str(&printable(&diff, true));
+            }
+            let code = if run.changed.is_empty() {
+                EXIT_OK
+            } else {
+                EXIT_FINDINGS
+            };
+            return emit(&out, code);
+        }
+        for (path, _, new) in &run.changed {
+            if let Err(e) = std::fs::write(fs.root.join(path), new) {
+                return trouble(format!("cannot write `{}{path}`: {e}", ws.shown_prefix));
+            }
+        }
+        if run.fixes > 0 {
+            let _ = writeln!(
+                std::io::stderr(),
+                "stance: applied {} fix{} in {} file{}",
+                run.fixes,
+                if run.fixes == 1 { "" } else { "es" },
+                run.changed.len(),
+                if run.changed.len() == 1 { "" } else { "s" },
+            );
+        }
+        loaded = run.loaded;
+        run.report
+    } else {
+        pipeline::run_freeing_syntax_at(&mut loaded, &options, args.as_of)
+    };
     ws.show_paths(&mut loaded.sources, &stdin);
     let diagnostics = levels.apply(report.diagnostics);
     let failed = diagnostics.iter().any(|d| d.severity == Severity::Error);

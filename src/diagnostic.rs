@@ -89,6 +89,49 @@ pub struct StatementRef {
     pub text: String,
 }
 
+/// One replacement of a byte range of a file's text (an insertion when the
+/// span is empty, a deletion when the replacement is).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Edit {
+    /// What to replace: byte offsets into the file's decoded text.
+    pub span: Span,
+    /// The new text.
+    pub replacement: String,
+}
+
+/// A machine-applicable fix of a diagnostic (LANGUAGE.md §8 `fixes`): edits
+/// applied together or not at all.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fix {
+    /// What it does, e.g. "replace `tarifs` with `tariffs`".
+    pub message: String,
+    /// Whether it can only do what its message says (applied by
+    /// `stance check --fix`); an unsafe fix may change the model's meaning
+    /// or drop what the author wrote, and is only offered.
+    pub safe: bool,
+    /// The edits, non-overlapping.
+    pub edits: Vec<Edit>,
+}
+
+impl Fix {
+    /// A fix of one edit.
+    pub fn one(
+        message: impl Into<String>,
+        safe: bool,
+        span: Span,
+        replacement: impl Into<String>,
+    ) -> Fix {
+        Fix {
+            message: message.into(),
+            safe,
+            edits: vec![Edit {
+                span,
+                replacement: replacement.into(),
+            }],
+        }
+    }
+}
+
 /// A diagnostic: plain data, rendered by `render`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
@@ -120,6 +163,8 @@ pub struct Diagnostic {
     /// Concessions: minimal sets of party statements whose withdrawal
     /// resolves the finding, smallest first.
     pub concessions: Vec<Vec<StatementRef>>,
+    /// Machine-applicable fixes, the safe ones first.
+    pub fixes: Vec<Fix>,
 }
 
 impl Diagnostic {
@@ -139,7 +184,14 @@ impl Diagnostic {
             members: Vec::new(),
             chain: Vec::new(),
             concessions: Vec::new(),
+            fixes: Vec::new(),
         }
+    }
+
+    /// Adds a fix.
+    pub fn with_fix(mut self, fix: Fix) -> Diagnostic {
+        self.fixes.push(fix);
+        self
     }
 
     /// Sets the label at the primary span.

@@ -18,6 +18,7 @@ pub mod date;
 pub mod deals;
 pub mod diagnostic;
 pub mod disk;
+pub mod fix;
 pub mod format;
 pub mod generate;
 pub mod graph;

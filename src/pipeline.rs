@@ -37,7 +37,7 @@ pub fn resolve_unit(loaded: &Loaded, unit: &Unit) -> (crate::model::Model, Vec<D
 
 /// Resolves and checks every unit of a run.
 pub fn run(loaded: &Loaded, options: &CheckOptions) -> Report {
-    check_all(resolve_all(loaded), options)
+    check_all(resolve_all(loaded), options, &loaded.sources)
 }
 
 /// [`run`], freeing the syntax trees once every model is resolved: the
@@ -56,12 +56,12 @@ pub fn run_freeing_syntax_at(
 ) -> Report {
     let resolved = resolve_all(loaded);
     loaded.asts = Vec::new();
-    check_all_at(resolved, options, at)
+    check_all_at(resolved, options, at, &loaded.sources)
 }
 
 /// [`run`] on the state at date `at`; `None`: the latest state.
 pub fn run_at(loaded: &Loaded, options: &CheckOptions, at: Option<crate::date::Date>) -> Report {
-    check_all_at(resolve_all(loaded), options, at)
+    check_all_at(resolve_all(loaded), options, at, &loaded.sources)
 }
 
 /// Every checked unit resolved, with the diagnostics so far.
@@ -110,14 +110,19 @@ fn resolve_all(loaded: &Loaded) -> Resolved {
     r
 }
 
-fn check_all(resolved: Resolved, options: &CheckOptions) -> Report {
-    check_all_at(resolved, options, None)
+fn check_all(
+    resolved: Resolved,
+    options: &CheckOptions,
+    sources: &crate::source::SourceMap,
+) -> Report {
+    check_all_at(resolved, options, None, sources)
 }
 
 fn check_all_at(
     resolved: Resolved,
     options: &CheckOptions,
     at: Option<crate::date::Date>,
+    sources: &crate::source::SourceMap,
 ) -> Report {
     let Resolved {
         mut diagnostics,
@@ -140,6 +145,7 @@ fn check_all_at(
     }
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     dedup_sorted(&mut diagnostics);
+    crate::fix::attach_removals(&mut diagnostics, sources);
     Report {
         diagnostics,
         truncated,

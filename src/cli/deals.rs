@@ -12,7 +12,7 @@ use std::io::{IsTerminal, Write};
 use std::time::{Duration, Instant};
 
 pub(super) fn run(args: DealsArgs) -> i32 {
-    let (ws, mut loaded, stdin) =
+    let (ws, mut loaded, stdin, _) =
         match super::load_roots(&args.paths, args.root.as_deref(), "<stdin>") {
             Ok(x) => x,
             Err(code) => return code,

@@ -42,7 +42,7 @@ pub(super) struct TimelineArgs {
 // CheckOptions may gain fields; start from its defaults.
 #[allow(clippy::field_reassign_with_default)]
 pub(super) fn run(args: TimelineArgs) -> i32 {
-    let (ws, mut loaded, stdin) =
+    let (ws, mut loaded, stdin, _) =
         match super::load_roots(&args.paths, args.root.as_deref(), "<stdin>") {
             Ok(x) => x,
             Err(code) => return code,

@@ -15,6 +15,7 @@
 //! Only [`run_stdio`] touches standard input and output; [`serve`] runs on
 //! any [`Connection`] (the tests use `Connection::memory()`).
 
+pub mod actions;
 pub mod complete;
 pub mod diagnostics;
 pub mod position;
@@ -217,6 +218,12 @@ impl<'c> Server<'c> {
             r::Completion::METHOD => answer::<r::Completion>(req, |p| {
                 self.complete(&p.text_document_position)
                     .map(lsp_types::CompletionResponse::Array)
+            }),
+            r::CodeActionRequest::METHOD => answer::<r::CodeActionRequest>(req, |p| {
+                let (a, file) = self.locate(&p.text_document.uri)?;
+                let start = self.offset(a, file, p.range.start);
+                let end = self.offset(a, file, p.range.end).max(start);
+                Some(actions::code_actions(a, file, start, end, self.encoding))
             }),
             r::Formatting::METHOD => {
                 answer::<r::Formatting>(req, |p| self.format(&p.text_document.uri))
@@ -772,6 +779,7 @@ pub fn capabilities(encoding: Encoding) -> ServerCapabilities {
         references_provider: Some(lsp_types::OneOf::Left(true)),
         document_symbol_provider: Some(lsp_types::OneOf::Left(true)),
         document_formatting_provider: Some(lsp_types::OneOf::Left(true)),
+        code_action_provider: Some(lsp_types::CodeActionProviderCapability::Simple(true)),
         completion_provider: Some(lsp_types::CompletionOptions {
             trigger_characters: Some(vec!["@".to_owned()]),
             ..lsp_types::CompletionOptions::default()

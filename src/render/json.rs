@@ -1,11 +1,12 @@
-//! The JSON format of LANGUAGE.md §8 (version 1).
+//! The JSON format of LANGUAGE.md §8 (version 1, with `help`, `notes` and
+//! `fixes`).
 //!
 //! Text is written as it is (the JSON encoder escapes what must be). One
 //! addition to §8: members with the role `condition` (the condition an
 //! expectation or a `ruled-out` finding is about).
 
 use super::{Counts, Location, RenderOptions, notes_and_help, role_name};
-use crate::diagnostic::{Diagnostic, Member, StatementRef};
+use crate::diagnostic::{Diagnostic, Fix, Member, StatementRef};
 use crate::source::SourceMap;
 use serde::Serialize;
 
@@ -37,6 +38,47 @@ pub(super) struct JsonDiagnostic<'a> {
     help: Vec<String>,
     /// Every note line the human output shows.
     notes: Vec<String>,
+    /// Machine-applicable fixes (LANGUAGE.md §8).
+    fixes: Vec<JsonFix<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonFix<'a> {
+    message: &'a str,
+    safe: bool,
+    edits: Vec<JsonEdit<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonEdit<'a> {
+    file: String,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    replacement: &'a str,
+}
+
+fn fix<'a>(f: &'a Fix, sources: &SourceMap) -> JsonFix<'a> {
+    JsonFix {
+        message: &f.message,
+        safe: f.safe,
+        edits: f
+            .edits
+            .iter()
+            .map(|e| {
+                let loc = Location::of(e.span, sources);
+                JsonEdit {
+                    file: loc.file,
+                    line: loc.line,
+                    column: loc.column,
+                    end_line: loc.end_line,
+                    end_column: loc.end_column,
+                    replacement: &e.replacement,
+                }
+            })
+            .collect(),
+    }
 }
 
 #[derive(Serialize)]
@@ -123,6 +165,7 @@ pub(super) fn diagnostic<'a>(d: &'a Diagnostic, sources: &SourceMap) -> JsonDiag
             .collect(),
         help,
         notes,
+        fixes: d.fixes.iter().map(|f| fix(f, sources)).collect(),
     }
 }
 

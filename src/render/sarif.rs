@@ -7,7 +7,7 @@
 //! code-scanning tools); `properties` keep the raw data.
 
 use super::{Location, RenderOptions, describe_member, escape, explain, notes_and_help, role_name};
-use crate::diagnostic::{Diagnostic, Kind, Severity};
+use crate::diagnostic::{Diagnostic, Fix, Kind, Severity};
 use crate::source::SourceMap;
 use serde_json::{Value, json};
 use std::fmt::Write as _;
@@ -74,6 +74,43 @@ fn category(kind: Kind) -> &'static str {
     }
 }
 
+/// A SARIF `fix`: one `artifactChange` per file, its edits as
+/// `replacements` (`deletedRegion` + `insertedContent`); `safe` in its
+/// properties. `None` when an edit's file is unknown.
+fn fix(f: &Fix, sources: &SourceMap) -> Option<Value> {
+    let mut changes: Vec<(String, Vec<Value>)> = Vec::new();
+    for e in &f.edits {
+        let loc = Location::of(e.span, sources);
+        if !loc.known {
+            return None;
+        }
+        let replacement = json!({
+            "deletedRegion": {
+                "startLine": loc.line,
+                "startColumn": loc.column,
+                "endLine": loc.end_line,
+                "endColumn": loc.end_column,
+            },
+            "insertedContent": { "text": e.replacement },
+        });
+        match changes.iter_mut().find(|(file, _)| *file == loc.file) {
+            Some((_, rs)) => rs.push(replacement),
+            None => changes.push((loc.file, vec![replacement])),
+        }
+    }
+    Some(json!({
+        "description": { "text": escape(&f.message) },
+        "artifactChanges": changes
+            .into_iter()
+            .map(|(file, rs)| json!({
+                "artifactLocation": { "uri": path_to_uri(&file) },
+                "replacements": rs,
+            }))
+            .collect::<Vec<_>>(),
+        "properties": { "safe": f.safe },
+    }))
+}
+
 fn result(d: &Diagnostic, sources: &SourceMap) -> Value {
     let index = Kind::ALL.iter().position(|k| *k == d.kind).unwrap_or(0);
     let loc = Location::of(d.span, sources);
@@ -137,6 +174,10 @@ fn result(d: &Diagnostic, sources: &SourceMap) -> Value {
         }
         if !related.is_empty() {
             obj.insert("relatedLocations".to_owned(), Value::Array(related));
+        }
+        let fixes: Vec<Value> = d.fixes.iter().filter_map(|f| fix(f, sources)).collect();
+        if !fixes.is_empty() {
+            obj.insert("fixes".to_owned(), Value::Array(fixes));
         }
     }
     r

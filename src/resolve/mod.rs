@@ -18,7 +18,7 @@
 
 use crate::ast::{self, FormulaKind, Item, Name, Stance};
 use crate::date::Date;
-use crate::diagnostic::{Diagnostic, Kind};
+use crate::diagnostic::{Diagnostic, Fix, Kind};
 use crate::hash::{IdMap, NameMap, id_map, name_map};
 use crate::model::{
     Atom, AtomId, ExpectKind, Expectation, Expr, Model, Party, PartyId, Scenario, ScenarioId,
@@ -27,6 +27,7 @@ use crate::model::{
 use crate::source::{FileId, SourceMap, Span};
 use clean::{clean_into, clean_text};
 use names::{Names, unknown};
+use std::collections::BTreeMap;
 
 mod clean;
 mod names;
@@ -73,6 +74,7 @@ fn resolve_whole(sources: &SourceMap, parts: &[&[Item]], bytes: usize) -> Resolv
     r.statements(parts);
     r.expectations(parts);
     r.unused();
+    r.unused_fixes(parts);
     r.diags.extend(party_typos::undeclared_parties(parts));
     r.finish()
 }
@@ -96,6 +98,31 @@ struct Resolver<'a> {
     /// may declare it) but a provisional entry, declared if the piece
     /// declares it later, else looked up when the pieces are put together.
     piece: bool,
+    /// By file: the end of its last `topic` item, and the start of its
+    /// first item (where a fix declares a topic).
+    places: BTreeMap<FileId, (Option<u32>, Option<u32>)>,
+}
+
+/// By file: the end of its last `topic` item and the start of its first
+/// item ([`Resolver::declare_topic_fix`]).
+fn places_of(parts: &[&[Item]]) -> BTreeMap<FileId, (Option<u32>, Option<u32>)> {
+    let mut places: BTreeMap<FileId, (Option<u32>, Option<u32>)> = BTreeMap::new();
+    for item in parts.iter().flat_map(|p| p.iter()) {
+        let span = match item {
+            Item::Include { span, .. }
+            | Item::Party { span, .. }
+            | Item::Topic { span, .. }
+            | Item::Assume { span, .. }
+            | Item::Scenario { span, .. } => *span,
+            Item::Expect(e) => e.span,
+        };
+        let place = places.entry(span.file).or_default();
+        place.1 = Some(place.1.map_or(span.start, |s| s.min(span.start)));
+        if let Item::Topic { span, .. } = item {
+            place.0 = Some(place.0.map_or(span.end, |e| e.max(span.end)));
+        }
+    }
+    places
 }
 
 /// Formula resolution failed (an error was reported).
@@ -119,6 +146,7 @@ impl<'a> Resolver<'a> {
             labels: name_map(0),
             has_expect: false,
             piece: false,
+            places: BTreeMap::new(),
         }
     }
 
@@ -182,6 +210,7 @@ impl<'a> Resolver<'a> {
         self.plain_atoms.reserve(n_topics);
         self.model.atoms.reserve(n_topics);
         self.model.atom_spans.reserve(n_topics);
+        self.places = places_of(parts);
         for part in parts {
             for item in *part {
                 let conflict = match item {
@@ -234,15 +263,50 @@ impl<'a> Resolver<'a> {
         } else {
             format!("declare it: `topic {} \"…\"`", ident.name)
         };
-        self.diags.push(unknown(
+        let is_party = self.parties.get(&ident.name).is_some();
+        let mut d = unknown(
             Kind::UndeclaredTopic,
             ident,
             format!("topic `{}` is used but never declared", ident.name),
             "undeclared topic",
             self.topics.declared_names(),
             Some(otherwise),
-        ));
+        );
+        if !is_party {
+            // Declaring it is safe unless a did-you-mean says it is a typo.
+            let safe = d.fixes.is_empty();
+            if let Some(fix) = self.declare_topic_fix(ident, safe) {
+                d.fixes.push(fix);
+            }
+        }
+        self.diags.push(d);
         id
+    }
+
+    /// The fix that declares the topic `ident` (a line `topic NAME`) in the
+    /// file that uses it: after its last topic declaration, else before
+    /// its first item, else at its top.
+    fn declare_topic_fix(&self, ident: &ast::Ident, safe: bool) -> Option<Fix> {
+        let file = ident.span.file;
+        let text = &self.sources.get(file)?.text;
+        let line = format!("topic {}", ident.name);
+        let (at, line) = match self.places.get(&file) {
+            Some((Some(last), _)) => match crate::fix::after_line(text, *last as usize) {
+                (at, true) => (at, format!("\n{line}\n")),
+                (at, false) => (at, format!("{line}\n")),
+            },
+            Some((None, Some(first))) => (
+                crate::fix::line_start(text, *first as usize),
+                format!("{line}\n"),
+            ),
+            _ => (0, format!("{line}\n")),
+        };
+        Some(Fix::one(
+            format!("declare the topic `{}`", ident.name),
+            safe,
+            Span::new(file, at, at),
+            line,
+        ))
     }
 
     fn atom(&mut self, topic: TopicId, party: Option<PartyId>, span: Span) -> AtomId {
@@ -625,6 +689,47 @@ impl<'a> Resolver<'a> {
     fn unused(&mut self) {
         self.diags.extend(self.parties.unused());
         self.diags.extend(self.topics.unused());
+    }
+
+    /// Gives each `unused-declaration` the fix that removes its line,
+    /// when the declaration is alone on it (a `topic` item, or a `party`
+    /// item without statements): safe, nothing uses the name.
+    fn unused_fixes(&mut self, parts: &[&[Item]]) {
+        let mut decls: BTreeMap<(FileId, u32, u32), Span> = BTreeMap::new();
+        for item in parts.iter().flat_map(|p| p.iter()) {
+            let (name, span) = match item {
+                Item::Topic { name, span, .. } => (name, *span),
+                Item::Party {
+                    name,
+                    span,
+                    statements,
+                    ..
+                } if statements.is_empty() => (name, *span),
+                _ => continue,
+            };
+            decls.insert((name.span.file, name.span.start, name.span.end), span);
+        }
+        for d in &mut self.diags {
+            if d.kind != Kind::UnusedDeclaration || !d.fixes.is_empty() {
+                continue;
+            }
+            let key = (d.span.file, d.span.start, d.span.end);
+            let Some(item) = decls.get(&key) else {
+                continue;
+            };
+            let Some(file) = self.sources.get(item.file) else {
+                continue;
+            };
+            if let Some(span) = crate::fix::line_removal(&file.text, *item, false) {
+                let name = file.slice(d.span).to_owned();
+                d.fixes.push(Fix::one(
+                    format!("remove the declaration of `{name}`"),
+                    true,
+                    span,
+                    "",
+                ));
+            }
+        }
     }
 }
 

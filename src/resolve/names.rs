@@ -11,7 +11,7 @@
 //! declaration and their first label, and count as used or not.
 
 use crate::ast::{self, Name};
-use crate::diagnostic::{Diagnostic, Kind};
+use crate::diagnostic::{Diagnostic, Fix, Kind};
 use crate::hash::{NameMap, name_map};
 use crate::model::{Party, PartyId, Topic, TopicId};
 use crate::source::Span;
@@ -30,8 +30,15 @@ pub(super) fn unknown<'n>(
     otherwise: Option<String>,
 ) -> Diagnostic {
     let d = Diagnostic::new(kind, ident.span, message).with_span_label(label);
-    match crate::suggest::closest(&ident.name, candidates).map(|s| format!("did you mean `{s}`?")) {
-        Some(help) => d.with_help(help),
+    match crate::suggest::closest(&ident.name, candidates) {
+        Some(s) => d
+            .with_help(format!("did you mean `{s}`?"))
+            .with_fix(Fix::one(
+                format!("replace `{}` with `{s}`", ident.name),
+                true,
+                ident.span,
+                s,
+            )),
         None => match otherwise {
             Some(help) => d.with_help(help),
             None => d,

@@ -121,6 +121,12 @@ pub(super) fn undeclared_parties(parts: &[&[Item]]) -> Vec<Diagnostic> {
             .with_span_label("a new party, made by this block alone")
             .with_label(at, format!("`{q}` is declared here"))
             .with_help(format!("did you mean `{q}`?"))
+            .with_fix(crate::diagnostic::Fix::one(
+                format!("replace `{p}` with `{q}`"),
+                true,
+                block,
+                q.as_str(),
+            ))
             .with_help(format!(
                 "if `{p}` is a party of its own, declare it: `party {p} \"…\"`"
             ))

@@ -274,6 +274,8 @@ fn merge(resolved: Vec<Resolver>, parts: &[&[Item]]) -> Option<Resolved> {
         return None;
     }
     first.piece = false;
+    // where a fix declares a topic: from all the items, as in one piece
+    first.places = super::places_of(parts);
     let mut rest: Vec<Resolver> = resolved.collect();
     let count =
         first.model.statements.len() + rest.iter().map(|r| r.model.statements.len()).sum::<usize>();
@@ -303,6 +305,7 @@ fn merge(resolved: Vec<Resolver>, parts: &[&[Item]]) -> Option<Resolved> {
         first.expectations(parts);
     }
     first.unused();
+    first.unused_fixes(parts);
     // decided from all the items, as in one piece
     first
         .diags

@@ -20,7 +20,7 @@ use super::lexer::{K, Token};
 use crate::ast::{
     DateLit, Expect, ExpectKind, Formula, FormulaKind, Ident, Item, Stance, Statement, Str,
 };
-use crate::diagnostic::{Diagnostic, Kind};
+use crate::diagnostic::{Diagnostic, Fix, Kind};
 
 /// A formula with its outer extent (including any parentheses around it).
 pub(crate) struct F {
@@ -602,7 +602,13 @@ fn bad_statement_start<'a>(i: Toks<'a>, after_label: Option<&Ident>) -> nom::Err
                 format!("unknown statement keyword `{text}`"),
             )
             .with_span_label("not a statement keyword")
-            .with_help(format!("did you mean `{text}:`? a label ends with a colon"));
+            .with_help(format!("did you mean `{text}:`? a label ends with a colon"))
+            .with_fix(Fix::one(
+                format!("write `{text}:`"),
+                true,
+                i.tspan(t),
+                format!("{text}:"),
+            ));
             PErr::diag(i, d)
         }
         K::Ident => {
@@ -613,7 +619,14 @@ fn bad_statement_start<'a>(i: Toks<'a>, after_label: Option<&Ident>) -> nom::Err
             )
             .with_span_label("not a statement keyword");
             if let Some(s) = did_you_mean(text, STATEMENT_KEYWORDS) {
-                d = d.with_help(format!("did you mean `{s}`?"));
+                d = d
+                    .with_help(format!("did you mean `{s}`?"))
+                    .with_fix(Fix::one(
+                        format!("replace `{text}` with `{s}`"),
+                        true,
+                        i.tspan(t),
+                        s,
+                    ));
             }
             PErr::diag(i, d.with_help(help))
         }
@@ -1414,7 +1427,14 @@ fn bad_item_start(i: Toks<'_>) -> PErr {
     } else {
         if t.kind == K::Ident {
             if let Some(s) = did_you_mean(text, ITEM_KEYWORDS) {
-                d = d.with_help(format!("did you mean `{s}`?"));
+                d = d
+                    .with_help(format!("did you mean `{s}`?"))
+                    .with_fix(Fix::one(
+                        format!("replace `{text}` with `{s}`"),
+                        true,
+                        i.tspan(t),
+                        s,
+                    ));
             }
         } else if t.kind == K::BadWord {
             d = d.with_help(bad_word_help(text));

@@ -535,6 +535,10 @@ fn normalise(v: &mut serde_json::Value) {
             for k in ["line", "column", "end_line", "end_column"] {
                 map.remove(k);
             }
+            // Fixes are text edits that depend on the layout (a
+            // declaration alone on its line can be removed; `party eu {}`
+            // has no removal fix): not meaning.
+            map.remove("fixes");
             for (_, x) in map.iter_mut() {
                 normalise(x);
             }

@@ -776,3 +776,105 @@ fn completion_in_context() {
     assert!(labels(&mut c, 12, 0).contains(&"party".to_owned()));
     assert_eq!(c.stop(), Ok(true));
 }
+
+/// A file with one finding of each kind that has a quick fix, non-ASCII
+/// text before them (UTF-16 positions).
+const FIXABLE: &str = "\
+# «Ukraine» — quick fixes
+topic ceasefire \"cessez-le-feu ☮\"
+topic guarantees
+topic spare
+party kyiv {
+  requires ceasefire \"мир\"
+  requires guarantees or not guarantees
+  no ceasefire without guarantes
+}
+party moscow {
+  rejects ceasefire
+}
+scenario deal { ceasefire }
+";
+
+/// The byte offset of an LSP UTF-16 position.
+fn offset16(text: &str, p: Position) -> usize {
+    let start: usize = text
+        .split_inclusive('\n')
+        .take(p.line as usize)
+        .map(str::len)
+        .sum();
+    let line = &text[start..];
+    let mut units = 0;
+    for (i, c) in line.char_indices() {
+        if units >= p.character as usize || c == '\n' {
+            return start + i;
+        }
+        units += c.len_utf16();
+    }
+    text.len()
+}
+
+#[test]
+fn every_quick_fix_clears_its_finding() {
+    let dir = TempDir::new("lsp-actions");
+    dir.write("f.stance", FIXABLE);
+    let mut c = Client::start(Some(dir.path()), false);
+    let u = uri(&dir, "f.stance");
+    c.open(&u, 1, FIXABLE);
+    let got = c.diagnostics(&u);
+    let codes: Vec<String> = got
+        .diagnostics
+        .iter()
+        .map(|d| match &d.code {
+            Some(lsp_types::NumberOrString::String(s)) => s.clone(),
+            _ => String::new(),
+        })
+        .collect();
+    for want in ["SC3001", "SC3002", "SC1009", "SC1003", "SC1004"] {
+        assert!(codes.iter().any(|c| c == want), "{want} in {codes:?}");
+    }
+    let mut tried = 0;
+    for d in &got.diagnostics {
+        let actions = c.result(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": u}, "range": d.range, "context": {"diagnostics": [d]}}),
+        );
+        for a in actions.as_array().unwrap() {
+            assert_eq!(a["kind"], "quickfix");
+            // the finding the action fixes
+            let d: lsp_types::Diagnostic =
+                serde_json::from_value(a["diagnostics"][0].clone()).unwrap();
+            let Some(lsp_types::NumberOrString::String(code)) = &d.code else {
+                panic!("{d:?}")
+            };
+            let edits: Vec<lsp_types::TextEdit> =
+                serde_json::from_value(a["edit"]["changes"][u.as_str()].clone()).unwrap();
+            let mut text = FIXABLE.to_owned();
+            let mut spans: Vec<(usize, usize, String)> = edits
+                .iter()
+                .map(|e| {
+                    (
+                        offset16(&text, e.range.start),
+                        offset16(&text, e.range.end),
+                        e.new_text.clone(),
+                    )
+                })
+                .collect();
+            spans.sort();
+            for (s, e, t) in spans.into_iter().rev() {
+                text.replace_range(s..e, &t);
+            }
+            dir.write("fixed.stance", &text);
+            let after = check_json(dir.path(), &["fixed.stance"]);
+            let same = after["diagnostics"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|x| x["code"] == code.as_str() && x["message"] == d.message.as_str());
+            assert!(!same, "`{}` left `{}`:\n{text}", a["title"], d.message);
+            tried += 1;
+        }
+    }
+    // did-you-mean and declare, unused, tautology, and the expect lines
+    assert!(tried >= 6, "{tried}");
+    assert_eq!(c.stop(), Ok(true));
+}

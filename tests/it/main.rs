@@ -14,6 +14,7 @@ mod deals;
 mod docs;
 mod explain_examples;
 mod export_cnf;
+mod fixes;
 mod fmt_cli;
 mod fmt_props;
 mod graph;

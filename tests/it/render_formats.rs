@@ -137,6 +137,7 @@ fn json_follows_the_contract() {
         "concessions",
         "help",
         "notes",
+        "fixes",
     ];
     expected.sort_unstable();
     let mut keys = keys;

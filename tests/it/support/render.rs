@@ -235,7 +235,13 @@ pub fn sample() -> (SourceMap, Vec<Diagnostic>) {
         "expected a formula after `and`",
     )
     .with_span_label("the formula stops here")
-    .with_note("a line break ends a statement unless it is inside parentheses");
+    .with_note("a line break ends a statement unless it is inside parentheses")
+    .with_fix(stancecheck::diagnostic::Fix::one(
+        "remove `and`",
+        true,
+        span(&map, broken, "and"),
+        "",
+    ));
 
     let read = Diagnostic::new(
         Kind::ReadError,
