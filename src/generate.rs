@@ -112,7 +112,8 @@ fn disputes_with(disputes: usize, seed: u64, max_weight: Option<u32>) -> Workloa
         // Party c: 3 statements.
         let y = 1 + rng.below(3);
         text.push_str(&format!("party {c} {{\n"));
-        text.push_str(&format!("  requires {} when {} and {}{}\n",
+        text.push_str(&format!(
+            "  requires {} when {} and {}{}\n",
             t(4),
             t(y),
             t(0),
