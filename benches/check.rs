@@ -32,6 +32,14 @@ fn main() {
         assert_eq!(parse_only(&fs_with(&w.text)), w.statements);
         return;
     }
+    // `STANCE_DEALS_ONCE=1`: the deals of the weighted workload once, for
+    // instruction counts under callgrind (benches/instructions.sh deals).
+    if std::env::var_os("STANCE_DEALS_ONCE").is_some() {
+        let w = generate::weighted_disputes(7_700, 1, 100);
+        let model = model_of(&fs_with(&w.text));
+        verify_deals(&stancecheck::deals::deals(&model, &deals_options()), 7_700);
+        return;
+    }
     divan::main();
 }
 
@@ -44,6 +52,7 @@ fn write_workloads(dir: &std::path::Path) {
         ("disputes-15400", generate::disputes(15_400, 1)),
         ("disputes-77000", generate::disputes(77_000, 1)),
         ("scenarios-7700", generate::scenarios(7_700, 1)),
+        ("weighted-7700", generate::weighted_disputes(7_700, 1, 100)),
         ("chain-200000", generate::chain(200_000)),
     ];
     for (name, w) in all {
@@ -216,4 +225,47 @@ fn export_gcnf(bencher: divan::Bencher, disputes: usize) {
     // 9 of the 13 statements of a dispute are red lines or assumptions.
     assert_eq!(cnf.groups.len(), 9 * disputes);
     bencher.bench(|| stancecheck::logic::export::cnf(divan::black_box(&model)));
+}
+
+/// All of `deals`: nothing cut short (no limit on the list, no deadline).
+fn deals_options() -> stancecheck::deals::Options {
+    stancecheck::deals::Options {
+        max_deals: usize::MAX,
+        ..stancecheck::deals::Options::default()
+    }
+}
+
+/// Every dispute of the weighted workload shown, half with deals, half
+/// with concessions, none truncated, a best deal or a cheapest concession
+/// marked in each.
+fn verify_deals(report: &stancecheck::deals::Report, disputes: usize) {
+    use stancecheck::deals::State;
+    assert_eq!(report.disputes.len(), disputes);
+    assert!(!report.truncated);
+    let conflicting = report
+        .disputes
+        .iter()
+        .filter(|d| d.state == State::Conflicting)
+        .count();
+    assert_eq!(conflicting, disputes / 2);
+    for d in &report.disputes {
+        match d.state {
+            State::Consistent => assert!(d.deals.iter().any(|x| x.best_total)),
+            State::Conflicting => assert!(d.concessions.iter().any(|x| x.cheapest)),
+            s => panic!("unexpected state {s:?}"),
+        }
+    }
+}
+
+/// `stance deals` on ~100k statements with random weights (1 to 100) on
+/// every wish and red line: every dispute's Pareto-optimal deals or
+/// concessions, best total and cheapest marked (`deals::deals` on the
+/// resolved model; parsing is `parse_resolve`).
+#[divan::bench(args = [7_700], sample_count = 5)]
+fn deals_weighted(bencher: divan::Bencher, disputes: usize) {
+    let w = generate::weighted_disputes(disputes, 1, 100);
+    let model = model_of(&fs_with(&w.text));
+    let opts = deals_options();
+    verify_deals(&stancecheck::deals::deals(&model, &opts), disputes);
+    bencher.bench(|| stancecheck::deals::deals(divan::black_box(&model), &opts));
 }

@@ -855,6 +855,7 @@ fn run_fmt(args: FmtArgs) -> i32 {
 enum ExportFormat {
     Dimacs,
     Gcnf,
+    Wcnf,
 }
 
 #[derive(Args, Debug)]
@@ -863,7 +864,9 @@ struct ExportArgs {
     /// standard input
     path: Option<PathBuf>,
     /// `dimacs`: all clauses; `gcnf`: group CNF, one group per statement
-    /// (group 0: auxiliary definitions and `X@P -> X` axioms)
+    /// (group 0: auxiliary definitions and `X@P -> X` axioms); `wcnf`:
+    /// weighted MaxSAT, each red line soft with its weight (its optimum is
+    /// the cheapest concession total)
     #[arg(long, value_enum, default_value_t = ExportFormat::Dimacs)]
     format: ExportFormat,
     /// Root directory (default: the current directory)
@@ -893,6 +896,7 @@ fn run_export(args: ExportArgs) -> i32 {
     let text = match args.format {
         ExportFormat::Dimacs => stancecheck::logic::export::dimacs(&model, &loaded.sources),
         ExportFormat::Gcnf => stancecheck::logic::export::gcnf(&model, &loaded.sources),
+        ExportFormat::Wcnf => stancecheck::logic::export::wcnf(&model, &loaded.sources),
     };
     emit(&text, EXIT_OK)
 }

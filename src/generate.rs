@@ -52,7 +52,26 @@ pub struct Workload {
 /// else is satisfiable by making every topic true, so the planted conflicts
 /// are the only `conflict` findings.
 pub fn disputes(disputes: usize, seed: u64) -> Workload {
+    disputes_with(disputes, seed, None)
+}
+
+/// [`disputes`] with a random `weight` (1 to `max_weight`) on every wish
+/// and red line, for `stance deals` (LANGUAGE.md §10): the same text
+/// otherwise (the weights come from their own random source, seeded from
+/// `seed`), so the same statements, conflicts and findings. Half the
+/// disputes are consistent (deals over the wishes of `a` and `c`), half
+/// conflicting (concessions over the red lines).
+pub fn weighted_disputes(disputes: usize, seed: u64, max_weight: u32) -> Workload {
+    disputes_with(disputes, seed, Some(max_weight.max(1)))
+}
+
+fn disputes_with(disputes: usize, seed: u64, max_weight: Option<u32>) -> Workload {
     let mut rng = Rng::new(seed);
+    let mut wrng = Rng::new(seed ^ 0x5745_4947_4854);
+    let mut w = move || match max_weight {
+        Some(m) => format!(" weight {}", 1 + wrng.below(m as usize)),
+        None => String::new(),
+    };
     let mut text = String::with_capacity(disputes * 700);
     let mut statements = 0;
     let mut planted = 0;
@@ -71,30 +90,36 @@ pub fn disputes(disputes: usize, seed: u64) -> Workload {
         // Party a: 5 statements.
         let x = 1 + rng.below(2); // 1 or 2
         text.push_str(&format!("party {a} {{\n"));
-        text.push_str(&format!("  requires {}\n", t(0)));
-        text.push_str(&format!("  no {} without {}\n", t(0), t(3)));
-        text.push_str(&format!("  requires {} when {}\n", t(x), t(0)));
-        text.push_str(&format!("  prefers {} or {}\n", t(4), t(5)));
-        text.push_str(&format!("  duty {b}: {}\n", t(5)));
+        text.push_str(&format!("  requires {}{}\n", t(0), w()));
+        text.push_str(&format!("  no {} without {}{}\n", t(0), t(3), w()));
+        text.push_str(&format!("  requires {} when {}{}\n", t(x), t(0), w()));
+        text.push_str(&format!("  prefers {} or {}{}\n", t(4), t(5), w()));
+        text.push_str(&format!("  duty {b}: {}{}\n", t(5), w()));
         text.push_str("}\n");
         // Party b: 4 statements.
         text.push_str(&format!("party {b} {{\n"));
         if conflict {
-            text.push_str(&format!("  rejects {} \"planted\"\n", t(3)));
+            text.push_str(&format!("  rejects {}{} \"planted\"\n", t(3), w()));
             planted += 1;
         } else {
-            text.push_str(&format!("  requires {} when {}\n", t(3), t(1)));
+            text.push_str(&format!("  requires {} when {}{}\n", t(3), t(1), w()));
             conditionals += 1;
         }
-        text.push_str(&format!("  requires {}@{b} when {}\n", t(5), t(5)));
+        text.push_str(&format!("  requires {}@{b} when {}{}\n", t(5), t(5), w()));
         text.push_str(&format!("  claims {} -> {}\n", t(2), t(4)));
-        text.push_str(&format!("  no {} without {}\n", t(4), t(5)));
+        text.push_str(&format!("  no {} without {}{}\n", t(4), t(5), w()));
         text.push_str("}\n");
         // Party c: 3 statements.
         let y = 1 + rng.below(3);
         text.push_str(&format!("party {c} {{\n"));
-        text.push_str(&format!("  requires {} when {} and {}\n", t(4), t(y), t(0)));
-        text.push_str(&format!("  avoids not {}\n", t(2)));
+        text.push_str(&format!(
+            "  requires {} when {} and {}{}\n",
+            t(4),
+            t(y),
+            t(0),
+            w()
+        ));
+        text.push_str(&format!("  avoids not {}{}\n", t(2), w()));
         text.push_str(&format!("  claims {} or {}\n", t(1), t(2)));
         text.push_str("}\n");
         // One assumption.
@@ -269,5 +294,23 @@ mod tests {
         assert_eq!(w.planted_conflicts, 5);
         assert_eq!(chain(3).statements, 4);
         assert_eq!(scenarios(4, 1).statements, 52);
+        let weighted = weighted_disputes(10, 1, 100);
+        assert_eq!(weighted.text.matches(" weight ").count(), 10 * 10);
+        let plain = regex_free_strip(&weighted.text);
+        assert_eq!(plain, w.text);
+    }
+
+    /// `text` without its ` weight N` parts.
+    fn regex_free_strip(text: &str) -> String {
+        let mut out = String::new();
+        let mut rest = text;
+        while let Some(i) = rest.find(" weight ") {
+            out.push_str(&rest[..i]);
+            let after = &rest[i + 8..];
+            let digits = after.len() - after.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+            rest = &after[digits..];
+        }
+        out.push_str(rest);
+        out
     }
 }

@@ -141,9 +141,17 @@ pub fn deals(model: &Model, opts: &Options) -> Report {
         }
         None => (0..comps.list.len()).map(|k| vec![k]).collect(),
     };
+    // the atoms of each topic, in id order (built once: a scan of every
+    // atom per dispute made the search quadratic in the model's size)
+    let mut by_topic: Vec<Vec<AtomId>> = vec![Vec::new(); model.topics.len()];
+    for (i, a) in model.atoms.iter().enumerate() {
+        if let Some(v) = by_topic.get_mut(a.topic.0 as usize) {
+            v.push(AtomId(i as u32));
+        }
+    }
     let mut report = Report::default();
     for which in groups {
-        if let Some(d) = dispute(model, &comps, &which, opts) {
+        if let Some(d) = dispute(model, &comps, &which, &by_topic, opts) {
             report.truncated |= d.truncated;
             report.disputes.push(d);
         }
@@ -159,7 +167,13 @@ fn owner(parties: &[PartyId], model: &Model, s: StmtId) -> Option<(usize, usize)
     Some((i, st.weight as usize))
 }
 
-fn dispute(model: &Model, comps: &Components, which: &[usize], opts: &Options) -> Option<Dispute> {
+fn dispute(
+    model: &Model,
+    comps: &Components,
+    which: &[usize],
+    by_topic: &[Vec<AtomId>],
+    opts: &Options,
+) -> Option<Dispute> {
     let mut ses = Session::new(model, comps, which);
     let stmts = ses.stmts.clone();
     let of = |s: &StmtId| model.statement(*s);
@@ -241,7 +255,9 @@ fn dispute(model: &Model, comps: &Components, which: &[usize], opts: &Options) -
         all.extend(&hard_sel);
         if ses.problem.solve_lits(&all)? {
             d.state = State::Consistent;
-            find_deals(model, &mut ses, &mut d, &all, &wishes, &wish_sel, opts);
+            find_deals(
+                model, by_topic, &mut ses, &mut d, &all, &wishes, &wish_sel, opts,
+            );
         } else {
             d.state = State::Conflicting;
             find_concessions(model, &mut ses, &mut d, &bg, &hard, &hard_sel, opts);
@@ -293,8 +309,10 @@ fn losses(
     v
 }
 
+#[allow(clippy::too_many_arguments)]
 fn find_deals(
     model: &Model,
+    by_topic: &[Vec<AtomId>],
     ses: &mut Session<'_>,
     d: &mut Dispute,
     base: &[Lit],
@@ -305,11 +323,15 @@ fn find_deals(
     let parties = d.parties.clone();
     let mut objs = objectives(model, &parties, wishes, wish_sel);
     let atoms: Vec<AtomId> = {
-        let topics: BTreeSet<TopicId> = d.topics.iter().copied().collect();
-        (0..model.atoms.len() as u32)
-            .map(AtomId)
-            .filter(|a| topics.contains(&model.atom(*a).topic))
-            .collect()
+        let mut v: Vec<AtomId> = d
+            .topics
+            .iter()
+            .filter_map(|t| by_topic.get(t.0 as usize))
+            .flatten()
+            .copied()
+            .collect();
+        v.sort_unstable();
+        v
     };
     let atom_lits: Vec<Lit> = atoms.iter().map(|a| ses.problem.atom_lit(*a)).collect();
     let mut measure = |p: &mut crate::logic::Problem| {

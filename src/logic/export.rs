@@ -18,6 +18,21 @@
 //!   order. A group-MUS of the file is a minimal set of statements that
 //!   cannot hold together. Comment lines `c group G FILE:LINE TEXT` and
 //!   `c var V NAME` name the groups and atoms.
+//! - Weighted MaxSAT (`--format wcnf`, LANGUAGE.md §10), DIMACS WCNF with
+//!   the classic header `p wcnf V C TOP` (read by RC2 of python-sat, MaxHS,
+//!   EvalMaxSAT and the MaxSAT Evaluation tools up to 2021; the 2022 format
+//!   without header was not chosen because older solvers reject it, while
+//!   current ones still read the header form). Hard clauses (weight `TOP`,
+//!   the sum of all soft weights plus one): the background, the
+//!   assumptions and, for the red line of group `g`, its clauses each with
+//!   `-s` added, `s = V - G + g` its own variable ("the red line is kept").
+//!   Soft clauses: the unit `s` of each red line, with the red line's
+//!   weight. An optimum's cost is the lowest total weight of red lines
+//!   whose withdrawal makes the rest hold together: the sum over the
+//!   model's disputes of `stance deals`' cheapest concession total (0 for
+//!   a consistent dispute); the hard part alone is unsatisfiable exactly
+//!   when the assumptions fail by themselves. Comment lines
+//!   `c soft G FILE:LINE TEXT` name the red lines.
 //!
 //! Nothing here does I/O; the CLI writes the text.
 
@@ -237,6 +252,92 @@ pub fn gcnf(model: &Model, sources: &SourceMap) -> String {
             let _ = write!(text, "{{{}}} ", g + 1);
             push_clause(&mut text, c);
         }
+    }
+    text
+}
+
+/// The weighted MaxSAT instance of a model's cheapest concessions.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Wcnf {
+    /// Number of variables (the CNF's, then one per red line).
+    pub vars: u32,
+    /// The hard clauses.
+    pub hard: Vec<Vec<i32>>,
+    /// The soft units: weight, literal, red line.
+    pub soft: Vec<(u64, i32, StmtId)>,
+    /// The variable of each atom the clauses mention, in atom order.
+    pub atoms: Vec<(AtomId, u32)>,
+}
+
+impl Wcnf {
+    /// The weight of a hard clause: more than all soft weights together.
+    pub fn top(&self) -> u64 {
+        self.soft.iter().map(|(w, _, _)| *w).sum::<u64>() + 1
+    }
+}
+
+/// The weighted MaxSAT instance of `model` (see the module notes).
+pub fn weighted(model: &Model) -> Wcnf {
+    let cnf = cnf(model);
+    let mut out = Wcnf {
+        vars: cnf.vars,
+        hard: cnf.background,
+        soft: Vec::new(),
+        atoms: cnf.atoms,
+    };
+    for g in cnf.groups {
+        let st = model.statement(g.stmt);
+        if st.kind.strength() == Strength::Hard {
+            out.vars += 1;
+            let s = out.vars as i32;
+            for mut c in g.clauses {
+                c.insert(0, -s);
+                out.hard.push(c);
+            }
+            out.soft.push((u64::from(st.weight), s, g.stmt));
+        } else {
+            out.hard.extend(g.clauses);
+        }
+    }
+    out
+}
+
+/// DIMACS WCNF (`p wcnf V C TOP`) of the cheapest concessions of `model`.
+pub fn wcnf(model: &Model, sources: &SourceMap) -> String {
+    let w = weighted(model);
+    let mut text = String::new();
+    text.push_str(
+        "c stance export: weighted MaxSAT; hard: assumptions, `X@P -> X`, each red line \
+         under its own variable; soft: keep each red line (its weight)\n",
+    );
+    for (_, s, stmt) in &w.soft {
+        let st = model.statement(*stmt);
+        let place = sources.get(st.span.file).map_or_else(
+            || String::from("?"),
+            |f| format!("{}:{}", f.path, f.line_col(st.span.start as usize).line),
+        );
+        let who = model
+            .party_name(st.party)
+            .map_or_else(String::new, |p| format!("{p}: "));
+        let body = model.text(st.text).replace(['\n', '\r'], " ");
+        let _ = writeln!(text, "c soft {s} {place} {who}{body}");
+    }
+    for (a, v) in &w.atoms {
+        let _ = writeln!(text, "c var {v} {}", atom_name(model, *a));
+    }
+    let top = w.top();
+    let _ = writeln!(
+        text,
+        "p wcnf {} {} {top}",
+        w.vars,
+        w.hard.len() + w.soft.len()
+    );
+    for c in &w.hard {
+        let _ = write!(text, "{top} ");
+        push_clause(&mut text, c);
+    }
+    for (weight, s, _) in &w.soft {
+        let _ = writeln!(text, "{weight} {s} 0");
     }
     text
 }

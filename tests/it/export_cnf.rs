@@ -81,7 +81,7 @@ fn truth_table(m: &Model) -> bool {
 }
 
 /// A small DPLL over DIMACS clauses.
-fn dpll(clauses: &[Vec<i32>], assign: &mut [i8]) -> bool {
+pub(crate) fn dpll(clauses: &[Vec<i32>], assign: &mut [i8]) -> bool {
     loop {
         let mut unit = None;
         for c in clauses {
