@@ -45,7 +45,7 @@ impl fmt::Display for DateError {
 
 /// Whether `year` is a leap year (Gregorian rules).
 fn leap(year: u16) -> bool {
-    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+    (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400)
 }
 
 /// The number of days of `month` (1–12) in `year`.

@@ -357,12 +357,12 @@ fn walk(
     loop {
         if unused == 1 {
             let last = used.iter().position(|u| !*u)?;
-            if let Shape::Units(ls) = &items[last].shape {
-                if ls.contains(&neg(cur)) {
-                    order.push(last);
-                    chain.push(format!("⟂ {}", items[last].closer));
-                    return Some((order, chain));
-                }
+            if let Shape::Units(ls) = &items[last].shape
+                && ls.contains(&neg(cur))
+            {
+                order.push(last);
+                chain.push(format!("⟂ {}", items[last].closer));
+                return Some((order, chain));
             }
         }
         if unused == 0 {

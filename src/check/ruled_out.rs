@@ -35,10 +35,10 @@ pub(crate) fn report_ruled_out_conditions(
         if st.kind.strength() != Strength::Hard {
             continue;
         }
-        if let Some(c) = st.condition() {
-            if seen.insert(c, ()).is_none() {
-                conds.push((c, *s));
-            }
+        if let Some(c) = st.condition()
+            && seen.insert(c, ()).is_none()
+        {
+            conds.push((c, *s));
         }
     }
     if conds.is_empty() {

@@ -56,20 +56,20 @@ pub(super) fn run(args: DealsArgs) -> i32 {
             .position(|s| s.name == name)
             .map(|i| ScenarioId(i as u32))
     };
-    if let Some(name) = &args.scenario {
-        if !models.iter().any(|m| scenario_of(m, name).is_some()) {
-            let names: Vec<&str> = models
-                .iter()
-                .flat_map(|m| m.scenarios.iter().map(|s| s.name.as_str()))
-                .collect();
-            let hint = stancecheck::suggest::closest(name, names)
-                .map(|c| format!("; did you mean `{c}`?"))
-                .unwrap_or_default();
-            return trouble(format!(
-                "--scenario: no scenario `{}` in the rule files{hint}",
-                printable(name, false)
-            ));
-        }
+    if let Some(name) = &args.scenario
+        && !models.iter().any(|m| scenario_of(m, name).is_some())
+    {
+        let names: Vec<&str> = models
+            .iter()
+            .flat_map(|m| m.scenarios.iter().map(|s| s.name.as_str()))
+            .collect();
+        let hint = stancecheck::suggest::closest(name, names)
+            .map(|c| format!("; did you mean `{c}`?"))
+            .unwrap_or_default();
+        return trouble(format!(
+            "--scenario: no scenario `{}` in the rule files{hint}",
+            printable(name, false)
+        ));
     }
     let deadline = (args.time_budget > 0.0)
         .then(|| Instant::now().checked_add(Duration::from_secs_f64(args.time_budget)))

@@ -280,10 +280,10 @@ fn objectives(
 ) -> Vec<pareto::Objective> {
     let mut terms: Vec<Vec<(Lit, usize)>> = vec![Vec::new(); parties.len()];
     for (s, l) in stmts.iter().zip(sels) {
-        if let Some((i, w)) = owner(parties, model, *s) {
-            if let Some(t) = terms.get_mut(i) {
-                t.push((!*l, w));
-            }
+        if let Some((i, w)) = owner(parties, model, *s)
+            && let Some(t) = terms.get_mut(i)
+        {
+            t.push((!*l, w));
         }
     }
     terms.iter().map(|t| pareto::Objective::new(t)).collect()
@@ -298,12 +298,11 @@ fn losses(
 ) -> Vec<usize> {
     let mut v = vec![0usize; parties.len()];
     for s in stmts {
-        if fails(*s) {
-            if let Some((i, w)) = owner(parties, model, *s) {
-                if let Some(x) = v.get_mut(i) {
-                    *x += w;
-                }
-            }
+        if fails(*s)
+            && let Some((i, w)) = owner(parties, model, *s)
+            && let Some(x) = v.get_mut(i)
+        {
+            *x += w;
         }
     }
     v

@@ -547,10 +547,10 @@ impl Builder<'_> {
             for (k, u) in run.iter().enumerate() {
                 // unquoted lines may be wider than the target: only quoted
                 // ones within the limit are padded to it
-                if let (Some(t), Some(p), Some(_)) = (target, pads.get_mut(i + k), &u.quote) {
-                    if width(u) + gap <= QUOTE_LIMIT {
-                        *p = t.saturating_sub(width(u));
-                    }
+                if let (Some(t), Some(p), Some(_)) = (target, pads.get_mut(i + k), &u.quote)
+                    && width(u) + gap <= QUOTE_LIMIT
+                {
+                    *p = t.saturating_sub(width(u));
                 }
             }
             i = j;

@@ -257,10 +257,8 @@ fn grow(
                 false
             }
         };
-        if ok {
-            if let Err(at) = mss.binary_search(c) {
-                mss.insert(at, *c);
-            }
+        if ok && let Err(at) = mss.binary_search(c) {
+            mss.insert(at, *c);
         }
     }
     Ok(mss)

@@ -93,14 +93,14 @@ pub fn code_actions(
                 out.push(CodeActionOrCommand::CodeAction(act));
             }
         }
-        if let Some(line) = expect_line(d) {
-            if !expects.contains(&line) {
-                let fix = append(a, file, &line);
-                if let Some(act) = action(a, d, &fix, &mut ranges, false) {
-                    out.push(CodeActionOrCommand::CodeAction(act));
-                }
-                expects.push(line);
+        if let Some(line) = expect_line(d)
+            && !expects.contains(&line)
+        {
+            let fix = append(a, file, &line);
+            if let Some(act) = action(a, d, &fix, &mut ranges, false) {
+                out.push(CodeActionOrCommand::CodeAction(act));
             }
+            expects.push(line);
         }
     }
     out

@@ -456,11 +456,11 @@ impl<'c> Server<'c> {
                 }
             }
         }
-        if parts.is_empty() {
-            if let Some((kind, span)) = code_at(a.text(file), file, offset) {
-                parts.push(describe_kind(kind));
-                range = Some(ranges.range(span));
-            }
+        if parts.is_empty()
+            && let Some((kind, span)) = code_at(a.text(file), file, offset)
+        {
+            parts.push(describe_kind(kind));
+            range = Some(ranges.range(span));
         }
         let offset32 = u32::try_from(offset).unwrap_or(u32::MAX);
         for d in &a.report.diagnostics {
@@ -498,10 +498,10 @@ impl<'c> Server<'c> {
         for (f, tree) in Self::model_files(a, file) {
             for (span, label) in symbols::declared_label(tree, o.kind, &o.name) {
                 places.push(self.place(a, f, span));
-                if let Some(l) = label {
-                    if !labels.contains(&l) {
-                        labels.push(l);
-                    }
+                if let Some(l) = label
+                    && !labels.contains(&l)
+                {
+                    labels.push(l);
                 }
             }
         }

@@ -139,10 +139,10 @@ fn rule_files(disk: &DiskFs) -> Vec<String> {
                 if !name.starts_with('.') && name != "target" {
                     stack.push(path);
                 }
-            } else if path.extension().is_some_and(|e| e == "stance") {
-                if let Some(rel) = disk.relative(&path) {
-                    found.push(rel);
-                }
+            } else if path.extension().is_some_and(|e| e == "stance")
+                && let Some(rel) = disk.relative(&path)
+            {
+                found.push(rel);
             }
             if found.len() >= MAX_WORKSPACE_FILES {
                 found.sort();

@@ -215,10 +215,10 @@ impl<T: Entry> Names<T> {
     /// cache instead of the big table.
     pub(super) fn find(&mut self, name: &Name) -> Option<T::Id> {
         let slot = (self.ids.hasher().hash_one(name) as usize) % RECENT;
-        if let Some(Some((recent, id))) = self.recent.get(slot) {
-            if recent == name {
-                return Some(*id);
-            }
+        if let Some(Some((recent, id))) = self.recent.get(slot)
+            && recent == name
+        {
+            return Some(*id);
         }
         let id = self.get(name)?;
         if let Some(r) = self.recent.get_mut(slot) {

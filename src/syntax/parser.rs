@@ -205,12 +205,11 @@ fn formula(i: Toks<'_>) -> R<'_, F> {
         if !is_infix(op.kind) {
             return Ok((r, a));
         }
-        if r.peek2().kind == K::Ident {
-            if let Ok((after, b)) = atom(r.bump().0) {
-                if !is_infix(after.kind()) {
-                    return Ok((after, two_atoms(after, a, op.kind, b)));
-                }
-            }
+        if r.peek2().kind == K::Ident
+            && let Ok((after, b)) = atom(r.bump().0)
+            && !is_infix(after.kind())
+        {
+            return Ok((after, two_atoms(after, a, op.kind, b)));
         }
         return precedence(i, Some((r, a)));
     }
@@ -1101,16 +1100,16 @@ fn expect(i: Toks<'_>) -> R<'_, Item> {
     if i.kind() == K::Ident && matches!(form.kind, K::Consistent | K::Conflict) {
         return Err(PErr::diag(i, missing_comma(i)));
     }
-    if i.kind() == K::Ident && i.prev().is_some_and(|p| p.kind == K::Ident) {
-        if let ExpectKind::Feasible {
+    if i.kind() == K::Ident
+        && i.prev().is_some_and(|p| p.kind == K::Ident)
+        && let ExpectKind::Feasible {
             parties: Some(_), ..
         }
         | ExpectKind::Infeasible {
             parties: Some(_), ..
         } = kind
-        {
-            return Err(PErr::diag(i, missing_comma(i)));
-        }
+    {
+        return Err(PErr::diag(i, missing_comma(i)));
     }
     let (i, at) = as_of(i)?;
     let hi = at.as_ref().map_or(hi, |d| d.span.end);

@@ -240,10 +240,10 @@ impl<'m> Oracle<'m> {
         assert!(n <= 20);
         let mut out = Vec::new();
         for mask in 1u32..(1 << n) {
-            if let Some(m) = must {
-                if mask >> m & 1 == 0 {
-                    continue;
-                }
+            if let Some(m) = must
+                && mask >> m & 1 == 0
+            {
+                continue;
             }
             let pick = |mk: u32| -> Vec<&It> {
                 (0..n).filter(|i| mk >> i & 1 == 1).map(|i| &u[i]).collect()

@@ -255,7 +255,7 @@ fn random_file(len: usize, ascii: bool, seed: u64) -> Vec<u8> {
             let r = rng.next();
             if !ascii {
                 (r >> 24) as u8
-            } else if r % 40 == 0 {
+            } else if r.is_multiple_of(40) {
                 b'\n'
             } else {
                 b' ' + ((r >> 8) % 95) as u8
