@@ -1,34 +1,13 @@
 //! Every finding kind against a brute-force truth-table oracle on random
 //! small models: the lists of minimal sets must be identical.
 
-use crate::support::check::{Below, Builder, PARTIES, TOPICS, atom, ev, formula};
+use crate::support::check::{Below, Builder, PARTIES, Rng, TOPICS, atom, ev, literalish};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngSeed};
 use stancecheck::check::{CheckOptions, check};
 use stancecheck::diagnostic::{Kind, Role};
 use stancecheck::model::*;
 use std::collections::{BTreeMap, BTreeSet};
-
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-}
-
-impl Below for Rng {
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
-
-fn literalish(r: &mut Rng, nt: u64, np: u64) -> String {
-    let d = if r.below(2) == 0 { 0 } else { 1 };
-    formula(r, nt, np, d)
-}
 
 fn random_model(seed: u64) -> Model {
     let mut r = Rng(seed | 1);

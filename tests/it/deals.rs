@@ -3,32 +3,12 @@
 //! total, the fairest value, the Pareto-optimal concession costs and the
 //! cheapest concession all equal what brute force finds.
 
-use crate::support::check::{Below, Builder, PARTIES, TOPICS, atom, ev, formula};
+use crate::support::check::{Below, Builder, PARTIES, Rng, TOPICS, atom, ev, literalish};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngSeed};
 use stancecheck::deals::{Options, State, deals};
 use stancecheck::model::*;
 use std::collections::BTreeSet;
-
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-}
-impl Below for Rng {
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
-
-fn lit(r: &mut Rng, nt: u64, np: u64) -> String {
-    let d = if r.below(2) == 0 { 0 } else { 1 };
-    formula(r, nt, np, d)
-}
 
 /// A random model of red lines, wishes and assumptions with random
 /// weights (and a scenario `s0` now and then).
@@ -46,12 +26,12 @@ fn random_model(seed: u64) -> Model {
     let n = 2 + r.below(9);
     for _ in 0..n {
         let p = PARTIES[r.below(np) as usize];
-        let f = lit(&mut r, nt, np);
+        let f = literalish(&mut r, nt, np);
         let id = match r.below(10) {
             0 | 1 => b.requires(p, &f),
             2 | 3 => b.rejects(p, &f),
             4 => {
-                let c = lit(&mut r, nt, np);
+                let c = literalish(&mut r, nt, np);
                 b.requires_when(p, &f, &c)
             }
             5 => {
@@ -60,7 +40,7 @@ fn random_model(seed: u64) -> Model {
             }
             6 | 7 => b.prefers(p, &f),
             8 => {
-                let c = lit(&mut r, nt, np);
+                let c = literalish(&mut r, nt, np);
                 b.prefers_when(p, &f, &c)
             }
             _ => b.avoids(p, &f),
@@ -70,11 +50,11 @@ fn random_model(seed: u64) -> Model {
         }
     }
     if r.below(3) == 0 {
-        let f = lit(&mut r, nt, np);
+        let f = literalish(&mut r, nt, np);
         b.assume(&f);
     }
     if r.below(4) == 0 {
-        let f = lit(&mut r, nt, np);
+        let f = literalish(&mut r, nt, np);
         b.scenario("s0", &[&f]);
     }
     let _ = TOPICS;

@@ -32,18 +32,7 @@ fn on_small_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> 
         .unwrap()
 }
 
-/// A small deterministic generator (xorshift), so the big inputs are the
-/// same on every run.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-}
+use crate::support::check::Rng;
 
 /// Parse, load, resolve, check and render `text` as `main.stance`; returns
 /// the diagnostics' kinds and messages, and checks every format.

@@ -390,6 +390,32 @@ impl Below for stancecheck::generate::Rng {
     }
 }
 
+/// A small deterministic generator (xorshift): the same random models on
+/// every run and machine. The one generator of the suites.
+pub struct Rng(pub u64);
+
+impl Rng {
+    /// The next number.
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+}
+
+impl Below for Rng {
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+/// A random literal or a formula of one level, alike likely.
+pub fn literalish(r: &mut impl Below, nt: u64, np: u64) -> String {
+    let d = if r.below(2) == 0 { 0 } else { 1 };
+    formula(r, nt, np, d)
+}
+
 /// A random atom over the first `nt` topics and `np` parties.
 pub fn atom(r: &mut impl Below, nt: u64, np: u64) -> String {
     let t = TOPICS[r.below(nt) as usize];

@@ -5,16 +5,7 @@ use super::check::{Below, Builder, PARTIES, atom, formula};
 use stancecheck::date::Date;
 use stancecheck::model::Model;
 
-/// A xorshift generator.
-pub struct Rng(pub u64);
-impl Below for Rng {
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0 % n
-    }
-}
+pub use super::check::Rng;
 
 /// A day of February 2025.
 pub fn day(d: u8) -> Date {
