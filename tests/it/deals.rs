@@ -338,3 +338,94 @@ fn max_deals_truncates() {
     assert!(cut.truncated);
     assert!(cut.disputes.iter().all(|d| d.deals.len() <= 1));
 }
+
+/// The optimum cost of a DIMACS WCNF text (`p wcnf V C TOP`), by brute
+/// force over the soft units kept (each soft clause of the export is a
+/// unit): the lowest total weight of the soft units left out such that the
+/// hard clauses and the kept units hold together; `None` when the hard
+/// clauses alone cannot.
+fn wcnf_optimum(text: &str) -> Option<u64> {
+    let mut vars = 0usize;
+    let mut top = 0u64;
+    let mut hard: Vec<Vec<i32>> = Vec::new();
+    let mut soft: Vec<(u64, i32)> = Vec::new();
+    for line in text.lines() {
+        if line.starts_with('c') {
+            continue;
+        }
+        let f: Vec<&str> = line.split_whitespace().collect();
+        if f.first() == Some(&"p") {
+            assert_eq!(f[1], "wcnf");
+            vars = f[2].parse().unwrap();
+            top = f[4].parse().unwrap();
+            continue;
+        }
+        let w: u64 = f[0].parse().unwrap();
+        let lits: Vec<i32> = f[1..].iter().map(|x| x.parse().unwrap()).collect();
+        assert_eq!(lits.last(), Some(&0), "{line}");
+        let lits = lits[..lits.len() - 1].to_vec();
+        if w == top {
+            hard.push(lits);
+        } else {
+            assert!(w < top);
+            assert_eq!(lits.len(), 1, "soft clauses are units: {line}");
+            soft.push((w, lits[0]));
+        }
+    }
+    assert_eq!(top, soft.iter().map(|s| s.0).sum::<u64>() + 1);
+    let mut best = None;
+    for mask in 0u64..(1 << soft.len()) {
+        let cost: u64 = (0..soft.len())
+            .filter(|i| mask >> i & 1 == 0)
+            .map(|i| soft[i].0)
+            .sum();
+        if best.is_some_and(|b| cost >= b) {
+            continue;
+        }
+        let mut clauses = hard.clone();
+        for (i, s) in soft.iter().enumerate() {
+            if mask >> i & 1 == 1 {
+                clauses.push(vec![s.1]);
+            }
+        }
+        if crate::export_cnf::dpll(&clauses, &mut vec![0i8; vars + 1]) {
+            best = Some(cost);
+        }
+    }
+    best
+}
+
+proptest! {
+    #![proptest_config(Config {
+        cases: 300,
+        rng_seed: RngSeed::Fixed(0x5743_4e46),
+        failure_persistence: None,
+        ..Config::default()
+    })]
+
+    /// `stance export --format wcnf`: the optimum of the weighted MaxSAT
+    /// instance is the sum of the disputes' cheapest concession totals, and
+    /// its hard part fails when some dispute's assumptions do.
+    #[test]
+    fn wcnf_optimum_is_the_cheapest_concession_total(seed in any::<u64>()) {
+        let m = random_model(seed);
+        let text = stancecheck::logic::export::wcnf(&m, &stancecheck::source::SourceMap::new());
+        let r = deals(&m, &Options { max_deals: usize::MAX, ..Options::default() });
+        prop_assert!(!r.truncated);
+        let background = r.disputes.iter().any(|d| d.state == State::Background);
+        let cheapest: u64 = r
+            .disputes
+            .iter()
+            .filter(|d| d.state == State::Conflicting)
+            .map(|d| d.concessions.iter().map(|c| c.total).min().unwrap_or(0))
+            .sum();
+        let opt = wcnf_optimum(&text);
+        if background {
+            prop_assert_eq!(opt, None, "{}", text);
+        } else if let Some(opt) = opt {
+            prop_assert_eq!(opt, cheapest, "{}", text);
+        }
+        // else: assumptions that fail by themselves in a component with
+        // no red line and no wish, which `deals` leaves out
+    }
+}
