@@ -1,7 +1,9 @@
 //! Every finding kind against a brute-force truth-table oracle on random
 //! small models: the lists of minimal sets must be identical.
 
-use crate::support::check::{Below, Builder, PARTIES, Rng, TOPICS, atom, ev, literalish};
+use crate::support::check::{
+    Below, Builder, PARTIES, Rng, TOPICS, atom, ev, literalish, random_start,
+};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngSeed};
 use stancecheck::check::{CheckOptions, check};
@@ -10,16 +12,7 @@ use stancecheck::model::*;
 use std::collections::{BTreeMap, BTreeSet};
 
 fn random_model(seed: u64) -> Model {
-    let mut r = Rng(seed | 1);
-    for _ in 0..4 {
-        r.next();
-    }
-    let np = 2 + r.below(2);
-    let nt = 2 + r.below(3);
-    let mut b = Builder::new();
-    for p in PARTIES.iter().take(np as usize) {
-        b.party(p);
-    }
+    let (mut r, np, nt, mut b) = random_start(seed);
     let n = 1 + r.below(8);
     for _ in 0..n {
         let p = PARTIES[r.below(np) as usize];

@@ -3,7 +3,7 @@
 //! total, the fairest value, the Pareto-optimal concession costs and the
 //! cheapest concession all equal what brute force finds.
 
-use crate::support::check::{Below, Builder, PARTIES, Rng, TOPICS, atom, ev, literalish};
+use crate::support::check::{Below, Builder, PARTIES, TOPICS, atom, ev, literalish, random_start};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngSeed};
 use stancecheck::deals::{Options, State, deals};
@@ -13,16 +13,7 @@ use std::collections::BTreeSet;
 /// A random model of red lines, wishes and assumptions with random
 /// weights (and a scenario `s0` now and then).
 fn random_model(seed: u64) -> Model {
-    let mut r = Rng(seed | 1);
-    for _ in 0..4 {
-        r.next();
-    }
-    let np = 2 + r.below(2);
-    let nt = 2 + r.below(3);
-    let mut b = Builder::new();
-    for p in PARTIES.iter().take(np as usize) {
-        b.party(p);
-    }
+    let (mut r, np, nt, mut b) = random_start(seed);
     let n = 2 + r.below(9);
     for _ in 0..n {
         let p = PARTIES[r.below(np) as usize];

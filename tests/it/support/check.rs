@@ -410,6 +410,22 @@ impl Below for Rng {
     }
 }
 
+/// The start of a random model of the oracles: the generator for `seed`
+/// (warmed up), 2–3 parties (declared in the builder) and 2–4 topics.
+pub fn random_start(seed: u64) -> (Rng, u64, u64, Builder) {
+    let mut r = Rng(seed | 1);
+    for _ in 0..4 {
+        r.next();
+    }
+    let np = 2 + r.below(2);
+    let nt = 2 + r.below(3);
+    let mut b = Builder::new();
+    for p in PARTIES.iter().take(np as usize) {
+        b.party(p);
+    }
+    (r, np, nt, b)
+}
+
 /// A random literal or a formula of one level, alike likely.
 pub fn literalish(r: &mut impl Below, nt: u64, np: u64) -> String {
     let d = if r.below(2) == 0 { 0 } else { 1 };
