@@ -505,7 +505,14 @@ pub fn check(model: &Model, options: &CheckOptions) -> CheckOutput {
 pub fn check_at(model: &Model, options: &CheckOptions, at: Option<Date>) -> CheckOutput {
     let deadline = options.time_budget.map(|d| Instant::now() + d);
     if !model.is_dated() {
-        return check_state(model, options, deadline);
+        let mut out = check_state(model, options, deadline);
+        // `expect reversal` in a model without snapshots fails
+        let failed = expect::reversal_expectations(model, &mut [], None, at, false);
+        if !failed.is_empty() {
+            out.diagnostics.extend(failed);
+            sort_diagnostics(&mut out.diagnostics);
+        }
+        return out;
     }
     let mut state = model.state_at(at);
     state.expectations.retain(|e| e.as_of.is_none());
@@ -525,9 +532,29 @@ pub fn check_at(model: &Model, options: &CheckOptions, at: Option<Date>) -> Chec
                 .filter(|x| x.kind == Kind::FailedExpectation),
         );
     }
-    let r = timeline::report(model, options, deadline, at);
+    let mut r = timeline::report(model, options, deadline, at);
     out.truncated |= r.truncated;
-    out.diagnostics.extend(r.diagnostics);
+    // an `expect reversal … as of D` with D after `at`: its reversal is
+    // not in this output, so look for it among all of them
+    let later = at.is_some_and(|a| {
+        model.expectations.iter().any(|e| {
+            matches!(e.kind, crate::model::ExpectKind::Reversal(_))
+                && e.as_of.is_some_and(|d| d > a)
+        })
+    });
+    let all = if later {
+        let r = timeline::report(model, options, deadline, None);
+        out.truncated |= r.truncated;
+        Some(r.reversals)
+    } else {
+        None
+    };
+    let failed =
+        expect::reversal_expectations(model, &mut r.reversals, all.as_deref(), at, out.truncated);
+    out.diagnostics.extend(failed);
+    out.diagnostics
+        .extend(r.reversals.into_iter().map(|x| x.diag));
+    out.diagnostics.extend(r.others);
     sort_diagnostics(&mut out.diagnostics);
     out.diagnostics.dedup();
     out

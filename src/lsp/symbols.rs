@@ -144,6 +144,7 @@ pub fn occurrences(file: &ast::File) -> Vec<Occurrence> {
                     }
                 }
                 ExpectKind::Impossible(f) => formula_names(f, &mut out),
+                ExpectKind::Reversal(p) => push(&mut out, SymbolKind::Party, p, false),
             },
         }
     }
