@@ -514,16 +514,39 @@ pub fn check_at(model: &Model, options: &CheckOptions, at: Option<Date>) -> Chec
         }
         return out;
     }
+    // an `expect … as of D` that the state at D and the state checked here
+    // decide alike (the parties it is about are at the same snapshots, e.g.
+    // D on or after their last one in a check of the latest state) is
+    // decided with this state, so the finding it records shows as expected
+    let party_dates = model.party_dates();
+    let here = chosen_snapshots(&party_dates, at);
+    let with_run = |e: &crate::model::Expectation| {
+        e.as_of.is_none_or(|d| {
+            let then = chosen_snapshots(&party_dates, Some(d));
+            match expectation_parties(e) {
+                None => then == here,
+                Some(ps) => ps
+                    .iter()
+                    .all(|p| then.get(p.0 as usize) == here.get(p.0 as usize)),
+            }
+        })
+    };
     let mut state = model.state_at(at);
-    state.expectations.retain(|e| e.as_of.is_none());
+    state.expectations.retain(|e| with_run(e));
     let mut out = check_state(&state, options, deadline);
-    // each date of an expectation: its state, its expectations only
-    let mut dates: Vec<Date> = model.expectations.iter().filter_map(|e| e.as_of).collect();
+    // each other date of an expectation: its state, its expectations only
+    let mut dates: Vec<Date> = model
+        .expectations
+        .iter()
+        .filter(|e| !with_run(e))
+        .filter_map(|e| e.as_of)
+        .collect();
     dates.sort_unstable();
     dates.dedup();
     for d in dates {
         let mut then = model.state_at(Some(d));
-        then.expectations.retain(|e| e.as_of == Some(d));
+        then.expectations
+            .retain(|e| e.as_of == Some(d) && !with_run(e));
         let r = check_state(&then, options, deadline);
         out.truncated |= r.truncated;
         out.diagnostics.extend(
@@ -558,6 +581,32 @@ pub fn check_at(model: &Model, options: &CheckOptions, at: Option<Date>) -> Chec
     sort_diagnostics(&mut out.diagnostics);
     out.diagnostics.dedup();
     out
+}
+
+/// The snapshot date each party is at on date `at` (`None`: the latest),
+/// as `Model::state_at` chooses it; `None` for a party before its first
+/// snapshot or without one.
+fn chosen_snapshots(party_dates: &[Vec<Date>], at: Option<Date>) -> Vec<Option<Date>> {
+    party_dates
+        .iter()
+        .map(|ds| match at {
+            None => ds.last().copied(),
+            Some(d) => ds.iter().rev().find(|x| **x <= d).copied(),
+        })
+        .collect()
+}
+
+/// The parties whose statements alone decide an expectation (with A), or
+/// `None` when every party's do: `conflict` and `consistent` are about the
+/// named parties' red lines, `feasible`/`infeasible … for` too.
+fn expectation_parties(e: &crate::model::Expectation) -> Option<&[PartyId]> {
+    use crate::model::ExpectKind;
+    match &e.kind {
+        ExpectKind::Consistent(ps) | ExpectKind::Conflict(ps) => Some(ps),
+        ExpectKind::Feasible(_, ps) | ExpectKind::Infeasible(_, ps) => ps.as_deref(),
+        ExpectKind::Impossible(_) => None,
+        ExpectKind::Reversal(p) => Some(std::slice::from_ref(p)),
+    }
 }
 
 /// The checks of LANGUAGE.md §6 on one state.
