@@ -226,6 +226,80 @@ fn main_edges<'g>(g: &'g Value, label: &str) -> Vec<&'g Value> {
         .collect()
 }
 
+/// `stance graph --as-of DATE` draws the state at that date; without it
+/// every snapshot is drawn, each statement marked with its date.
+#[test]
+fn as_of_draws_the_state_at_a_date() {
+    let t = TempDir::new("graph-as-of");
+    t.write(
+        "d.stance",
+        "party uk\nparty dup\ntopic sea\n\
+         party uk as of 2018-02-28 {\n  rejects sea\n}\n\
+         party uk as of 2019-10-17 {\n  requires sea\n}\n\
+         party dup {\n  rejects sea\n}\n",
+    );
+    let labels = |args: &[&str]| -> Vec<(String, Value)> {
+        let mut argv = vec!["graph", "--format", "json"];
+        argv.extend_from_slice(args);
+        argv.push("d.stance");
+        let o = stance(t.path(), &argv);
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let g: Value = serde_json::from_slice(&o.stdout).unwrap();
+        g["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["role"] == "main")
+            .map(|e| (e["label"].as_str().unwrap().to_owned(), e["as_of"].clone()))
+            .collect()
+    };
+    let s = |x: &str| x.to_owned();
+    assert_eq!(
+        labels(&[]),
+        [
+            (s("uk: rejects as of 2018-02-28"), Value::from("2018-02-28")),
+            (
+                s("uk: requires as of 2019-10-17"),
+                Value::from("2019-10-17")
+            ),
+            (s("dup: rejects"), Value::Null),
+        ]
+    );
+    assert_eq!(
+        labels(&["--as-of", "2019-01-01"]),
+        [
+            (s("uk: rejects as of 2018-02-28"), Value::from("2018-02-28")),
+            (s("dup: rejects"), Value::Null),
+        ]
+    );
+    assert_eq!(
+        labels(&["--as-of", "2018-01-01"]),
+        [(s("dup: rejects"), Value::Null)]
+    );
+    // the conflict of the state at 2019-10-17, drawn thick there
+    let o = stance(
+        t.path(),
+        &[
+            "graph",
+            "--as-of",
+            "2019-10-17",
+            "--highlight",
+            "conflict",
+            "d.stance",
+        ],
+    );
+    let dot = String::from_utf8(o.stdout).unwrap();
+    // the legend's sample and the two members
+    assert_eq!(dot.matches("penwidth=3").count(), 3, "{dot}");
+    let o = stance(t.path(), &["graph", "--as-of", "2019-02-30", "d.stance"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
 #[test]
 fn rejects_when_not_is_negated_at_both_ends() {
     let g = json_graph();
