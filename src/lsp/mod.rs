@@ -451,7 +451,14 @@ impl<'c> Server<'c> {
             }
             _ => {
                 if let Some((party, s)) = symbols::statement_at(tree, offset) {
-                    parts.push(describe_statement(a, party, s));
+                    let mut text = describe_statement(a, party, s);
+                    if let Some(d) = symbols::snapshot_date_at(tree, offset) {
+                        text.push_str(&format!(
+                            "\n\nas of {d}: in the snapshot of **{}** of that date",
+                            markdown_escape(party.name.as_str())
+                        ));
+                    }
+                    parts.push(text);
                     range = Some(ranges.range(s.span));
                 }
             }
@@ -641,8 +648,13 @@ impl<'c> Server<'c> {
                     label,
                     statements,
                     span,
-                    ..
+                    as_of,
                 } => {
+                    // a snapshot is named with its date: `uk as of 2019-10-17`
+                    let shown = match as_of {
+                        Some(d) => format!("{} as of {}", name.name.as_str(), d.date),
+                        None => name.name.as_str().to_owned(),
+                    };
                     let children: Vec<DocumentSymbol> = statements
                         .iter()
                         .map(|s| {
@@ -663,7 +675,7 @@ impl<'c> Server<'c> {
                         .collect();
                     let whole = statements.iter().fold(*span, |acc, s| acc.to(s.span));
                     out.push(symbol(
-                        name.name.as_str().to_owned(),
+                        shown,
                         label.as_ref().map(|l| l.value.as_str().to_owned()),
                         lsp_types::SymbolKind::CLASS,
                         ranges.range(whole),

@@ -179,6 +179,25 @@ pub fn statement_at(file: &ast::File, offset: usize) -> Option<(&Ident, &Stateme
     })
 }
 
+/// The date of the snapshot whose statement is at a byte offset (`None`:
+/// no statement there, or an undated block).
+pub fn snapshot_date_at(file: &ast::File, offset: usize) -> Option<crate::date::Date> {
+    let offset = u32::try_from(offset).unwrap_or(u32::MAX);
+    file.items.iter().find_map(|item| match item {
+        Item::Party {
+            as_of: Some(d),
+            statements,
+            ..
+        } if statements
+            .iter()
+            .any(|s| s.span.start <= offset && offset < s.span.end) =>
+        {
+            Some(d.date)
+        }
+        _ => None,
+    })
+}
+
 /// What a statement means, as one formula (LANGUAGE.md §5): `requires F
 /// when C` is `C → F`, `no A without B` is `A → B`, `duty Q: X` is
 /// `X → X@Q`. Printed with the formatter's parentheses, arrows as `→`/`↔`.

@@ -551,6 +551,53 @@ fn hover_definition_references_symbols() {
     assert_eq!(c.stop(), Ok(true));
 }
 
+/// A statement of a dated snapshot shows its date in the hover; the
+/// outline names each snapshot with its date.
+#[test]
+fn hover_and_symbols_show_snapshot_dates() {
+    let text = "party uk\ntopic sea\nparty uk {\n  prefers sea\n}\n\
+                party uk as of 2019-10-17 {\n  requires sea \"the protocol\"\n}\n";
+    let dir = TempDir::new("lsp-dates");
+    let mut c = Client::start(Some(dir.path()), false);
+    let u = uri(&dir, "d.stance");
+    c.open(&u, 1, text);
+    let _ = c.diagnostics(&u);
+    let hover = |c: &mut Client, line: u32| {
+        let h = c.result(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": u}, "position": {"line": line, "character": 4}}),
+        );
+        h["contents"]["value"].as_str().unwrap().to_owned()
+    };
+    let dated = hover(&mut c, 6);
+    assert!(
+        dated.contains("`requires sea` = sea")
+            && dated.contains("as of 2019-10-17: in the snapshot of **uk** of that date"),
+        "{dated}"
+    );
+    let undated = hover(&mut c, 3);
+    assert!(
+        undated.contains("`prefers sea`") && !undated.contains("as of"),
+        "{undated}"
+    );
+    let syms = c.result(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": u}}),
+    );
+    let names: Vec<&str> = syms
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        ["uk", "sea", "uk", "uk as of 2019-10-17"],
+        "{names:?}"
+    );
+    assert_eq!(c.stop(), Ok(true));
+}
+
 #[test]
 fn hover_on_a_code_shows_the_explain_summary() {
     let dir = TempDir::new("lsp-code");
