@@ -598,6 +598,53 @@ fn hover_and_symbols_show_snapshot_dates() {
     assert_eq!(c.stop(), Ok(true));
 }
 
+/// A reversal offers the `expect reversal P as of D` line that records it
+/// (D: the later snapshot); applied, the warning becomes an info.
+#[test]
+fn a_reversal_offers_its_expect_line() {
+    let text = "party uk\ntopic sea\n\
+                party uk as of 2019-08-19 {\n  rejects sea\n}\n\
+                party uk as of 2019-10-17 {\n  requires sea\n}\n";
+    let dir = TempDir::new("lsp-reversal");
+    let mut c = Client::start(Some(dir.path()), false);
+    let u = uri(&dir, "r.stance");
+    c.open(&u, 1, text);
+    let got = c.diagnostics(&u);
+    let d = got
+        .diagnostics
+        .iter()
+        .find(|d| d.code == Some(lsp_types::NumberOrString::String("SC1012".into())))
+        .expect("a reversal");
+    let actions = c.result(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": u}, "range": d.range, "context": {"diagnostics": [d]}}),
+    );
+    let a = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["title"].as_str().unwrap().contains("expect reversal"))
+        .expect("an expect action");
+    assert_eq!(
+        a["title"],
+        "add `expect reversal uk as of 2019-10-17` to record this finding"
+    );
+    let edits: Vec<lsp_types::TextEdit> =
+        serde_json::from_value(a["edit"]["changes"][u.as_str()].clone()).unwrap();
+    assert_eq!(edits.len(), 1);
+    assert_eq!(edits[0].new_text, "expect reversal uk as of 2019-10-17\n");
+    dir.write("fixed.stance", &format!("{text}{}", edits[0].new_text));
+    let after = check_json(dir.path(), &["fixed.stance"]);
+    let kinds: Vec<&str> = after["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["SC2005"], "{after}");
+    assert_eq!(c.stop(), Ok(true));
+}
+
 #[test]
 fn hover_on_a_code_shows_the_explain_summary() {
     let dir = TempDir::new("lsp-code");
