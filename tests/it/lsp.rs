@@ -633,7 +633,7 @@ fn a_reversal_offers_its_expect_line() {
         serde_json::from_value(a["edit"]["changes"][u.as_str()].clone()).unwrap();
     assert_eq!(edits.len(), 1);
     assert_eq!(edits[0].new_text, "expect reversal uk as of 2019-10-17\n");
-    dir.write("fixed.stance", &format!("{text}{}", edits[0].new_text));
+    dir.write("fixed.stance", format!("{text}{}", edits[0].new_text));
     let after = check_json(dir.path(), &["fixed.stance"]);
     let kinds: Vec<&str> = after["diagnostics"]
         .as_array()
