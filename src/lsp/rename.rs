@@ -404,9 +404,11 @@ mod tests {
             .match_indices(needle)
             .map(|(i, _)| i)
             .filter(|&i| {
-                !(word(needle.chars().next()) && word(text[..i].chars().next_back()))
-                    && !(word(needle.chars().next_back())
-                        && word(text[i + needle.len()..].chars().next()))
+                let starts_inside =
+                    word(needle.chars().next()) && word(text[..i].chars().next_back());
+                let ends_inside = word(needle.chars().next_back())
+                    && word(text[i + needle.len()..].chars().next());
+                !starts_inside && !ends_inside
             })
             .nth(nth)
             .expect("needle");
