@@ -6,6 +6,7 @@
 # Editors that are not installed are skipped (and said so). Not run by
 # .ci/run: CI installs no editors.
 #   bash editors/smoke/run.sh
+#   NVIM=/path/to/nvim-0.11/bin/nvim bash editors/smoke/run.sh
 set -u
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
@@ -21,10 +22,21 @@ status=0
 
 echo "== stance: $(stance --version)"
 
-if command -v nvim >/dev/null; then
+# NVIM names the Neovim binary (default: nvim on the PATH); 0.11 and
+# later get the documented `vim.lsp.config` setup, older ones the
+# `start_client` one.
+nvim_bin="${NVIM:-nvim}"
+if command -v "$nvim_bin" >/dev/null; then
   mkdir -p "$work/nvim" && cp "$here/deal.stance" "$work/nvim/"
-  echo "== neovim: $(nvim --version | head -1)"
-  (cd "$work/nvim" && timeout 120 nvim --headless -u "$here/nvim/init-0.7.lua" deal.stance \
+  version="$("$nvim_bin" --version | head -1)"
+  echo "== neovim: $version"
+  minor="$(echo "$version" | sed -n 's/^NVIM v0\.\([0-9]*\).*/\1/p')"
+  init="$here/nvim/init-0.11.lua"
+  if [ -n "$minor" ] && [ "$minor" -lt 11 ]; then
+    init="$here/nvim/init-0.7.lua"
+  fi
+  echo "   setup: ${init#"$repo"/}"
+  (cd "$work/nvim" && timeout 120 "$nvim_bin" --headless -u "$init" deal.stance \
     -c "luafile $here/nvim/smoke.lua") || status=1
 else
   echo "== neovim: not installed, skipped"

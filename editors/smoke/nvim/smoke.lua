@@ -49,6 +49,21 @@ for id, r in pairs(renamed or {}) do
   end
 end
 
+-- the editor's own rename command (it asks prepareRename first), on the
+-- `troops` of line 12
+vim.api.nvim_win_set_cursor(0, { 12, (vim.api.nvim_buf_get_lines(buf, 11, 12, false)[1] or ""):find("troops", 1, true) or 0 })
+vim.lsp.buf.rename("forces")
+local function count(word)
+  local n = 0
+  for _, l in ipairs(vim.api.nvim_buf_get_lines(buf, 0, -1, false)) do
+    local _, c = l:gsub("%f[%w_]" .. word .. "%f[^%w_]", "")
+    n = n + c
+  end
+  return n
+end
+local command_ok = vim.wait(10000, function() return count("forces") == 3 end, 50)
+out("vim.lsp.buf.rename: `forces` now written " .. count("forces") .. " times, `troops` " .. count("troops"))
+
 -- a keyword is refused
 params.newName = "party"
 for _, r in pairs(vim.lsp.buf_request_sync(buf, "textDocument/rename", params, 10000) or {}) do
@@ -56,6 +71,6 @@ for _, r in pairs(vim.lsp.buf_request_sync(buf, "textDocument/rename", params, 1
   out("rename to `party`: " .. (e and e.message or ("no error: " .. vim.inspect(r))))
 end
 
-local ok = got and hovered and renamed_ok
+local ok = got and hovered and renamed_ok and command_ok
 out(ok and "SMOKE OK" or "SMOKE FAILED")
 vim.cmd(ok and "qa!" or "cq!")
