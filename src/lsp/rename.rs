@@ -205,13 +205,15 @@ pub fn plan(loaded: &Loaded, file: FileId, offset: usize, new_name: &str) -> Res
             at: place_of(loaded, x.span),
         });
     }
-    let spans = files
+    let mut spans: Vec<Span> = files
         .iter()
         .filter_map(|f| occ.get(f.0 as usize))
         .flatten()
         .filter(|x| x.kind == o.kind && x.name == o.name)
         .map(|x| x.span)
         .collect();
+    spans.sort_by_key(|s| (s.file, s.start));
+    spans.dedup();
     Ok(Plan {
         kind: o.kind,
         old: o.name,
