@@ -139,7 +139,18 @@ fn place_of(loaded: &Loaded, span: Span) -> (String, usize) {
 /// What renaming the name at byte `offset` of `file` to `new_name`
 /// rewrites, among the files of `loaded`, or why it is refused.
 pub fn plan(loaded: &Loaded, file: FileId, offset: usize, new_name: &str) -> Result<Plan, Refusal> {
-    let o = name_at(loaded, file, offset).ok_or(Refusal::NoName)?;
+    let n = loaded.sources.files().len();
+    let occ: Vec<Vec<Occurrence>> = (0..n)
+        .map(|i| {
+            let id = FileId(u32::try_from(i).unwrap_or(u32::MAX));
+            loaded.ast(id).map(symbols::occurrences).unwrap_or_default()
+        })
+        .collect();
+    let o = occ
+        .get(file.0 as usize)
+        .and_then(|v| symbols::at(v, offset))
+        .cloned()
+        .ok_or(Refusal::NoName)?;
     check_name(new_name)?;
     if new_name == o.name {
         return Ok(Plan {
@@ -148,13 +159,6 @@ pub fn plan(loaded: &Loaded, file: FileId, offset: usize, new_name: &str) -> Res
             spans: Vec::new(),
         });
     }
-    let n = loaded.sources.files().len();
-    let occ: Vec<Vec<Occurrence>> = (0..n)
-        .map(|i| {
-            let id = FileId(u32::try_from(i).unwrap_or(u32::MAX));
-            loaded.ast(id).map(symbols::occurrences).unwrap_or_default()
-        })
-        .collect();
     let writes = |f: FileId, name: &str| {
         occ.get(f.0 as usize)
             .is_some_and(|v| v.iter().any(|x| x.kind == o.kind && x.name == name))

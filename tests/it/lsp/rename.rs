@@ -374,6 +374,22 @@ fn refusals_are_errors_with_a_reason_and_no_edit() {
     assert_eq!(c.stop(), Ok(true));
 }
 
+#[test]
+fn an_untitled_buffer_is_renamed_alone() {
+    let dir = TempDir::new("lsp-rename-untitled");
+    let mut c = Client::start(Some(dir.path()), false);
+    let u = Url::parse("untitled:Untitled-1").unwrap();
+    let text = "party p \"«P» 😀\"\ntopic x\nparty p { requires x@p \"“ok”\"; duty p: x }\n";
+    c.open(&u, 1, text);
+    let _ = c.diagnostics(&u);
+    let at = position(text, word_at(text, "p", 1), false);
+    let edit = c.result("textDocument/rename", rename_params(&u, at, "q"));
+    let mut texts: BTreeMap<Url, String> = [(u.clone(), text.to_owned())].into();
+    apply(&mut texts, &edit, false);
+    assert_eq!(texts[&u], replace_word(text, "p", "q"));
+    assert_eq!(c.stop(), Ok(true));
+}
+
 /// A random model over parties `p0…`, topics `t0…`, scenarios `s0…` and
 /// labels `l0…` (no name a prefix of another, every name declared, so no
 /// finding depends on how names are spelt), split into a declarations
@@ -474,9 +490,10 @@ fn random_model(seed: u64) -> (String, String) {
         };
         main.push_str(&format!("expect {kind} s{s} for {}\n", parties.join(", ")));
     }
-    match r.below(3) {
+    match r.below(4) {
         0 => main.push_str(&format!("expect consistent {}\n", party(&mut r))),
         1 => main.push_str(&format!("expect impossible {}\n", formula(&mut r))),
+        2 => main.push_str(&format!("expect conflict p0, p{}\n", 1 + r.below(np - 1))),
         _ => {}
     }
     (decls, main)
