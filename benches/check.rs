@@ -269,3 +269,33 @@ fn deals_weighted(bencher: divan::Bencher, disputes: usize) {
     verify_deals(&stancecheck::deals::deals(&model, &opts), disputes);
     bencher.bench(|| stancecheck::deals::deals(divan::black_box(&model), &opts));
 }
+
+/// What `textDocument/rename` does on ~100k statements in one file: load
+/// (read and parse), then `lsp::rename::plan` (every name of every file,
+/// the models the name reaches, the clash check) for a topic of the first
+/// dispute. Parsing alone is `parse_alone`.
+#[divan::bench(args = [7_700], sample_count = 10)]
+fn rename_load_and_plan(bencher: divan::Bencher, disputes: usize) {
+    use stancecheck::lsp::rename;
+    let w = generate::disputes(disputes, 1);
+    let fs = fs_with(&w.text);
+    let load = |fs: &MemoryFs| {
+        let mut loader = Loader::new(fs);
+        loader.add_root("bench.stance").unwrap();
+        loader.finish()
+    };
+    let loaded = load(&fs);
+    let file = stancecheck::source::FileId(0);
+    let tree = loaded.ast(file).unwrap();
+    let first = stancecheck::lsp::symbols::occurrences(tree)
+        .into_iter()
+        .find(|o| o.kind == stancecheck::lsp::symbols::SymbolKind::Topic)
+        .unwrap();
+    let at = first.span.start as usize;
+    let plan = rename::plan(&loaded, file, at, "renamed_topic").unwrap();
+    assert!(!plan.spans.is_empty());
+    bencher.bench(|| {
+        let loaded = load(divan::black_box(&fs));
+        rename::plan(&loaded, file, at, "renamed_topic").map(|p| p.spans.len())
+    });
+}

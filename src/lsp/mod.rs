@@ -10,7 +10,8 @@
 //! - `position`: byte offsets ↔ LSP positions (UTF-8 or UTF-16);
 //! - `workspace`: documents, the overlay file system, the analyses;
 //! - `diagnostics`: the checker's diagnostics as LSP diagnostics;
-//! - `symbols`: names in the trees (definition, references, hover).
+//! - `symbols`: names in the trees (definition, references, hover);
+//! - `rename`: prepare and rename across the files a name reaches.
 //!
 //! Only [`run_stdio`] touches standard input and output; [`serve`] runs on
 //! any [`Connection`] (the tests use `Connection::memory()`).
@@ -19,6 +20,7 @@ pub mod actions;
 pub mod complete;
 pub mod diagnostics;
 pub mod position;
+pub mod rename;
 pub mod symbols;
 pub mod workspace;
 
@@ -228,6 +230,21 @@ impl<'c> Server<'c> {
             r::Formatting::METHOD => {
                 answer::<r::Formatting>(req, |p| self.format(&p.text_document.uri))
             }
+            r::PrepareRenameRequest::METHOD => answer::<r::PrepareRenameRequest>(req, |p| {
+                let (a, file) = self.locate(&p.text_document.uri)?;
+                rename::prepare(a, file, p.position, self.encoding)
+            }),
+            r::Rename::METHOD => match req.extract::<lsp_types::RenameParams>(r::Rename::METHOD) {
+                Ok((id, p)) => match self.rename(&p) {
+                    Ok(edit) => Response::new_ok(id, edit),
+                    Err((code, message)) => error(id, code, message),
+                },
+                Err(e) => error(
+                    id,
+                    ErrorCode::InvalidParams,
+                    format!("invalid parameters: {e}"),
+                ),
+            },
             other => error(
                 id,
                 ErrorCode::MethodNotFound,
@@ -789,6 +806,10 @@ pub fn capabilities(encoding: Encoding) -> ServerCapabilities {
         hover_provider: Some(lsp_types::HoverProviderCapability::Simple(true)),
         definition_provider: Some(lsp_types::OneOf::Left(true)),
         references_provider: Some(lsp_types::OneOf::Left(true)),
+        rename_provider: Some(lsp_types::OneOf::Right(lsp_types::RenameOptions {
+            prepare_provider: Some(true),
+            work_done_progress_options: lsp_types::WorkDoneProgressOptions::default(),
+        })),
         document_symbol_provider: Some(lsp_types::OneOf::Left(true)),
         document_formatting_provider: Some(lsp_types::OneOf::Left(true)),
         code_action_provider: Some(lsp_types::CodeActionProviderCapability::Simple(true)),

@@ -13,6 +13,8 @@ use std::path::Path;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
+mod rename;
+
 /// Only against a hang: never a speed assertion (docs/decisions.md, Tests).
 const HANG_GUARD: Duration = Duration::from_secs(120);
 
