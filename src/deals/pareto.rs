@@ -101,6 +101,9 @@ fn some_below(p: &mut Problem, objs: &mut [Objective], v: &[usize]) -> Option<Li
 /// its loss vector and its record; returns the record to keep.
 pub(crate) type Pin<'a, T> = dyn FnMut(&mut Problem, &[Lit], &[usize], T) -> Result<T, Stop> + 'a;
 
+/// Reads the loss vector (and a record) of the problem's current solution.
+pub(crate) type Measure<'a, T> = dyn FnMut(&mut Problem) -> (Vec<usize>, T) + 'a;
+
 /// What a search found.
 pub(crate) struct Front<T> {
     /// The Pareto-optimal points, in the order found: loss vector and the
@@ -110,8 +113,21 @@ pub(crate) struct Front<T> {
     pub complete: bool,
 }
 
+/// The assumptions that keep every solution at or below the loss vector
+/// `v`.
+fn pinned(p: &mut Problem, base: &[Lit], objs: &mut [Objective], v: &[usize]) -> Vec<Lit> {
+    let mut out = base.to_vec();
+    for (o, &vp) in objs.iter_mut().zip(v) {
+        out.extend(at_most(p, o, vp));
+    }
+    out
+}
+
 /// The Pareto front of `objs` under the assumptions `base`, at most
-/// `limit` points. `measure` reads the loss vector (and a record) of the
+/// `limit` points, or the `seeds` if they are more. The seeds are
+/// Pareto-optimal points known beforehand (the exact optima of
+/// [`lex_min`]): they come first, are kept whatever the limit, and the
+/// search goes on from the region they leave. `measure` reads the loss vector (and a record) of the
 /// problem's current solution; `pin` is called on each Pareto-optimal
 /// point with the assumptions that keep every solution at that loss
 /// vector (it may solve again, to pick a representative) and returns the
@@ -122,68 +138,154 @@ pub(crate) fn front<T>(
     base: &[Lit],
     objs: &mut [Objective],
     limit: usize,
-    measure: &mut dyn FnMut(&mut Problem) -> (Vec<usize>, T),
+    seeds: Vec<(Vec<usize>, T)>,
+    measure: &mut Measure<'_, T>,
     pin: &mut Pin<'_, T>,
 ) -> Front<T> {
-    let mut out = Front {
-        points: Vec::new(),
-        complete: false,
+    let mut points: Vec<(Vec<usize>, T)> = Vec::new();
+    // Ok(true): every point found
+    let run = || -> Result<bool, Stop> {
+        // the seeds count towards the limit, but are kept past it
+        let mut found = seeds.len();
+        let mut todo = seeds.into_iter();
+        loop {
+            let (mut v, mut rec) = match todo.next() {
+                Some(seed) => seed,
+                None => {
+                    if !p.solve_lits(base)? {
+                        return Ok(true);
+                    }
+                    if found >= limit {
+                        return Ok(false);
+                    }
+                    found += 1;
+                    measure(p)
+                }
+            };
+            // climb to a Pareto-optimal point (a seed already is one: the
+            // first step finds nothing better)
+            while let Some(act) = some_below(p, objs, &v) {
+                let mut assumps = pinned(p, base, objs, &v);
+                assumps.push(act);
+                let sat = p.solve_lits(&assumps);
+                // measured before the step's disjunction is retired (adding a
+                // clause forgets the solver's model)
+                let better = match sat {
+                    Ok(true) => Some(measure(p)),
+                    _ => None,
+                };
+                p.add_clause(&[!act]);
+                if !sat? {
+                    break;
+                }
+                if let Some(b) = better {
+                    (v, rec) = b;
+                }
+            }
+            let at = pinned(p, base, objs, &v);
+            let rec = pin(p, &at, &v, rec)?;
+            points.push((v.clone(), rec));
+            // block the region this point dominates (and the point itself)
+            match some_below(p, objs, &v) {
+                Some(block) => p.add_clause(&[block]),
+                // the ideal point: nothing else is Pareto-optimal
+                None => return Ok(true),
+            }
+        }
     };
-    let r = search(p, base, objs, limit, measure, pin, &mut out.points);
-    out.complete = r == Ok(true);
+    let complete = run() == Ok(true);
+    Front { points, complete }
+}
+
+/// Which optimum [`lex_min`] looks for: the lowest total loss first (ties:
+/// the lowest unfairness), or the lowest unfairness first (ties: the
+/// lowest total).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Order {
+    TotalFirst,
+    FairFirst,
+}
+
+/// The unfairness of a loss vector: the highest `loss_p + offset_p` over
+/// the objectives with an offset (0 when none has one).
+pub(crate) fn unfairness(v: &[usize], offsets: &[Option<usize>]) -> usize {
+    v.iter()
+        .zip(offsets)
+        .filter_map(|(x, o)| o.map(|o| x + o))
+        .max()
+        .unwrap_or(0)
+}
+
+/// Literals that enforce `unfairness <= t` (a false one when some offset
+/// is above `t`: no loss vector can).
+fn fair_at_most(
+    p: &mut Problem,
+    objs: &mut [Objective],
+    offsets: &[Option<usize>],
+    t: usize,
+) -> Vec<Lit> {
+    let mut out = Vec::new();
+    for (o, off) in objs.iter_mut().zip(offsets) {
+        let Some(off) = off else { continue };
+        match t.checked_sub(*off) {
+            Some(ub) => out.extend(at_most(p, o, ub)),
+            None => {
+                let f = p.new_lit();
+                p.add_clause(&[!f]);
+                return vec![f];
+            }
+        }
+    }
     out
 }
 
-fn search<T>(
+/// The exact lexicographic optimum of (total loss, unfairness) in `order`
+/// under `base`: its loss vector and record, `None` when `base` has no
+/// solution. `total` is the objective of all the terms of `objs`
+/// together. Each criterion is lowered one solution at a time (a
+/// solution strictly below the last one's value, until there is none),
+/// then fixed at its optimum while the next one is lowered. The point
+/// found is Pareto-optimal: a point dominating it would have a lower
+/// total and no higher unfairness.
+pub(crate) fn lex_min<T>(
     p: &mut Problem,
     base: &[Lit],
     objs: &mut [Objective],
-    limit: usize,
-    measure: &mut dyn FnMut(&mut Problem) -> (Vec<usize>, T),
-    pin: &mut Pin<'_, T>,
-    points: &mut Vec<(Vec<usize>, T)>,
-) -> Result<bool, Stop> {
-    loop {
-        if !p.solve_lits(base)? {
-            return Ok(true);
-        }
-        if points.len() >= limit {
-            return Ok(false);
-        }
-        let (mut v, mut rec) = measure(p);
-        // climb to a Pareto-optimal point
-        while let Some(act) = some_below(p, objs, &v) {
-            let mut assumps = base.to_vec();
-            assumps.push(act);
-            for (o, &vp) in objs.iter_mut().zip(&v) {
-                assumps.extend(at_most(p, o, vp));
-            }
-            let sat = p.solve_lits(&assumps);
-            // measured before the step's disjunction is retired (adding a
-            // clause forgets the solver's model)
-            let better = match sat {
-                Ok(true) => Some(measure(p)),
-                _ => None,
-            };
-            p.add_clause(&[!act]);
-            if !sat? {
+    total: &mut Objective,
+    offsets: &[Option<usize>],
+    order: Order,
+    measure: &mut Measure<'_, T>,
+) -> Result<Option<(Vec<usize>, T)>, Stop> {
+    if !p.solve_lits(base)? {
+        return Ok(None);
+    }
+    let mut best = measure(p);
+    let mut fixed = base.to_vec();
+    let stages = match order {
+        Order::TotalFirst => [Order::TotalFirst, Order::FairFirst],
+        Order::FairFirst => [Order::FairFirst, Order::TotalFirst],
+    };
+    for stage in stages {
+        // `value ≤ t` as literals
+        let mut bound = |p: &mut Problem, t: usize| match stage {
+            Order::TotalFirst => at_most(p, total, t),
+            Order::FairFirst => fair_at_most(p, objs, offsets, t),
+        };
+        let value = |v: &[usize]| match stage {
+            Order::TotalFirst => v.iter().sum::<usize>(),
+            Order::FairFirst => unfairness(v, offsets),
+        };
+        while let Some(below) = value(&best.0).checked_sub(1) {
+            let lits = bound(p, below);
+            let mut assumps = fixed.clone();
+            assumps.extend(lits);
+            if !p.solve_lits(&assumps)? {
                 break;
             }
-            if let Some(b) = better {
-                (v, rec) = b;
-            }
+            best = measure(p);
         }
-        let mut pinned = base.to_vec();
-        for (o, &vp) in objs.iter_mut().zip(&v) {
-            pinned.extend(at_most(p, o, vp));
-        }
-        let rec = pin(p, &pinned, &v, rec)?;
-        points.push((v.clone(), rec));
-        // block the region this point dominates (and the point itself)
-        match some_below(p, objs, &v) {
-            Some(block) => p.add_clause(&[block]),
-            // the ideal point: nothing else is Pareto-optimal
-            None => return Ok(true),
-        }
+        let at = bound(p, value(&best.0));
+        fixed.extend(at);
     }
+    Ok(Some(best))
 }
