@@ -572,6 +572,40 @@ fn hover_on_a_code_shows_the_explain_summary() {
 }
 
 #[test]
+fn hover_on_a_statement_shows_its_written_weight() {
+    let dir = TempDir::new("lsp-weight");
+    let mut c = Client::start(Some(dir.path()), false);
+    let u = uri(&dir, "w.stance");
+    let text = "party p\ntopic x\ntopic y\nparty p {\n  requires x weight 7 \"q\"\n  prefers y weight 3\n  avoids x\n}\n";
+    c.open(&u, 1, text);
+    let _ = c.diagnostics(&u);
+    let hover = |c: &mut Client, line: u32| {
+        let h = c.result(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": u}, "position": {"line": line, "character": 4}}),
+        );
+        h["contents"]["value"].as_str().unwrap().to_owned()
+    };
+    let red = hover(&mut c, 4);
+    assert!(
+        red.contains("red line of **p**, weight 7 (what withdrawing it costs the party)"),
+        "{red}"
+    );
+    let wish = hover(&mut c, 5);
+    assert!(
+        wish.contains("wish of **p**, weight 3 (what the party gains when it holds)"),
+        "{wish}"
+    );
+    // the default weight is not written, and not shown
+    let plain = hover(&mut c, 6);
+    assert!(
+        plain.contains("wish of **p**") && !plain.contains("weight"),
+        "{plain}"
+    );
+    assert_eq!(c.stop(), Ok(true));
+}
+
+#[test]
 fn formatting_is_stance_fmt() {
     let dir = TempDir::new("lsp-fmt");
     let text = "party   p\ntopic x\nparty p {\nrequires x   \"q\"\n}\n";
