@@ -210,16 +210,17 @@ fn list(
     }
 }
 
-/// What a cut list says of itself (after its count), or nothing.
-fn cut_note(d: &Dispute, what: &str, best_word: &str) -> String {
+/// What a cut list says of itself (after its count), or nothing; `noun`
+/// is `deal` or `concession`.
+fn cut_note(d: &Dispute, noun: &str, best_word: &str) -> String {
     match (d.truncated, d.marks_exact) {
         (false, _) => String::new(),
         (true, true) => format!(
-            " — list cut short (`--max-deals` or the time budget); the {what} marked \
+            " — list cut short (`--max-deals` or the time budget); the {noun}s marked \
              {best_word} and fairest are exact optima, found by their own search"
         ),
         (true, false) => {
-            format!(" — list cut short by the time budget; the marks are among the {what} shown")
+            format!(" — list cut short by the time budget; the marks are among the {noun}s shown")
         }
     }
 }
