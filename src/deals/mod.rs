@@ -5,7 +5,9 @@
 //!
 //! No I/O and no rendering: `crate::render::deals` shows a [`Report`].
 //! The search is [`pareto::front`] on the component's incremental solver
-//! (`check::session`), the `X@P -> X` axioms as facts.
+//! (`check::session`), the `X@P -> X` axioms as facts; when `--max-deals`
+//! cuts it, the two marked optima are found by [`pareto::lex_min`] and kept
+//! (so that the marks stay exact).
 //!
 //! Decisions (docs/decisions.md, "Deals"):
 //! - a party's score is the total weight of its wishes that hold; its cost
@@ -385,9 +387,9 @@ impl Ranking {
     }
 }
 
-/// The Pareto front of one side, its two marked optima found first by
-/// their own optimisation ([`pareto::lex_min`]) so that they are exact
-/// whatever `--max-deals` cuts. Sets the dispute's `truncated` and
+/// The Pareto front of one side; when `--max-deals` cuts it, its two
+/// marked optima are found by their own optimisation
+/// ([`pareto::lex_min`]) and kept, so that the marks stay exact. Sets the dispute's `truncated` and
 /// `marks_exact`; returns the points with their marks, in the order shown.
 #[allow(clippy::too_many_arguments)]
 fn ranked_front<T>(
@@ -403,32 +405,21 @@ fn ranked_front<T>(
 ) -> Vec<(Vec<usize>, T, bool, bool)> {
     let (mut objs, mut total) = objectives(model, &d.parties, stmts, sels);
     let offsets = ranking.offsets();
-    let mut seeds: Vec<(Vec<usize>, T)> = Vec::new();
-    let mut exact = true;
-    for order in [pareto::Order::TotalFirst, pareto::Order::FairFirst] {
-        let p = &mut ses.problem;
-        match pareto::lex_min(p, base, &mut objs, &mut total, &offsets, order, measure) {
-            Ok(Some((v, rec))) => {
-                if !seeds.iter().any(|(w, _)| *w == v) {
-                    seeds.push((v, rec));
-                }
-            }
-            // `base` was solved before: no solution means none at all
-            Ok(None) => {}
-            Err(Stop) => exact = false,
-        }
-    }
+    let marked = pareto::Marked {
+        total: &mut total,
+        offsets: &offsets,
+    };
     let f = pareto::front(
         &mut ses.problem,
         base,
         &mut objs,
         opts.max_deals,
-        seeds,
+        marked,
         measure,
         pin,
     );
     d.truncated |= !f.complete;
-    d.marks_exact = exact && !f.points.is_empty();
+    d.marks_exact = f.exact && !f.points.is_empty();
     let vectors: Vec<Vec<usize>> = f.points.iter().map(|(v, _)| v.clone()).collect();
     let marks = ranking.rank(&vectors);
     let mut points: Vec<Option<(Vec<usize>, T)>> = f.points.into_iter().map(Some).collect();

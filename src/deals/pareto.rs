@@ -17,6 +17,11 @@
 //! Each point is found once (its region is blocked), so the loop ends; the
 //! limit and the deadline may cut it short (the front is then incomplete).
 //!
+//! When the limit cuts the loop short, [`lex_min`] finds the two points the
+//! output marks (the lowest total loss, ties broken by the lowest
+//! unfairness; and the other way round) by lowering one criterion at a
+//! time, and the front keeps them whatever the limit.
+//!
 //! The measure is the caller's: the loss actually incurred by the
 //! solution (for example, the wishes whose formula is false), which is at
 //! most what the literals say. Using it only tightens the next query.
@@ -111,6 +116,9 @@ pub(crate) struct Front<T> {
     pub points: Vec<(Vec<usize>, T)>,
     /// Whether every Pareto-optimal loss vector is in `points`.
     pub complete: bool,
+    /// Whether the points the output marks are in `points` (false only
+    /// when the deadline stopped their search).
+    pub exact: bool,
 }
 
 /// The assumptions that keep every solution at or below the loss vector
@@ -123,49 +131,95 @@ fn pinned(p: &mut Problem, base: &[Lit], objs: &mut [Objective], v: &[usize]) ->
     out
 }
 
+/// The objective of all the terms together and the offsets of
+/// [`unfairness`]: what [`lex_min`] needs to find the two marked optima.
+pub(crate) struct Marked<'a> {
+    pub total: &'a mut Objective,
+    pub offsets: &'a [Option<usize>],
+}
+
 /// The Pareto front of `objs` under the assumptions `base`, at most
-/// `limit` points, or the `seeds` if they are more. The seeds are
-/// Pareto-optimal points known beforehand (the exact optima of
-/// [`lex_min`]): they come first, are kept whatever the limit, and the
-/// search goes on from the region they leave. `measure` reads the loss vector (and a record) of the
+/// `limit` points. `measure` reads the loss vector (and a record) of the
 /// problem's current solution; `pin` is called on each Pareto-optimal
 /// point with the assumptions that keep every solution at that loss
 /// vector (it may solve again, to pick a representative) and returns the
-/// record to keep. A deadline that passes ends the search with what it
-/// found (`complete` false).
+/// record to keep.
+///
+/// When the limit cuts the front short, the two points the output marks
+/// are found by their own search ([`lex_min`] on `marked`, on the problem
+/// without the blocked regions) and listed whatever the limit: each one
+/// not yet found replaces the last point found that is neither, so the
+/// list stays within `limit` (or holds just the two). A deadline that
+/// passes ends the search with what it found (`complete` false; `exact`
+/// false if the marked optima were not found).
 pub(crate) fn front<T>(
     p: &mut Problem,
     base: &[Lit],
     objs: &mut [Objective],
     limit: usize,
-    seeds: Vec<(Vec<usize>, T)>,
+    marked: Marked<'_>,
     measure: &mut Measure<'_, T>,
     pin: &mut Pin<'_, T>,
 ) -> Front<T> {
     let mut points: Vec<(Vec<usize>, T)> = Vec::new();
+    // the blocked regions hold under this literal only, so that `lex_min`
+    // can search the whole problem after them
+    let blocks = p.new_lit();
+    let mut within = base.to_vec();
+    within.push(blocks);
+    let mut exact = true;
     // Ok(true): every point found
-    let run = || -> Result<bool, Stop> {
-        // the seeds count towards the limit, but are kept past it
-        let mut found = seeds.len();
-        let mut todo = seeds.into_iter();
+    let mut run = || -> Result<bool, Stop> {
+        let mut late: Vec<(Vec<usize>, T)> = Vec::new();
+        let mut cut = false;
+        let mut dropped = false;
         loop {
-            let (mut v, mut rec) = match todo.next() {
-                Some(seed) => seed,
+            let (mut v, mut rec) = match late.pop() {
+                Some(x) => x,
                 None => {
-                    if !p.solve_lits(base)? {
-                        return Ok(true);
+                    if !p.solve_lits(&within)? {
+                        return Ok(!dropped);
                     }
-                    if found >= limit {
+                    if cut {
                         return Ok(false);
                     }
-                    found += 1;
+                    if points.len() >= limit {
+                        cut = true;
+                        exact = false;
+                        let optima = [Order::TotalFirst, Order::FairFirst].map(|order| {
+                            lex_min(p, base, objs, marked.total, marked.offsets, order, measure)
+                        });
+                        let mut keep: Vec<Vec<usize>> = Vec::new();
+                        for o in optima {
+                            let Some((v, rec)) = o? else { continue };
+                            if !keep.contains(&v) {
+                                keep.push(v.clone());
+                                if !points.iter().any(|(w, _)| *w == v) {
+                                    late.push((v, rec));
+                                }
+                            }
+                        }
+                        exact = true;
+                        // make room: drop the last points that are not marked
+                        let room = limit.max(keep.len());
+                        while points.len() + late.len() > room {
+                            match points.iter().rposition(|(w, _)| !keep.contains(w)) {
+                                Some(i) => {
+                                    points.remove(i);
+                                    dropped = true;
+                                }
+                                None => break,
+                            }
+                        }
+                        continue;
+                    }
                     measure(p)
                 }
             };
-            // climb to a Pareto-optimal point (a seed already is one: the
-            // first step finds nothing better)
+            // climb to a Pareto-optimal point (a marked optimum already is
+            // one: the first step finds nothing better)
             while let Some(act) = some_below(p, objs, &v) {
-                let mut assumps = pinned(p, base, objs, &v);
+                let mut assumps = pinned(p, &within, objs, &v);
                 assumps.push(act);
                 let sat = p.solve_lits(&assumps);
                 // measured before the step's disjunction is retired (adding a
@@ -187,14 +241,19 @@ pub(crate) fn front<T>(
             points.push((v.clone(), rec));
             // block the region this point dominates (and the point itself)
             match some_below(p, objs, &v) {
-                Some(block) => p.add_clause(&[block]),
+                Some(block) => p.add_clause(&[!blocks, block]),
                 // the ideal point: nothing else is Pareto-optimal
-                None => return Ok(true),
+                None if !dropped => return Ok(true),
+                None => return Ok(false),
             }
         }
     };
     let complete = run() == Ok(true);
-    Front { points, complete }
+    Front {
+        points,
+        complete,
+        exact,
+    }
 }
 
 /// Which optimum [`lex_min`] looks for: the lowest total loss first (ties:

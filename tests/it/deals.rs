@@ -401,7 +401,16 @@ fn max_deals_truncates() {
             })
             .collect()
     };
-    assert_eq!(marked(&cut), marked(&full));
+    // (a tie of several optima may be cut to one of them)
+    let all_marked = marked(&full);
+    assert!(
+        marked(&cut).iter().all(|x| all_marked.contains(x)),
+        "{cut:?}"
+    );
+    for d in &cut.disputes {
+        assert!(d.deals.iter().any(|x| x.standing.best), "{d:?}");
+        assert!(d.deals.iter().any(|x| x.standing.fairest), "{d:?}");
+    }
     assert!(cut.disputes.iter().all(|d| d.marks_exact));
 }
 

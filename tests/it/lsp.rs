@@ -180,6 +180,17 @@ fn uri(dir: &TempDir, rel: &str) -> Url {
     Url::from_file_path(dir.path().join(rel)).unwrap()
 }
 
+/// A server on a fresh directory with `text` open as `f.stance` (its first
+/// diagnostics read): the directory (kept alive), the client and the URI.
+fn opened(tag: &str, text: &str) -> (TempDir, Client, Url) {
+    let dir = TempDir::new(tag);
+    let mut c = Client::start(Some(dir.path()), false);
+    let u = uri(&dir, "f.stance");
+    c.open(&u, 1, text);
+    let _ = c.diagnostics(&u);
+    (dir, c, u)
+}
+
 /// `stance check --format json FILES` in `dir`.
 fn check_json(dir: &Path, files: &[&str]) -> Value {
     let mut args = vec!["check", "--format", "json"];
@@ -573,35 +584,30 @@ fn hover_on_a_code_shows_the_explain_summary() {
 
 #[test]
 fn hover_on_a_statement_shows_its_written_weight() {
-    let dir = TempDir::new("lsp-weight");
-    let mut c = Client::start(Some(dir.path()), false);
-    let u = uri(&dir, "w.stance");
     let text = "party p\ntopic x\ntopic y\nparty p {\n  requires x weight 7 \"q\"\n  prefers y weight 3\n  avoids x\n}\n";
-    c.open(&u, 1, text);
-    let _ = c.diagnostics(&u);
-    let hover = |c: &mut Client, line: u32| {
+    let (_dir, mut c, u) = opened("lsp-weight", text);
+    // the default weight is not written, and not shown
+    let cases = [
+        (
+            4,
+            "red line of **p**, weight 7 (what withdrawing it costs the party)",
+        ),
+        (
+            5,
+            "wish of **p**, weight 3 (what the party gains when it holds)",
+        ),
+        (6, "wish of **p**\n"),
+    ];
+    for (line, want) in cases {
+        let at = json!({"line": line, "character": 4});
         let h = c.result(
             "textDocument/hover",
-            json!({"textDocument": {"uri": u}, "position": {"line": line, "character": 4}}),
+            json!({"textDocument": {"uri": u}, "position": at}),
         );
-        h["contents"]["value"].as_str().unwrap().to_owned()
-    };
-    let red = hover(&mut c, 4);
-    assert!(
-        red.contains("red line of **p**, weight 7 (what withdrawing it costs the party)"),
-        "{red}"
-    );
-    let wish = hover(&mut c, 5);
-    assert!(
-        wish.contains("wish of **p**, weight 3 (what the party gains when it holds)"),
-        "{wish}"
-    );
-    // the default weight is not written, and not shown
-    let plain = hover(&mut c, 6);
-    assert!(
-        plain.contains("wish of **p**") && !plain.contains("weight"),
-        "{plain}"
-    );
+        let text = h["contents"]["value"].as_str().unwrap();
+        assert!(text.contains(want), "{text}");
+        assert_eq!(text.contains("weight"), line != 6, "{text}");
+    }
     assert_eq!(c.stop(), Ok(true));
 }
 
@@ -785,12 +791,8 @@ proptest! {
 
 #[test]
 fn completion_in_context() {
-    let dir = TempDir::new("lsp-complete");
-    let mut c = Client::start(Some(dir.path()), false);
-    let u = uri(&dir, "c.stance");
     let text = "party p\nparty q\ntopic x\ntopic y\nscenario s { x }\nparty p {\n  requires x@\n  duty \n  rejects \n  \n}\nexpect feasible \n";
-    c.open(&u, 1, text);
-    let _ = c.diagnostics(&u);
+    let (_dir, mut c, u) = opened("lsp-complete", text);
     let labels = |c: &mut Client, line: u32, character: u32| -> Vec<String> {
         let r = c.result(
             "textDocument/completion",
