@@ -140,6 +140,8 @@ pub struct Report {
     pub disputes: Vec<Dispute>,
     /// Whether any list was cut short.
     pub truncated: bool,
+    /// The scenario asked in (`--scenario`), if any.
+    pub scenario: Option<ScenarioId>,
 }
 
 /// The deals and concessions of `model`.
@@ -161,7 +163,10 @@ pub fn deals(model: &Model, opts: &Options) -> Report {
             v.push(AtomId(i as u32));
         }
     }
-    let mut report = Report::default();
+    let mut report = Report {
+        scenario: opts.scenario,
+        ..Report::default()
+    };
     for which in groups {
         if let Some(d) = dispute(model, &comps, &which, &by_topic, opts) {
             report.truncated |= d.truncated;

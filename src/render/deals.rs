@@ -39,6 +39,8 @@ struct JConcession {
 
 #[derive(Serialize)]
 struct JDispute {
+    /// The scenario asked in (`--scenario`), or null.
+    scenario: Option<String>,
     parties: Vec<String>,
     topics: Vec<String>,
     consistent: bool,
@@ -82,8 +84,9 @@ fn per_party(m: &Model, parties: &[PartyId], v: &[u64]) -> BTreeMap<String, u64>
 pub fn json(reports: &[(Report, Model)], sources: &SourceMap) -> String {
     let disputes = reports
         .iter()
-        .flat_map(|(r, m)| r.disputes.iter().map(move |d| (d, m)))
-        .map(|(d, m)| JDispute {
+        .flat_map(|(r, m)| r.disputes.iter().map(move |d| (r, d, m)))
+        .map(|(r, d, m)| JDispute {
+            scenario: r.scenario.map(|s| m.scenario(s).name.clone()),
             parties: d
                 .parties
                 .iter()
@@ -231,13 +234,13 @@ pub fn human(reports: &[(Report, Model)], sources: &SourceMap) -> String {
     let mut out = String::new();
     let all: Vec<_> = reports
         .iter()
-        .flat_map(|(r, m)| r.disputes.iter().map(move |d| (d, m)))
+        .flat_map(|(r, m)| r.disputes.iter().map(move |d| (r, d, m)))
         .collect();
     let n = all.len();
     if n == 0 {
         out.push_str("no dispute with wishes or conflicting red lines: nothing to negotiate\n");
     }
-    for (k, (d, m)) in all.into_iter().enumerate() {
+    for (k, (r, d, m)) in all.into_iter().enumerate() {
         let names = |v: Vec<String>| v.join(", ");
         let _ = writeln!(
             out,
@@ -260,6 +263,13 @@ pub fn human(reports: &[(Report, Model)], sources: &SourceMap) -> String {
                     .collect()
             )
         );
+        if let Some(sc) = r.scenario.map(|s| m.scenario(s)) {
+            let _ = write!(out, "  in the scenario `{}`", escape(&sc.name));
+            if let Some(l) = &sc.label {
+                let _ = write!(out, " ({})", escape(l));
+            }
+            let _ = writeln!(out, ": {} holds in every outcome", escape(&sc.text));
+        }
         let line = |s: &StmtId| statement_line(m, sources, *s);
         match d.state {
             State::Unknown => {

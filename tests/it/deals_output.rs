@@ -86,6 +86,18 @@ fn human_scenario() {
         format!("{CONFLICTING}scenario quiet \"no festival this year\" {{ not festival }}\n")
             .replace("rejects parking ", "prefers parking ");
     insta::assert_snapshot!(deals(&text, &["--scenario", "quiet"]));
+    // the JSON names the scenario too; without one, null
+    let scenario_of = |args: &[&str]| {
+        let json = deals(&text, args);
+        let v: serde_json::Value =
+            serde_json::from_str(json.trim_start_matches("exit 0\n")).unwrap();
+        v["disputes"][0]["scenario"].clone()
+    };
+    assert_eq!(
+        scenario_of(&["--scenario", "quiet", "--format", "json"]),
+        "quiet"
+    );
+    assert!(scenario_of(&["--format", "json"]).is_null());
 }
 
 #[test]
