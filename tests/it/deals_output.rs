@@ -148,3 +148,20 @@ party b {
         .collect();
     assert_eq!(marks, [(9, true, false), (6, false, true)], "{json}");
 }
+
+#[test]
+fn input_errors_give_no_deals() {
+    // a syntax error: the errors on standard error as `check` shows
+    // them, nothing on standard output, exit 1
+    let t = TempDir::new("deals-err");
+    t.write(
+        "f.stance",
+        "topic x\nparty p\nparty p {\n  requires (x\n}\n",
+    );
+    let o = run_stance(t.path(), &["deals", "f.stance"], None, &[]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(o.stdout.is_empty());
+    let err = String::from_utf8(o.stderr).unwrap();
+    assert!(err.contains("f.stance:4"), "{err}");
+    assert!(err.contains("no deals computed"), "{err}");
+}
