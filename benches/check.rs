@@ -250,8 +250,8 @@ fn verify_deals(report: &stancecheck::deals::Report, disputes: usize) {
     assert_eq!(conflicting, disputes / 2);
     for d in &report.disputes {
         match d.state {
-            State::Consistent => assert!(d.deals.iter().any(|x| x.best_total)),
-            State::Conflicting => assert!(d.concessions.iter().any(|x| x.cheapest)),
+            State::Consistent => assert!(d.deals.iter().any(|x| x.standing.best)),
+            State::Conflicting => assert!(d.concessions.iter().any(|x| x.standing.best)),
             s => panic!("unexpected state {s:?}"),
         }
     }

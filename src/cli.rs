@@ -86,7 +86,8 @@ struct DealsArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = DealsFormat::Human)]
     format: DealsFormat,
-    /// At most this many deals (or concessions) per dispute (at least 1)
+    /// At most this many deals (or concessions) per dispute (at least 1; the
+    /// best-total and the fairest are always listed, exact, even past it)
     #[arg(long, value_name = "N", default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..))]
     max_deals: u32,
     /// Time budget for the whole run, in seconds (0: no limit)

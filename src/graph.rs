@@ -59,9 +59,13 @@ pub struct Edge {
     pub negated_to: Option<bool>,
     /// The owning party, if any (`None`: an assumption or a definition).
     pub party: Option<String>,
-    /// Short label (`party: kind (label)`); empty on operand and mention
-    /// edges.
+    /// Short label (`party: kind (label)`, then `, weight N` when the
+    /// weight is not the default 1); empty on operand and mention edges.
     pub label: String,
+    /// The statement's weight (LANGUAGE.md §10) on every edge of a red
+    /// line or a wish (1 when none is written); `None` for claims,
+    /// assumptions and definitions, which take none.
+    pub weight: Option<u32>,
     /// Whether the statement belongs to a highlighted finding.
     pub highlighted: bool,
     /// The date of the party's snapshot the statement belongs to
@@ -293,6 +297,9 @@ pub fn build(model: &Model, highlight: &BTreeSet<Span>) -> Graph {
         let highlighted = highlight.contains(&st.span);
         let kind = st.kind.as_str();
         let strength = strength_str(st.kind.strength());
+        let weight = (st.party.is_some()
+            && matches!(st.kind.strength(), Strength::Hard | Strength::Soft))
+        .then_some(st.weight);
         let who = party.as_deref().unwrap_or("assumption");
         let label = {
             let words = if st.kind == StmtKind::Assume {
@@ -300,12 +307,16 @@ pub fn build(model: &Model, highlight: &BTreeSet<Span>) -> Graph {
             } else {
                 kind_words(st.kind)
             };
-            match (&st.label, words.is_empty()) {
+            let mut label = match (&st.label, words.is_empty()) {
                 (Some(l), true) => format!("{who} ({l})"),
                 (Some(l), false) => format!("{who}: {words} ({l})"),
                 (None, true) => who.to_owned(),
                 (None, false) => format!("{who}: {words}"),
+            };
+            if weight.is_some_and(|w| w != 1) {
+                let _ = write!(label, ", weight {}", st.weight);
             }
+            label
         };
         let as_of = st.date.map(|d| d.to_string());
         let label = match &as_of {
@@ -331,6 +342,7 @@ pub fn build(model: &Model, highlight: &BTreeSet<Span>) -> Graph {
             } else {
                 String::new()
             },
+            weight,
             highlighted,
             as_of: as_of.clone(),
         };
@@ -422,6 +434,7 @@ pub fn build(model: &Model, highlight: &BTreeSet<Span>) -> Graph {
                 negated_to: Some(false),
                 party: None,
                 label: String::from("by definition"),
+                weight: None,
                 highlighted: false,
                 as_of: None,
             });

@@ -18,7 +18,7 @@
 
 use crate::check::{self, CheckOptions};
 use crate::date::Date;
-use crate::diagnostic::{Diagnostic, Kind, Role, Severity};
+use crate::diagnostic::{Diagnostic, Kind, Role};
 use crate::load::Loaded;
 use crate::model::{Expr, Model, StmtKind};
 use crate::pipeline;
@@ -337,23 +337,7 @@ pub fn timeline(model: &Model, options: &CheckOptions) -> Timeline {
 /// (syntax, resolution) give no timeline: `Err` holds them, sorted (a
 /// partial model would show findings of stances nobody took).
 pub fn run(loaded: &Loaded, options: &CheckOptions) -> Result<Timeline, Vec<Diagnostic>> {
-    let mut errors: Vec<Diagnostic> = loaded
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .cloned()
-        .collect();
-    let mut models = Vec::new();
-    for unit in pipeline::checked_units(loaded) {
-        let (model, diags) = pipeline::resolve_unit(loaded, unit);
-        errors.extend(diags.into_iter().filter(|d| d.severity == Severity::Error));
-        models.push(model);
-    }
-    if !errors.is_empty() {
-        errors.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-        errors.dedup();
-        return Err(errors);
-    }
+    let models = pipeline::error_free_models(loaded)?;
     // one budget for the run
     let start = Instant::now();
     let parts = models.iter().map(|m| {

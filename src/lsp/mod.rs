@@ -853,6 +853,17 @@ fn describe_statement(a: &Analysis, party: &ast::Ident, s: &ast::Statement) -> S
     if let Some(l) = &s.label {
         out.push_str(&format!(" ({})", markdown_escape(l.name.as_str())));
     }
+    // only a weight written in the file (LANGUAGE.md §10): the default 1
+    // is not shown
+    if let Some(w) = s.weight {
+        let meaning = match s.stance {
+            ast::Stance::Prefers { .. } | ast::Stance::Avoids { .. } => {
+                "what the party gains when it holds"
+            }
+            _ => "what withdrawing it costs the party",
+        };
+        out.push_str(&format!(", weight {w} ({meaning})"));
+    }
     if let Some(q) = &s.quote {
         out.push_str(&format!("\n\n> “{}”", markdown_escape(q.value.as_str())));
     }

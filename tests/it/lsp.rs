@@ -182,6 +182,17 @@ fn uri(dir: &TempDir, rel: &str) -> Url {
     Url::from_file_path(dir.path().join(rel)).unwrap()
 }
 
+/// A server on a fresh directory with `text` open as `f.stance` (its first
+/// diagnostics read): the directory (kept alive), the client and the URI.
+fn opened(tag: &str, text: &str) -> (TempDir, Client, Url) {
+    let dir = TempDir::new(tag);
+    let mut c = Client::start(Some(dir.path()), false);
+    let u = uri(&dir, "f.stance");
+    c.open(&u, 1, text);
+    let _ = c.diagnostics(&u);
+    (dir, c, u)
+}
+
 /// `stance check --format json FILES` in `dir`.
 fn check_json(dir: &Path, files: &[&str]) -> Value {
     let mut args = vec!["check", "--format", "json"];
@@ -668,6 +679,35 @@ fn hover_on_a_code_shows_the_explain_summary() {
 }
 
 #[test]
+fn hover_on_a_statement_shows_its_written_weight() {
+    let text = "party p\ntopic x\ntopic y\nparty p {\n  requires x weight 7 \"q\"\n  prefers y weight 3\n  avoids x\n}\n";
+    let (_dir, mut c, u) = opened("lsp-weight", text);
+    // the default weight is not written, and not shown
+    let cases = [
+        (
+            4,
+            "red line of **p**, weight 7 (what withdrawing it costs the party)",
+        ),
+        (
+            5,
+            "wish of **p**, weight 3 (what the party gains when it holds)",
+        ),
+        (6, "wish of **p**\n"),
+    ];
+    for (line, want) in cases {
+        let at = json!({"line": line, "character": 4});
+        let h = c.result(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": u}, "position": at}),
+        );
+        let text = h["contents"]["value"].as_str().unwrap();
+        assert!(text.contains(want), "{text}");
+        assert_eq!(text.contains("weight"), line != 6, "{text}");
+    }
+    assert_eq!(c.stop(), Ok(true));
+}
+
+#[test]
 fn formatting_is_stance_fmt() {
     let dir = TempDir::new("lsp-fmt");
     let text = "party   p\ntopic x\nparty p {\nrequires x   \"q\"\n}\n";
@@ -847,12 +887,8 @@ proptest! {
 
 #[test]
 fn completion_in_context() {
-    let dir = TempDir::new("lsp-complete");
-    let mut c = Client::start(Some(dir.path()), false);
-    let u = uri(&dir, "c.stance");
     let text = "party p\nparty q\ntopic x\ntopic y\nscenario s { x }\nparty p {\n  requires x@\n  duty \n  rejects \n  \n}\nexpect feasible \n";
-    c.open(&u, 1, text);
-    let _ = c.diagnostics(&u);
+    let (_dir, mut c, u) = opened("lsp-complete", text);
     let labels = |c: &mut Client, line: u32, character: u32| -> Vec<String> {
         let r = c.result(
             "textDocument/completion",
