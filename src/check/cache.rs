@@ -38,9 +38,10 @@ use super::session::Components;
 use super::{CheckOptions, CheckOutput, CompState, Ctx, Finding, check_at_cached, check_component};
 use crate::date::Date;
 use crate::diagnostic::{Diagnostic, Kind};
+use crate::hash::NameMap;
 use crate::model::{AtomId, Expr, Model, PartyId, ScenarioId, StmtId};
 use crate::source::{FileId, Span};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::hash::{Hash, Hasher};
 use std::time::Instant;
 
@@ -72,7 +73,8 @@ pub struct CacheStats {
 /// The per-component results of earlier checks, by content.
 #[derive(Debug, Default)]
 pub struct CheckCache {
-    entries: HashMap<Vec<u8>, Entry>,
+    /// By key (compared whole; foldhash, as the names of the input are).
+    entries: NameMap<Vec<u8>, Entry>,
     round: u64,
     stats: CacheStats,
 }
@@ -443,15 +445,17 @@ impl Local {
         for a in &self.atoms {
             let atom = model.atom(*a);
             let topic = model.topic(atom.topic);
-            model.atom_name(*a).hash(&mut w);
-            topic.label.as_deref().map(|l| l.to_string()).hash(&mut w);
-            atom.party.map(|p| self.party(p)).hash(&mut w);
+            topic.name.as_str().hash(&mut w);
+            topic.label.as_ref().map(|l| l.as_str()).hash(&mut w);
+            atom.party
+                .map(|p| model.party(p).name.as_str())
+                .hash(&mut w);
         }
         self.parties.len().hash(&mut w);
         for p in &self.parties {
             let party = model.party(*p);
-            party.name.to_string().hash(&mut w);
-            party.label.as_deref().map(|l| l.to_string()).hash(&mut w);
+            party.name.as_str().hash(&mut w);
+            party.label.as_ref().map(|l| l.as_str()).hash(&mut w);
         }
         stmts.len().hash(&mut w);
         for s in stmts {
@@ -610,4 +614,173 @@ pub fn check(model: &Model, options: &CheckOptions, cache: &mut CheckCache) -> C
     let out = check_at(model, options, None, cache);
     cache.end_round();
     out
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod tests {
+    use super::*;
+    use crate::source::SourceMap;
+
+    fn model(text: &str) -> Model {
+        let mut sources = SourceMap::new();
+        let file = sources.add("t.stance", text);
+        let (ast, errors) = crate::syntax::parse(file, text);
+        assert!(errors.is_empty(), "{errors:?}");
+        crate::resolve::resolve(&sources, &[(file, &ast)]).0
+    }
+
+    /// The key of every component of the model of `text`, in order.
+    fn keys(text: &str) -> Vec<Vec<u8>> {
+        let m = model(text);
+        let comps = Components::new(&m);
+        let options = CheckOptions::default();
+        comps
+            .list
+            .iter()
+            .map(|c| {
+                let local = Local::new(&m, &comps, &c.stmts, &c.defs, &[]);
+                local.key(&m, &c.stmts, &c.defs, &options)
+            })
+            .collect()
+    }
+
+    const BASE: &str = "party p\nparty q\ntopic x\ntopic y\ntopic z\ntopic w\n\
+        party p {\n  requires x -> y \"quoted\"\n  l1: rejects y@q\n}\n\
+        party q {\n  requires z\n  prefers not z when w\n}\n";
+
+    #[test]
+    fn a_shift_of_positions_keeps_every_key() {
+        let base = keys(BASE);
+        assert_eq!(base.len(), 2);
+        for shifted in [
+            format!("# a comment\n\n{BASE}"),
+            BASE.replace("party q\n", "party q \"a label no check reads\"\n"),
+            BASE.replace("requires x -> y", "requires    x   ->   y"),
+        ] {
+            // the same components, every span moved
+            let k = keys(&shifted);
+            assert_eq!(k.len(), 2);
+            if shifted.contains("   ->") {
+                // the statement's own layout changed: its component's key
+                // changes, the other does not
+                assert_ne!(k[0], base[0]);
+                assert_eq!(k[1], base[1]);
+            } else if shifted.contains("a label") {
+                assert_eq!(k[0], base[0]);
+                assert_ne!(k[1], base[1], "the party label is in the key");
+            } else {
+                assert_eq!(k, base);
+            }
+        }
+    }
+
+    #[test]
+    fn any_content_change_changes_the_key() {
+        let base = keys(BASE);
+        for (from, to, comp) in [
+            ("requires x -> y", "requires y -> x", 0),
+            ("requires x -> y", "rejects x -> y", 0),
+            ("\"quoted\"", "\"quotes\"", 0),
+            ("l1: rejects", "l2: rejects", 0),
+            ("rejects y@q", "rejects y@p", 0),
+            ("requires z", "prefers z", 1),
+            ("prefers not z when w", "prefers z when w", 1),
+            ("party q {\n  requires z", "party p {\n  requires z", 1),
+        ] {
+            let text = BASE.replacen(from, to, 1);
+            assert_ne!(text, BASE);
+            let k = keys(&text);
+            assert!(
+                !k.contains(&base[comp]),
+                "{from} → {to}: the key did not change"
+            );
+            assert!(
+                k.contains(&base[1 - comp]),
+                "{from} → {to}: the other component's key changed"
+            );
+        }
+        // a renamed topic, same length
+        let k = keys(&BASE.replace('z', "v"));
+        assert_eq!(k[0], base[0]);
+        assert_ne!(k[1], base[1]);
+        // max_sets is part of the key
+        let m = model(BASE);
+        let comps = Components::new(&m);
+        let c = &comps.list[0];
+        let local = Local::new(&m, &comps, &c.stmts, &c.defs, &[]);
+        let one = CheckOptions {
+            max_sets: 1,
+            ..CheckOptions::default()
+        };
+        assert_ne!(
+            local.key(&m, &c.stmts, &c.defs, &one),
+            local.key(&m, &c.stmts, &c.defs, &CheckOptions::default())
+        );
+    }
+
+    /// A result computed after the deadline is never stored: with no
+    /// time at all, nothing is cached; with time, everything is, and the
+    /// next check reuses it.
+    #[test]
+    fn results_cut_by_the_budget_are_not_stored() {
+        let m = model(&BASE.replace("requires z", "requires z\n  rejects z"));
+        let mut cache = CheckCache::new();
+        let none = CheckOptions {
+            time_budget: Some(std::time::Duration::ZERO),
+            ..CheckOptions::default()
+        };
+        let cut = check(&m, &none, &mut cache);
+        assert!(cut.truncated);
+        assert_eq!(cache.len(), 0);
+        assert_eq!(cache.stats().misses, 0);
+        assert_eq!(cache.stats().uncacheable, 2);
+        let plenty = CheckOptions {
+            time_budget: None,
+            ..CheckOptions::default()
+        };
+        let first = check(&m, &plenty, &mut cache);
+        assert_eq!(cache.len(), 2);
+        let again = check(&m, &plenty, &mut cache);
+        assert_eq!(cache.stats().hits, 2);
+        assert_eq!(first.diagnostics, again.diagnostics);
+        assert_eq!(
+            first.diagnostics,
+            super::super::check(&m, &plenty).diagnostics
+        );
+        assert!(!first.diagnostics.is_empty());
+    }
+
+    /// Entries a round does not use are dropped.
+    #[test]
+    fn a_round_drops_what_it_did_not_use() {
+        let mut cache = CheckCache::new();
+        let options = CheckOptions::default();
+        check(&model(BASE), &options, &mut cache);
+        assert_eq!(cache.len(), 2);
+        let other = BASE.replace("requires z", "rejects z");
+        check(&model(&other), &options, &mut cache);
+        assert_eq!(cache.len(), 2);
+        assert_eq!(cache.stats().evicted, 1);
+    }
+
+    #[test]
+    fn spans_round_trip_through_anchors() {
+        let m = model(BASE);
+        let comps = Components::new(&m);
+        let c = &comps.list[0];
+        let local = Local::new(&m, &comps, &c.stmts, &c.defs, &[]);
+        for s in &c.stmts {
+            let span = m.statement(*s).span;
+            let mut x = span;
+            assert!(local.encode(&mut x));
+            assert_ne!(x, span);
+            assert!(local.decode(&mut x));
+            assert_eq!(x, span);
+        }
+        // a span outside the component is refused
+        let other = m.statement(comps.list[1].stmts[0]).span;
+        let mut x = other;
+        assert!(!local.encode(&mut x));
+    }
 }

@@ -211,12 +211,19 @@ pub fn analyse(
             .filter(|u| u.files.iter().any(|f| open.contains(f)))
             .filter_map(|u| found.sources.get(u.root).map(|f| f.path.clone()))
             .collect();
-        drop(found);
-        let mut loader = Loader::new(&fs);
-        for r in &roots {
-            let _ = loader.add_root(r);
-        }
-        let loaded = loader.finish();
+        // When every candidate is a root to check (one open file and no
+        // other rule file, say), the second load would add the same roots
+        // in the same order: the first load is that load.
+        let loaded = if roots == candidates {
+            found
+        } else {
+            drop(found);
+            let mut loader = Loader::new(&fs);
+            for r in &roots {
+                let _ = loader.add_root(r);
+            }
+            loader.finish()
+        };
         let name = format!("root:{}", root.display());
         let report =
             pipeline::run_cached(&loaded, options, caches.entry(name.clone()).or_default());
