@@ -26,6 +26,7 @@ pub mod workspace;
 
 use crate::ast::{self, Item};
 use crate::check::CheckOptions;
+use crate::check::cache::CheckCache;
 use crate::diagnostic::Kind;
 use crate::source::{FileId, Span};
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
@@ -111,6 +112,9 @@ pub struct Server<'c> {
     options: CheckOptions,
     documents: BTreeMap<Url, Document>,
     analyses: Vec<Analysis>,
+    /// The per-component check results of each analysis, kept between
+    /// edits ([`workspace::analyse`]).
+    caches: BTreeMap<String, CheckCache>,
     /// The analyses are older than the documents.
     stale: bool,
     /// The documents changed since diagnostics were last published.
@@ -134,6 +138,7 @@ impl<'c> Server<'c> {
             options: CheckOptions::default(),
             documents: BTreeMap::new(),
             analyses: Vec::new(),
+            caches: BTreeMap::new(),
             stale: false,
             unpublished: false,
             published: BTreeMap::new(),
@@ -370,8 +375,12 @@ impl<'c> Server<'c> {
     }
 
     fn analyse(&mut self) {
-        self.analyses =
-            workspace::analyse(&self.documents, self.workspace.as_deref(), &self.options);
+        self.analyses = workspace::analyse(
+            &self.documents,
+            self.workspace.as_deref(),
+            &self.options,
+            &mut self.caches,
+        );
         self.stale = false;
     }
 
