@@ -74,6 +74,10 @@ pub struct Member {
     pub text: String,
     /// The quote, if any.
     pub quote: Option<String>,
+    /// The weight of a party's red line or wish (LANGUAGE.md §10), 1 when
+    /// none is written; `None` for every other member (claims,
+    /// assumptions, scenarios, definitions, conditions take none).
+    pub weight: Option<u32>,
 }
 
 /// A reference to a statement, for concessions.

@@ -297,9 +297,7 @@ pub fn build(model: &Model, highlight: &BTreeSet<Span>) -> Graph {
         let highlighted = highlight.contains(&st.span);
         let kind = st.kind.as_str();
         let strength = strength_str(st.kind.strength());
-        let weight = (st.party.is_some()
-            && matches!(st.kind.strength(), Strength::Hard | Strength::Soft))
-        .then_some(st.weight);
+        let weight = st.party_weight();
         let who = party.as_deref().unwrap_or("assumption");
         let label = {
             let words = if st.kind == StmtKind::Assume {

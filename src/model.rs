@@ -181,6 +181,13 @@ pub struct Statement {
 }
 
 impl Statement {
+    /// The weight of a party's red line or wish (LANGUAGE.md §10), 1 when
+    /// none is written; `None` for claims and assumptions, which take none.
+    pub fn party_weight(&self) -> Option<u32> {
+        (self.party.is_some() && matches!(self.kind.strength(), Strength::Hard | Strength::Soft))
+            .then_some(self.weight)
+    }
+
     /// The condition of a conditional hard or soft statement (`when C`, or
     /// `A` of `no A without B`): the left side of its formula `C -> …`.
     /// `None` for a statement without a condition.

@@ -74,6 +74,7 @@ pub fn stmt_member(model: &Model, s: StmtId) -> Member {
         label: st.label.clone(),
         text: model.text(st.text).to_owned(),
         quote: st.quote.clone(),
+        weight: st.party_weight(),
     }
 }
 
@@ -219,6 +220,7 @@ pub fn explain(
                         label: None,
                         text: format!("{} -> {}", model.atom_name(*a), model.atom_name(b)),
                         quote: None,
+                        weight: None,
                     },
                     shape: Shape::Imp((*a, true), (b, true)),
                     subject: false,
@@ -246,6 +248,7 @@ pub fn explain(
                         label: Some(s.name.clone()),
                         text: s.text.clone(),
                         quote: s.label.clone(),
+                        weight: None,
                     },
                     shape: if other {
                         Shape::Other
@@ -269,6 +272,7 @@ pub fn explain(
                         label: None,
                         text: c.text.clone(),
                         quote: None,
+                        weight: None,
                     },
                     shape: shape(c.expr, false),
                     subject: true,

@@ -1,9 +1,10 @@
 //! The JSON format of LANGUAGE.md §8 (version 1, with `help`, `notes` and
 //! `fixes`).
 //!
-//! Text is written as it is (the JSON encoder escapes what must be). One
-//! addition to §8: members with the role `condition` (the condition an
-//! expectation or a `ruled-out` finding is about).
+//! Text is written as it is (the JSON encoder escapes what must be). Two
+//! additions to §8: members with the role `condition` (the condition an
+//! expectation or a `ruled-out` finding is about), and each member's
+//! `weight` (LANGUAGE.md §10; `null` where the member takes none).
 
 use super::{Counts, Location, RenderOptions, notes_and_help, role_name};
 use crate::diagnostic::{Diagnostic, Fix, Member, StatementRef};
@@ -94,6 +95,10 @@ struct Statement<'a> {
     label: Option<&'a str>,
     text: &'a str,
     quote: Option<&'a str>,
+    /// The weight of a party's red line or wish (LANGUAGE.md §10), 1 when
+    /// none is written; `null` for every other member (as on the edges of
+    /// `stance graph --format json`).
+    weight: Option<u32>,
 }
 
 #[derive(Serialize)]
@@ -126,6 +131,7 @@ fn statement<'a>(m: &'a Member, sources: &SourceMap) -> Statement<'a> {
         label: m.label.as_deref(),
         text: &m.text,
         quote: m.quote.as_deref(),
+        weight: m.weight,
     }
 }
 

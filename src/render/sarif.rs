@@ -130,11 +130,16 @@ fn result(d: &Diagnostic, sources: &SourceMap) -> Value {
         if !at.known {
             continue;
         }
+        let mut properties = json!({ "role": role_name(m.role), "kind": m.kind });
+        // a red line's or wish's weight (LANGUAGE.md §10), as in the JSON
+        if let Some(w) = m.weight {
+            properties["weight"] = json!(w);
+        }
         related.push(json!({
             "id": i + 1,
             "physicalLocation": physical(&at),
             "message": { "text": format!("{}. {}", i + 1, describe_member(m, usize::MAX)) },
-            "properties": { "role": role_name(m.role), "kind": m.kind },
+            "properties": properties,
         }));
     }
     for (i, l) in d.labels.iter().enumerate() {

@@ -1,7 +1,9 @@
 //! `stance timeline` output (LANGUAGE.md §11): human and JSON.
 //!
-//! Human: one line per change, `DATE: what happens (parties) — file:line`,
-//! date by date; the findings that hold before the first date come first
+//! Human: one line per change, `DATE: what happens (parties) — file:line
+//! with :line, …` (the primary location, then the lines of the other
+//! members, so that two findings of one date never read the same), date
+//! by date; the findings that hold before the first date come first
 //! (`before DATE:`), a date where nothing changes says so. JSON: each
 //! finding as §8 shows it ([`super::json::diagnostic`]) with `from` and
 //! `until`.
@@ -13,6 +15,7 @@ use crate::diagnostic::{Diagnostic, Kind};
 use crate::source::SourceMap;
 use crate::timeline::{Held, Timeline};
 use serde::Serialize;
+use std::collections::HashMap;
 use std::fmt::Write as _;
 
 #[derive(Serialize)]
@@ -115,17 +118,76 @@ fn phrase(d: &Diagnostic, change: Change) -> String {
     format!("{text}{parties}")
 }
 
-/// One line: `LEAD: what happens — file:line`.
-fn line(out: &mut String, lead: &str, h: &Held, change: Change, sources: &SourceMap) {
-    let loc = Location::of(h.diagnostic.span, sources);
+/// Where a finding is, for its line: its primary location, then ` with `
+/// and the places of its other members in source order, `:95` in the
+/// primary's file, `other.stance:12` in another; a place already named
+/// is not repeated. With `columns`, every place has its column
+/// (`file:88:3 with :95:3`): for findings that line numbers alone do not
+/// tell apart (statements separated by `;` on one line).
+fn places(d: &Diagnostic, sources: &SourceMap, columns: bool) -> String {
+    let at = |loc: &Location| {
+        if columns {
+            (loc.file.clone(), loc.line, loc.column)
+        } else {
+            (loc.file.clone(), loc.line, 0)
+        }
+    };
+    let primary = Location::of(d.span, sources);
+    let mut out = format!("{}:{}", escape(&primary.file), primary.line);
+    if columns {
+        let _ = write!(out, ":{}", primary.column);
+    }
+    let mut spans: Vec<_> = d.members.iter().map(|m| m.span).collect();
+    spans.sort_by_key(|s| (s.file, s.start, s.end));
+    let mut named = vec![at(&primary)];
+    for span in spans {
+        let loc = Location::of(span, sources);
+        let place = at(&loc);
+        if named.contains(&place) {
+            continue;
+        }
+        out.push_str(if named.len() == 1 { " with " } else { ", " });
+        if loc.file != primary.file {
+            out.push_str(&escape(&loc.file));
+        }
+        let _ = write!(out, ":{}", loc.line);
+        if columns {
+            let _ = write!(out, ":{}", loc.column);
+        }
+        named.push(place);
+    }
+    out
+}
+
+/// One line: `LEAD: what happens — places`.
+fn line(lead: &str, h: &Held, change: Change, sources: &SourceMap, columns: bool) -> String {
     let what = phrase(&h.diagnostic, change);
-    let _ = writeln!(
-        out,
-        "{lead}: {} — {}:{}",
+    format!(
+        "{lead}: {} — {}\n",
         escape(&what),
-        escape(&loc.file),
-        loc.line
-    );
+        places(&h.diagnostic, sources, columns)
+    )
+}
+
+/// The lines of one lead (`before DATE` or a date), in order. Two
+/// findings that would read the same by line numbers (their members on the
+/// same lines) are written with columns.
+fn lines(out: &mut String, lead: &str, changes: &[(&Held, Change)], sources: &SourceMap) {
+    let plain: Vec<String> = changes
+        .iter()
+        .map(|(h, c)| line(lead, h, *c, sources, false))
+        .collect();
+    let mut count: HashMap<&str, usize> = HashMap::new();
+    for l in &plain {
+        *count.entry(l).or_default() += 1;
+    }
+    for ((h, c), l) in changes.iter().zip(&plain) {
+        if count.get(l.as_str()).is_some_and(|n| *n > 1) {
+            out.push_str(&line(lead, h, *c, sources, true));
+        } else {
+            out.push_str(l);
+        }
+    }
 }
 
 /// Whether a finding other than `h` of its kind at its location holds in
@@ -155,26 +217,24 @@ pub fn human(t: &Timeline, sources: &SourceMap) -> String {
         }
         return out;
     };
-    let before = format!("before {first}");
-    for h in t.findings.iter().filter(|h| h.from.is_none()) {
-        line(&mut out, &before, h, Change::Holds, sources);
-    }
+    let before: Vec<_> = t
+        .findings
+        .iter()
+        .filter(|h| h.from.is_none())
+        .map(|h| (h, Change::Holds))
+        .collect();
+    lines(&mut out, &format!("before {first}"), &before, sources);
     let mut previous = None;
     for d in &t.dates {
         let lead = d.to_string();
-        let mut changed = false;
-        for h in t.findings.iter().filter(|h| h.until == Some(*d)) {
-            let change = Change::Ends(another(t, h, Some(*d)));
-            line(&mut out, &lead, h, change, sources);
-            changed = true;
-        }
-        for h in t.findings.iter().filter(|h| h.from == Some(*d)) {
-            let change = Change::Starts(another(t, h, previous));
-            line(&mut out, &lead, h, change, sources);
-            changed = true;
-        }
+        let ends = t.findings.iter().filter(|h| h.until == Some(*d));
+        let ends = ends.map(|h| (h, Change::Ends(another(t, h, Some(*d)))));
+        let starts = t.findings.iter().filter(|h| h.from == Some(*d));
+        let starts = starts.map(|h| (h, Change::Starts(another(t, h, previous))));
+        let changes: Vec<_> = ends.chain(starts).collect();
+        lines(&mut out, &lead, &changes, sources);
         previous = Some(*d);
-        if !changed {
+        if changes.is_empty() {
             let _ = writeln!(out, "{lead}: no finding appears or disappears");
         }
     }

@@ -158,6 +158,7 @@ fn json_output_matches_the_published_schema() {
         vec!["--max-conflicts".into(), "1".into(), "rules".into()],
     ];
     let mut kinds = std::collections::BTreeSet::new();
+    let mut weights = std::collections::BTreeSet::new();
     for args in runs {
         let mut argv = vec!["check", "--format", "json"];
         argv.extend(args.iter().map(String::as_str));
@@ -175,7 +176,18 @@ fn json_output_matches_the_published_schema() {
         );
         for d in json["diagnostics"].as_array().unwrap() {
             kinds.insert(d["name"].as_str().unwrap_or("").to_owned());
+            for m in d["statements"].as_array().unwrap() {
+                weights.insert(m["weight"].as_u64());
+            }
         }
+    }
+    // Members with a written weight (the DUP's `weight 2` in the backstop
+    // rules), with the default 1, and with none (claims, assumptions).
+    for w in [Some(2), Some(1), None] {
+        assert!(
+            weights.contains(&w),
+            "no member of weight {w:?} in the schema runs: {weights:?}"
+        );
     }
     // The runs cover findings of every severity and input errors.
     for name in [
@@ -192,6 +204,22 @@ fn json_output_matches_the_published_schema() {
     // The schema is not vacuous.
     let bad = serde_json::json!({"version": 1, "diagnostics": [{"code": "X"}], "summary": {}});
     assert!(!validator.is_valid(&bad));
+    // nor is its weight: a claim takes none, a red line has one
+    let statement = |kind: &str, weight: serde_json::Value| {
+        serde_json::json!({"version": 1, "diagnostics": [{
+            "code": "SC1003", "name": "conflict", "severity": "warning", "message": "m",
+            "file": "a.stance", "line": 1, "column": 1, "end_line": 1, "end_column": 2,
+            "parties": ["p"], "scenario": null, "chain": [], "concessions": [],
+            "help": [], "notes": [], "fixes": [],
+            "statements": [{"file": "a.stance", "line": 1, "column": 1, "end_line": 1,
+                "end_column": 2, "role": "party", "party": "p", "kind": kind,
+                "label": null, "text": "t", "quote": null, "weight": weight}]
+        }], "summary": {"errors": 0, "warnings": 1, "infos": 0, "truncated": false}})
+    };
+    assert!(validator.is_valid(&statement("requires", serde_json::json!(2))));
+    assert!(validator.is_valid(&statement("claims", serde_json::Value::Null)));
+    assert!(!validator.is_valid(&statement("claims", serde_json::json!(1))));
+    assert!(!validator.is_valid(&statement("requires", serde_json::Value::Null)));
 }
 
 #[test]

@@ -156,9 +156,30 @@ fn json_follows_the_contract() {
             "file": "parties/ukraine.stance", "line": 2, "column": 3, "end_line": 2, "end_column": 90,
             "role": "party", "party": "ukraine", "kind": "no-without", "label": "z1",
             "text": "no ceasefire without guarantees",
-            "quote": "no ceasefire without strong security guarantees"
+            "quote": "no ceasefire without strong security guarantees",
+            "weight": 1
         })
     );
+    // a weight on red lines and wishes only: none on the scenario and the
+    // assumption (LANGUAGE.md §10)
+    assert_eq!(infeasible["statements"][0]["role"], "scenario");
+    assert_eq!(
+        infeasible["statements"][0]["weight"],
+        serde_json::Value::Null
+    );
+    assert_eq!(infeasible["statements"][3]["role"], "assumption");
+    assert_eq!(
+        infeasible["statements"][3]["weight"],
+        serde_json::Value::Null
+    );
+    let conflict = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["name"] == "conflict")
+        .unwrap();
+    assert_eq!(conflict["statements"][1]["party"], "russia");
+    assert_eq!(conflict["statements"][1]["weight"], 3);
     assert_eq!(
         infeasible["concessions"][0],
         serde_json::json!([{"file": "parties/ukraine.stance", "line": 2, "party": "ukraine", "label": "z1"}])

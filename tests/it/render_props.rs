@@ -60,6 +60,7 @@ fn diagnostic(file: u32, a: u32, b: u32, text: String, members: Vec<(u32, u32)>)
             label: Some(text.clone()),
             text: text.clone(),
             quote: Some(text.clone()),
+            weight: Some(1 + e % 7),
         })
         .collect();
     d.chain = vec![text.clone(), format!("⟂ {text}")];

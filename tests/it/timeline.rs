@@ -55,10 +55,10 @@ fn timeline_shows_what_appears_and_disappears() {
         out,
         "\
 2025-02-12: no finding appears or disappears
-2025-02-26: the parties' red lines come into conflict (ukraine, us) — dated.stance:7
-2025-02-26: the scenario `deal` becomes infeasible (us) — dated.stance:18
-2025-03-10: this conflict of red lines ends (ukraine, us) — dated.stance:7
-2025-03-10: the scenario `deal` is no longer infeasible for this reason (us) — dated.stance:18
+2025-02-26: the parties' red lines come into conflict (ukraine, us) — dated.stance:7 with :13
+2025-02-26: the scenario `deal` becomes infeasible (us) — dated.stance:18 with :13
+2025-03-10: this conflict of red lines ends (ukraine, us) — dated.stance:7 with :13
+2025-03-10: the scenario `deal` is no longer infeasible for this reason (us) — dated.stance:18 with :13
 0 findings hold from 2025-03-10 on (`stance check` shows them)
 "
     );
@@ -196,7 +196,7 @@ fn a_restated_red_line_continues_the_conflict() {
     assert_eq!(
         out,
         "\
-2018-02-28: the parties' red lines come into conflict (eu, uk) — restated.stance:6
+2018-02-28: the parties' red lines come into conflict (eu, uk) — restated.stance:6 with :15
 2019-08-19: no finding appears or disappears
 1 finding holds from 2019-08-19 on (`stance check` shows it)
 "
@@ -274,11 +274,11 @@ fn a_changed_red_line_ends_the_conflict_and_begins_another() {
     assert_eq!(
         out,
         "\
-2018-02-28: the parties' red lines come into conflict (eu, uk) — changed.stance:11
-2019-08-19: this conflict of red lines ends (eu, uk) — changed.stance:11
-2019-08-19: the parties' red lines come into conflict (eu, uk) — changed.stance:16
-2019-10-17: this conflict of red lines ends (eu, uk) — changed.stance:16
-2019-10-17: the parties' red lines come into conflict (eu, uk) — changed.stance:7
+2018-02-28: the parties' red lines come into conflict (eu, uk) — changed.stance:11 with :25
+2019-08-19: this conflict of red lines ends (eu, uk) — changed.stance:11 with :25
+2019-08-19: the parties' red lines come into conflict (eu, uk) — changed.stance:16 with :25
+2019-10-17: this conflict of red lines ends (eu, uk) — changed.stance:16 with :25
+2019-10-17: the parties' red lines come into conflict (eu, uk) — changed.stance:7 with :21, :25
 2019-10-17: deadlocked-dispute appears: this dispute is deadlocked: its red lines cannot all hold, so no condition or preference in it was checked — changed.stance:21
 2 findings hold from 2019-10-17 on (`stance check` shows them)
 "
@@ -319,8 +319,8 @@ party eu {
     assert_eq!(
         out,
         "\
-2018-01-01: ruled-out appears: `c` is ruled out: it can hold in no outcome acceptable to all parties (eu, uk) — subjects.stance:8
-2018-01-01: unattainable-preference appears: `prefers y` of `uk` can hold in no outcome acceptable to all parties (eu, uk) — subjects.stance:9
+2018-01-01: ruled-out appears: `c` is ruled out: it can hold in no outcome acceptable to all parties (eu, uk) — subjects.stance:8 with :16
+2018-01-01: unattainable-preference appears: `prefers y` of `uk` can hold in no outcome acceptable to all parties (eu, uk) — subjects.stance:9 with :17
 2019-01-01: no finding appears or disappears
 2 findings hold from 2019-01-01 on (`stance check` shows them)
 "
@@ -357,16 +357,119 @@ party eu {
     assert_eq!(
         out,
         "\
-2018-02-28: the parties' red lines come into conflict (eu, uk) — twice.stance:6
-2018-02-28: redundant appears: `rejects checks` follows from other red lines of `uk` (uk) — twice.stance:6
-2018-02-28: the parties' red lines come into conflict (eu, uk) — twice.stance:7
-2018-02-28: redundant appears: `rejects checks` follows from other red lines of `uk` (uk) — twice.stance:7
-2019-08-19: redundant disappears: `rejects checks` follows from other red lines of `uk` (uk) — twice.stance:6
-2019-08-19: this conflict of red lines ends (eu, uk) — twice.stance:7
-2019-08-19: redundant disappears: `rejects checks` follows from other red lines of `uk` (uk) — twice.stance:7
+2018-02-28: the parties' red lines come into conflict (eu, uk) — twice.stance:6 with :13
+2018-02-28: redundant appears: `rejects checks` follows from other red lines of `uk` (uk) — twice.stance:6 with :7
+2018-02-28: the parties' red lines come into conflict (eu, uk) — twice.stance:7 with :13
+2018-02-28: redundant appears: `rejects checks` follows from other red lines of `uk` (uk) — twice.stance:7 with :6
+2019-08-19: redundant disappears: `rejects checks` follows from other red lines of `uk` (uk) — twice.stance:6 with :7
+2019-08-19: this conflict of red lines ends (eu, uk) — twice.stance:7 with :13
+2019-08-19: redundant disappears: `rejects checks` follows from other red lines of `uk` (uk) — twice.stance:7 with :6
 1 finding holds from 2019-08-19 on (`stance check` shows it)
 "
     );
+}
+
+#[test]
+fn findings_on_one_line_are_told_apart_by_columns() {
+    // two conflicts whose members share their lines (`;`): line numbers
+    // alone would print the same line twice, so those two lines name
+    // columns; the third conflict, alone on its lines, does not need them
+    let dir = TempDir::new("timeline-columns");
+    dir.write(
+        "semi.stance",
+        "\
+party uk
+party eu
+topic x
+topic y
+topic z
+
+party uk as of 2020-01-01 {
+  requires x; requires y
+  requires z
+}
+party eu { rejects x; rejects y; rejects z }
+",
+    );
+    let (code, out, err) = stance(&dir, &["timeline", "semi.stance"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        out,
+        "\
+2020-01-01: the parties' red lines come into conflict (eu, uk) — semi.stance:8:3 with :11:12
+2020-01-01: the parties' red lines come into conflict (eu, uk) — semi.stance:8:15 with :11:23
+2020-01-01: the parties' red lines come into conflict (eu, uk) — semi.stance:9 with :11
+3 findings hold from 2020-01-01 on (`stance check` shows them)
+"
+    );
+}
+
+/// Members in another file are named with their file.
+#[test]
+fn members_in_another_file_are_named_with_it() {
+    let dir = TempDir::new("timeline-files");
+    dir.write(
+        "main.stance",
+        "\
+include \"eu.stance\"
+party uk
+topic x
+
+party uk as of 2020-01-01 {
+  requires x
+}
+",
+    );
+    dir.write("eu.stance", "party eu\nparty eu {\n  rejects x\n}\n");
+    let (code, out, err) = stance(&dir, &["timeline", "main.stance"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        out,
+        "\
+2020-01-01: the parties' red lines come into conflict (eu, uk) — main.stance:6 with eu.stance:3
+1 finding holds from 2020-01-01 on (`stance check` shows it)
+"
+    );
+}
+
+/// The human timeline of a random model tells its findings apart: two
+/// distinct findings never make the same line (same date, same change),
+/// and each finding shown is one line.
+fn lines_ok(seed: u64) -> Result<(), TestCaseError> {
+    let m = random_model(seed);
+    let t = timeline(&m, &options());
+    // The builder's fake source: line n+1 starts at byte 1000·n
+    // (`support::check::line_of`); its spans fall inside those lines.
+    let mut sources = stancecheck::source::SourceMap::new();
+    let text = format!("{}\n", "x".repeat(999)).repeat(m.statements.len() + m.parties.len() + 8);
+    sources.add("random.stance", text);
+    let out = stancecheck::render::timeline::human(&t, &sources);
+    let lines: Vec<&str> = out.lines().collect();
+    let mut seen = BTreeSet::new();
+    for l in &lines {
+        prop_assert!(seen.insert(*l), "seed {}: twice: {}\n{}", seed, l, out);
+    }
+    // one line per finding before the first date, and per start and end
+    if !t.dates.is_empty() {
+        let changes = t.findings.iter().filter(|h| h.from.is_none()).count()
+            + t.findings.iter().filter(|h| h.from.is_some()).count()
+            + t.findings.iter().filter(|h| h.until.is_some()).count()
+            + usize::from(t.truncated);
+        let quiet = lines
+            .iter()
+            .filter(|l| l.ends_with(": no finding appears or disappears"))
+            .count();
+        prop_assert_eq!(lines.len(), changes + quiet + 1, "seed {}:\n{}", seed, out);
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(Config { cases: 200, rng_seed: RngSeed::Fixed(0x7e1), failure_persistence: None, ..Config::default() })]
+    #[test]
+    fn distinct_findings_of_a_date_make_distinct_lines(seed in any::<u64>()) {
+        lines_ok(seed)?;
+    }
 }
 
 fn options() -> CheckOptions {

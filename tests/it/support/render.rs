@@ -66,6 +66,7 @@ pub fn member(
         label: label.map(str::to_owned),
         text: text.to_owned(),
         quote: quote.map(str::to_owned),
+        weight: (role == Role::Party && kind != "claims").then_some(1),
     }
 }
 
@@ -208,6 +209,8 @@ pub fn sample() -> (SourceMap, Vec<Diagnostic>) {
             Some("strongly opposes European peacekeepers"),
         ),
     ];
+    // a red line with `weight 3`: in JSON and SARIF, never in the human text
+    conflict.members[1].weight = Some(3);
     conflict.chain = strings(&["peacekeepers", "⟂ russia"]);
     conflict.concessions = vec![
         vec![sref(z2, "ukraine", Some("z2"), "requires peacekeepers")],
