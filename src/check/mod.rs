@@ -598,14 +598,29 @@ fn check_at_cached(
             }
         })
     };
+    // … but only for its marks where another party is at another snapshot
+    // on D: that party's statements may join or split the components the
+    // expectation is decided in, so its verdict comes from the state at D
+    let same_state = |e: &crate::model::Expectation| {
+        e.as_of
+            .is_none_or(|d| chosen_snapshots(&party_dates, Some(d)) == here)
+    };
     let mut state = model.state_at(at);
     state.expectations.retain(|e| with_run(e));
     let mut out = check_state_cached(&state, options, deadline, cache.as_deref_mut());
+    let decided_at_date: std::collections::BTreeSet<crate::source::Span> = state
+        .expectations
+        .iter()
+        .filter(|e| !same_state(e))
+        .map(|e| e.span)
+        .collect();
+    out.diagnostics
+        .retain(|x| !(x.kind == Kind::FailedExpectation && decided_at_date.contains(&x.span)));
     // each other date of an expectation: its state, its expectations only
     let mut dates: Vec<Date> = model
         .expectations
         .iter()
-        .filter(|e| !with_run(e))
+        .filter(|e| !same_state(e))
         .filter_map(|e| e.as_of)
         .collect();
     dates.sort_unstable();
@@ -613,7 +628,7 @@ fn check_at_cached(
     for d in dates {
         let mut then = model.state_at(Some(d));
         then.expectations
-            .retain(|e| e.as_of == Some(d) && !with_run(e));
+            .retain(|e| e.as_of == Some(d) && !same_state(e));
         let r = check_state_cached(&then, options, deadline, cache.as_deref_mut());
         out.truncated |= r.truncated;
         out.diagnostics.extend(
