@@ -213,6 +213,12 @@ fn list(
     }
 }
 
+/// Before the count of a cut list: it counts what is shown, not what
+/// exists.
+fn at_least(d: &Dispute) -> &'static str {
+    if d.truncated { "at least " } else { "" }
+}
+
 /// What a cut list says of itself (after its count), or nothing; `noun`
 /// is `deal` or `concession`.
 fn cut_note(d: &Dispute, noun: &str, best_word: &str) -> String {
@@ -301,7 +307,8 @@ pub fn human(reports: &[(Report, Model)], sources: &SourceMap) -> String {
                     (&x.standing, lines)
                 });
                 let head = format!(
-                    "the red lines hold together: {} (Pareto-optimal over the parties' wish scores)",
+                    "the red lines hold together: {}{} (Pareto-optimal over the parties' wish scores)",
+                    at_least(d),
                     plural(d.deals.len(), "deal", "deals"),
                 );
                 let words = ("deal", "best total", "scores");
@@ -313,7 +320,8 @@ pub fn human(reports: &[(Report, Model)], sources: &SourceMap) -> String {
                     (&x.standing, lines.collect())
                 });
                 let head = format!(
-                    "the red lines conflict: {} to make them hold together (Pareto-optimal over the parties' costs)",
+                    "the red lines conflict: {}{} to make them hold together (Pareto-optimal over the parties' costs)",
+                    at_least(d),
                     plural(d.concessions.len(), "way", "ways"),
                 );
                 let words = ("concession", "cheapest", "costs");
