@@ -211,3 +211,81 @@ proptest! {
         timeline_ok(seed)?;
     }
 }
+
+#[test]
+fn timeline_mermaid_is_a_gantt_chart() {
+    let dir = TempDir::new("timeline-mermaid");
+    dir.write("dated.stance", DATED);
+    let (code, out, err) = stance(&dir, &["timeline", "--format", "mermaid", "dated.stance"]);
+    assert_eq!(code, 0, "{err}");
+    // two findings, each a bar from 2025-02-26 until 2025-03-10
+    assert_eq!(out.matches(", 2025-02-26, 2025-03-10\n").count(), 2, "{out}");
+    let (_, again, _) = stance(&dir, &["timeline", "--format", "mermaid", "dated.stance"]);
+    assert_eq!(out, again);
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn timeline_mermaid_bars_are_open_at_the_edges() {
+    // a finding before the first date and one still holding at the end
+    let dir = TempDir::new("timeline-mermaid-edges");
+    dir.write(
+        "edges.stance",
+        "party a\nparty b\ntopic x\ntopic y\n\
+         party a { requires x }\n\
+         party b { rejects x }\n\
+         party b as of 2020-01-01 { requires y }\n\
+         party a as of 2020-01-11 { rejects y }\n",
+    );
+    let (code, out, err) = stance(&dir, &["timeline", "--format", "mermaid", "edges.stance"]);
+    assert_eq!(code, 0, "{err}");
+    // ten days between the dates: the edges lie a day beyond them
+    assert!(out.contains("title stance timeline, 2020-01-01 to 2020-01-11\n"), "{out}");
+    assert!(out.contains("[at every date] — edges.stance#58;6 :f1, 2019-12-31, 2020-01-12\n"), "{out}");
+    assert!(out.contains("[from 2020-01-11 on] — edges.stance#58;7 :f2, 2020-01-11, 2020-01-12\n"), "{out}");
+}
+
+/// Checks that every line of a gantt chart is one Mermaid statement: the
+/// header lines, `section NAME`, or `NAME :fN, DATE, DATE` where NAME
+/// holds none of Mermaid's separators and no control character.
+fn assert_gantt_lines(out: &str) {
+    for line in out.lines() {
+        assert!(!line.chars().any(|c| c.is_control()), "{line:?}");
+        let line = line.trim_start();
+        if line == "gantt"
+            || line.starts_with("dateFormat ")
+            || line.starts_with("axisFormat ")
+            || line.starts_with("title ")
+            || line.starts_with("section ")
+        {
+            continue;
+        }
+        let (name, data) = line.rsplit_once(" :").unwrap_or_else(|| panic!("{line:?}"));
+        for bad in [':', ';', '"', '<', '>', '%', '`'] {
+            assert!(!name.contains(bad), "{bad} in {name:?}");
+        }
+        let parts: Vec<&str> = data.split(", ").collect();
+        assert_eq!(parts.len(), 3, "{data:?}");
+        assert!(parts[0].starts_with('f'), "{data:?}");
+        for d in &parts[1..] {
+            assert!(stancecheck::date::Date::parse(d).is_ok(), "{data:?}");
+        }
+    }
+}
+
+#[test]
+fn timeline_mermaid_escapes_hostile_names() {
+    let dir = TempDir::new("timeline-mermaid-hostile");
+    // a file name and a scenario's topics that would end a Mermaid task
+    // name early, start a comment or an entity, or break the line
+    let name = "evil: x; #35; %% \"q\" <b> `t` {d}\u{7}\u{202e}.stance";
+    dir.write(name, DATED);
+    let (code, out, err) = stance(&dir, &["timeline", "--format", "mermaid", name]);
+    assert_eq!(code, 0, "{err}");
+    assert_gantt_lines(&out);
+    assert!(
+        out.contains("evil#58; x#59; #35;35#59; #37;#37; #34;q#34; #60;b#62; #96;t#96; #123;d#125;  .stance#58;7 :f1"),
+        "{out}"
+    );
+    assert_gantt_lines(&stance(&dir, &["timeline", "--format", "mermaid", "."]).1);
+}
