@@ -188,6 +188,42 @@ impl Diagnostic {
         }
     }
 
+    /// Calls `f` on every span of the diagnostic (primary, labels, members,
+    /// concessions, fix edits); whether every call returned `true`. Every
+    /// field is named, so a new field with a span cannot be forgotten.
+    pub fn spans_mut(&mut self, f: &mut dyn FnMut(&mut Span) -> bool) -> bool {
+        let Diagnostic {
+            kind: _,
+            severity: _,
+            message: _,
+            span,
+            span_label: _,
+            labels,
+            notes: _,
+            help: _,
+            parties: _,
+            scenario: _,
+            members,
+            chain: _,
+            concessions,
+            fixes,
+        } = self;
+        let mut ok = f(span);
+        for l in labels {
+            ok &= f(&mut l.span);
+        }
+        for m in members {
+            ok &= f(&mut m.span);
+        }
+        for r in concessions.iter_mut().flatten() {
+            ok &= f(&mut r.span);
+        }
+        for e in fixes.iter_mut().flat_map(|x| x.edits.iter_mut()) {
+            ok &= f(&mut e.span);
+        }
+        ok
+    }
+
     /// Adds a fix.
     pub fn with_fix(mut self, fix: Fix) -> Diagnostic {
         self.fixes.push(fix);

@@ -2,6 +2,7 @@
 //! merged, deduplicated and sorted. No I/O: files come in through
 //! [`crate::load::Loaded`].
 
+use crate::check::cache::CheckCache;
 use crate::check::{self, CheckOptions};
 use crate::diagnostic::{Diagnostic, Kind};
 use crate::load::{Loaded, Unit};
@@ -38,6 +39,23 @@ pub fn resolve_unit(loaded: &Loaded, unit: &Unit) -> (crate::model::Model, Vec<D
 /// Resolves and checks every unit of a run.
 pub fn run(loaded: &Loaded, options: &CheckOptions) -> Report {
     check_all(resolve_all(loaded), options, &loaded.sources)
+}
+
+/// [`run`] with the per-component results of `cache` (one round of it:
+/// afterwards it holds the components of this run's models only). The same
+/// report as [`run`]; the language server keeps one cache per analysis
+/// between edits.
+pub fn run_cached(loaded: &Loaded, options: &CheckOptions, cache: &mut CheckCache) -> Report {
+    cache.start_round();
+    let report = check_all_with(
+        resolve_all(loaded),
+        options,
+        None,
+        &loaded.sources,
+        Some(cache),
+    );
+    cache.end_round();
+    report
 }
 
 /// [`run`], freeing the syntax trees once every model is resolved: the
@@ -124,6 +142,16 @@ fn check_all_at(
     at: Option<crate::date::Date>,
     sources: &crate::source::SourceMap,
 ) -> Report {
+    check_all_with(resolved, options, at, sources, None)
+}
+
+fn check_all_with(
+    resolved: Resolved,
+    options: &CheckOptions,
+    at: Option<crate::date::Date>,
+    sources: &crate::source::SourceMap,
+    mut cache: Option<&mut CheckCache>,
+) -> Report {
     let Resolved {
         mut diagnostics,
         models,
@@ -132,7 +160,10 @@ fn check_all_at(
     } = resolved;
     let mut truncated = false;
     for model in models {
-        let out = check::check_at(&model, options, at);
+        let out = match cache.as_deref_mut() {
+            Some(cache) => check::cache::check_at(&model, options, at, cache),
+            None => check::check_at(&model, options, at),
+        };
         truncated |= out.truncated;
         diagnostics.extend(out.diagnostics);
     }

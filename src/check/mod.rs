@@ -21,6 +21,7 @@
 //! search. Either sets [`CheckOutput::truncated`].
 
 mod assumptions;
+pub mod cache;
 mod concessions;
 mod conflict;
 mod deadlock;
@@ -225,7 +226,17 @@ pub(crate) fn report_sets(
     let room = ctx.room(kind);
     let found = sess.muses(&search.items, &[], &ctx.budget, room, false, search.keep);
     let (sets, complete) = match (found, search.error) {
-        (Ok(r), _) => r,
+        (Ok(r), _) => {
+            // `muses` with another limit runs exactly as this one did when
+            // the limit was not reached (any limit ≥ the sets found), and
+            // only with this very limit when it was.
+            ctx.narrow_last_room(if r.0.len() < room {
+                (r.0.len(), usize::MAX)
+            } else {
+                (room, room)
+            });
+            r
+        }
         (Err(Stop), None) => return Err(Stop),
         (Err(Stop), Some((message, party))) => {
             return Err(proved_but_cut(
@@ -261,6 +272,11 @@ pub(crate) struct Ctx<'m> {
     counts: BTreeMap<Kind, usize>,
     /// The component whose checks are running.
     component: Option<usize>,
+    /// The sets per kind reported before the running component's checks.
+    counts_before: BTreeMap<Kind, usize>,
+    /// Every `room` asked by the running component's checks, with the
+    /// range of answers under which its checks run exactly as they did.
+    rooms: Vec<cache::RoomNeed>,
 }
 
 impl<'m> Ctx<'m> {
@@ -282,6 +298,30 @@ impl<'m> Ctx<'m> {
             findings: Vec::new(),
             counts,
             component: None,
+            counts_before: BTreeMap::new(),
+            rooms: Vec::new(),
+        }
+    }
+
+    /// Starts the checks of component `k` (`None`: the whole model).
+    fn enter(&mut self, k: Option<usize>) {
+        self.component = k;
+        self.counts_before = self.counts.clone();
+        self.rooms.clear();
+    }
+
+    /// The sets of `kind` reported so far by the running component.
+    fn own_count(&self, kind: Kind) -> usize {
+        let now = self.counts.get(&kind).copied().unwrap_or(0);
+        now.saturating_sub(self.counts_before.get(&kind).copied().unwrap_or(0))
+    }
+
+    /// Narrows the range of answers of the latest `room` (see
+    /// [`cache::RoomNeed`]).
+    fn narrow_last_room(&mut self, (lo, hi): (usize, usize)) {
+        if let Some(last) = self.rooms.last_mut() {
+            last.lo = lo;
+            last.hi = hi;
         }
     }
 
@@ -290,11 +330,27 @@ impl<'m> Ctx<'m> {
         std::mem::take(&mut self.counts)
     }
 
-    /// How many more sets of `kind` may be reported.
-    pub fn room(&self, kind: Kind) -> usize {
-        self.options
+    /// How many more sets of `kind` may be reported. The answer is
+    /// recorded: a component's cached findings are reused only where every
+    /// answer its checks got would be the same ([`cache`]). A caller that
+    /// does more than compare the answer with 0 narrows the record
+    /// ([`Ctx::narrow_last_room`]).
+    pub fn room(&mut self, kind: Kind) -> usize {
+        let room = self
+            .options
             .max_sets
-            .saturating_sub(self.counts.get(&kind).copied().unwrap_or(0))
+            .saturating_sub(self.counts.get(&kind).copied().unwrap_or(0));
+        if self.component.is_some() {
+            let own_before = self.own_count(kind);
+            let (lo, hi) = if room == 0 { (0, 0) } else { (1, usize::MAX) };
+            self.rooms.push(cache::RoomNeed {
+                kind,
+                own_before,
+                lo,
+                hi,
+            });
+        }
+        room
     }
 
     /// Records a diagnostic.
@@ -503,13 +559,24 @@ pub fn check(model: &Model, options: &CheckOptions) -> CheckOutput {
 /// it, and each `expect … as of DATE` in the state at its date. A model
 /// without dates is checked as it is.
 pub fn check_at(model: &Model, options: &CheckOptions, at: Option<Date>) -> CheckOutput {
+    check_at_cached(model, options, at, None)
+}
+
+/// [`check_at`], with the per-component results of `cache` when there is
+/// one ([`cache::check_at`]).
+fn check_at_cached(
+    model: &Model,
+    options: &CheckOptions,
+    at: Option<Date>,
+    mut cache: Option<&mut cache::CheckCache>,
+) -> CheckOutput {
     let deadline = options.time_budget.map(|d| Instant::now() + d);
     if !model.is_dated() {
-        return check_state(model, options, deadline);
+        return check_state_cached(model, options, deadline, cache);
     }
     let mut state = model.state_at(at);
     state.expectations.retain(|e| e.as_of.is_none());
-    let mut out = check_state(&state, options, deadline);
+    let mut out = check_state_cached(&state, options, deadline, cache.as_deref_mut());
     // each date of an expectation: its state, its expectations only
     let mut dates: Vec<Date> = model.expectations.iter().filter_map(|e| e.as_of).collect();
     dates.sort_unstable();
@@ -517,7 +584,7 @@ pub fn check_at(model: &Model, options: &CheckOptions, at: Option<Date>) -> Chec
     for d in dates {
         let mut then = model.state_at(Some(d));
         then.expectations.retain(|e| e.as_of == Some(d));
-        let r = check_state(&then, options, deadline);
+        let r = check_state_cached(&then, options, deadline, cache.as_deref_mut());
         out.truncated |= r.truncated;
         out.diagnostics.extend(
             r.diagnostics
@@ -539,6 +606,17 @@ pub(crate) fn check_state(
     options: &CheckOptions,
     deadline: Option<Instant>,
 ) -> CheckOutput {
+    check_state_cached(model, options, deadline, None)
+}
+
+/// [`check_state`], reusing (and filling) the per-component results of
+/// `cache` when there is one: the same output either way.
+pub(crate) fn check_state_cached(
+    model: &Model,
+    options: &CheckOptions,
+    deadline: Option<Instant>,
+    mut cache: Option<&mut cache::CheckCache>,
+) -> CheckOutput {
     let mut comps = Components::new(model);
     comps.deadline = deadline;
     let mut ctx = Ctx::new(model, &comps.base, options, deadline, BTreeMap::new());
@@ -553,23 +631,14 @@ pub(crate) fn check_state(
     }
     let mut states: Vec<CompState> = Vec::with_capacity(comps.list.len());
     for (k, scenarios) in exactly_here.into_iter().enumerate() {
-        let mut sess = Session::new(model, &comps, &[k]);
-        let mut facts = Facts {
-            scenarios,
-            ..Facts::default()
+        ctx.enter(Some(k));
+        let state = match cache.as_deref_mut() {
+            None => check_component(&mut ctx, &comps, k, scenarios),
+            Some(cache) => cache.component(&mut ctx, &comps, k, scenarios),
         };
-        ctx.component = Some(k);
-        for (gate, check) in COMPONENT_CHECKS {
-            if facts.open(*gate) && check(&mut ctx, &mut sess, &mut facts).is_err() {
-                ctx.cut();
-            }
-        }
-        states.push(CompState {
-            a_ok: facts.assumptions == Known::Holds,
-            h_ok: facts.red_lines == Known::Holds,
-        });
+        states.push(state);
     }
-    ctx.component = None;
+    ctx.enter(None);
     duty::report_unaccepted_duties(&mut ctx);
     scenario::report_multi_component_scenarios(&mut ctx, &comps, &states, &scenario_comps);
     expect::check_expectations(&mut ctx, &comps, &states);
@@ -582,6 +651,30 @@ pub(crate) fn check_state(
     CheckOutput {
         diagnostics,
         truncated,
+    }
+}
+
+/// Runs the checks of component `k` (with the scenarios that touch it
+/// alone): its findings join `ctx`.
+fn check_component(
+    ctx: &mut Ctx<'_>,
+    comps: &Components,
+    k: usize,
+    scenarios: Vec<ScenarioId>,
+) -> CompState {
+    let mut sess = Session::new(ctx.model, comps, &[k]);
+    let mut facts = Facts {
+        scenarios,
+        ..Facts::default()
+    };
+    for (gate, check) in COMPONENT_CHECKS {
+        if facts.open(*gate) && check(ctx, &mut sess, &mut facts).is_err() {
+            ctx.cut();
+        }
+    }
+    CompState {
+        a_ok: facts.assumptions == Known::Holds,
+        h_ok: facts.red_lines == Known::Holds,
     }
 }
 

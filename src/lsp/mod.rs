@@ -24,6 +24,7 @@ pub mod workspace;
 
 use crate::ast::{self, Item};
 use crate::check::CheckOptions;
+use crate::check::cache::CheckCache;
 use crate::diagnostic::Kind;
 use crate::source::{FileId, Span};
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
@@ -109,6 +110,9 @@ pub struct Server<'c> {
     options: CheckOptions,
     documents: BTreeMap<Url, Document>,
     analyses: Vec<Analysis>,
+    /// The per-component check results of each analysis, kept between
+    /// edits ([`workspace::analyse`]).
+    caches: BTreeMap<String, CheckCache>,
     /// The analyses are older than the documents.
     stale: bool,
     /// The documents changed since diagnostics were last published.
@@ -132,6 +136,7 @@ impl<'c> Server<'c> {
             options: CheckOptions::default(),
             documents: BTreeMap::new(),
             analyses: Vec::new(),
+            caches: BTreeMap::new(),
             stale: false,
             unpublished: false,
             published: BTreeMap::new(),
@@ -353,8 +358,12 @@ impl<'c> Server<'c> {
     }
 
     fn analyse(&mut self) {
-        self.analyses =
-            workspace::analyse(&self.documents, self.workspace.as_deref(), &self.options);
+        self.analyses = workspace::analyse(
+            &self.documents,
+            self.workspace.as_deref(),
+            &self.options,
+            &mut self.caches,
+        );
         self.stale = false;
     }
 

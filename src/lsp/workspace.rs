@@ -3,6 +3,7 @@
 //! is), and the analysis of every model that holds an open document.
 
 use crate::check::CheckOptions;
+use crate::check::cache::CheckCache;
 use crate::disk::DiskFs;
 use crate::load::{FileSystem, FsError, Loaded, Loader, Unit};
 use crate::pipeline::{self, Report};
@@ -159,11 +160,18 @@ fn rule_files(disk: &DiskFs) -> Vec<String> {
 /// units (roots no other file includes) that hold an open document; those
 /// roots are then loaded and checked by `pipeline::run`, as
 /// `stance check ROOT…` would.
+///
+/// `caches` holds one [`CheckCache`] per analysis (a root directory, or
+/// the URI of a document not on disk), kept between calls: a model checked
+/// again after an edit re-solves only the components the edit touched.
+/// The caches of analyses that no longer exist are dropped.
 pub fn analyse(
     documents: &BTreeMap<Url, Document>,
     workspace: Option<&Path>,
     options: &CheckOptions,
+    caches: &mut BTreeMap<String, CheckCache>,
 ) -> Vec<Analysis> {
+    let mut used: BTreeSet<String> = BTreeSet::new();
     let mut by_root: BTreeMap<PathBuf, BTreeMap<String, &str>> = BTreeMap::new();
     let mut virtual_docs = Vec::new();
     for (uri, doc) in documents {
@@ -203,13 +211,23 @@ pub fn analyse(
             .filter(|u| u.files.iter().any(|f| open.contains(f)))
             .filter_map(|u| found.sources.get(u.root).map(|f| f.path.clone()))
             .collect();
-        drop(found);
-        let mut loader = Loader::new(&fs);
-        for r in &roots {
-            let _ = loader.add_root(r);
-        }
-        let loaded = loader.finish();
-        let report = pipeline::run(&loaded, options);
+        // When every candidate is a root to check (one open file and no
+        // other rule file, say), the second load would add the same roots
+        // in the same order: the first load is that load.
+        let loaded = if roots == candidates {
+            found
+        } else {
+            drop(found);
+            let mut loader = Loader::new(&fs);
+            for r in &roots {
+                let _ = loader.add_root(r);
+            }
+            loader.finish()
+        };
+        let name = format!("root:{}", root.display());
+        let report =
+            pipeline::run_cached(&loaded, options, caches.entry(name.clone()).or_default());
+        used.insert(name);
         let uris = loaded
             .sources
             .files()
@@ -231,7 +249,10 @@ pub fn analyse(
         let mut loader = Loader::new(&fs);
         let id = loader.add_text(uri.as_str(), doc.text.as_bytes());
         let loaded = loader.finish();
-        let report = pipeline::run(&loaded, options);
+        let name = format!("uri:{uri}");
+        let report =
+            pipeline::run_cached(&loaded, options, caches.entry(name.clone()).or_default());
+        used.insert(name);
         let uris = loaded
             .sources
             .files()
@@ -250,5 +271,6 @@ pub fn analyse(
             uris,
         });
     }
+    caches.retain(|name, _| used.contains(name));
     out
 }

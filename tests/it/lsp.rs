@@ -667,6 +667,9 @@ const SNIPPETS: &[&str] = &[
     "  no x without y\n",
     "  duty q: x\n",
     "  prefers y@q\n",
+    "  requires v\n",
+    "  rejects u and v\n",
+    "topic u\n",
     "  l1: claims not x\n",
     "assume x -> y\n",
     "scenario s { x, y }\n",
@@ -721,13 +724,21 @@ proptest! {
 
     /// Random edits, some delivered as bursts, never crash the server, and
     /// the last diagnostics are those of a fresh check of the final text.
+    /// The text starts with several independent disputes, so the server's
+    /// check cache (kept between edits) reuses components across edits that
+    /// shift, merge, split and change them.
     #[test]
     fn random_edits_end_like_a_fresh_check(edits in prop::collection::vec(edit(), 1..12)) {
         let dir = TempDir::new("lsp-prop");
         dir.write("other.stance", "topic z\n");
         let mut c = Client::start(Some(dir.path()), false);
         let u = uri(&dir, "r.stance");
-        let mut text = String::from("party p\ntopic x\nparty p {\n  requires x\n}\n");
+        let mut text = String::from(
+            "party p\nparty q\ntopic x\ntopic u\ntopic v\n\
+             party p {\n  requires x\n  rejects u\n}\n\
+             party q {\n  requires u or v\n  claims not v\n  rejects x\n}\n\
+             scenario s2 { u }\nexpect conflict p, q\n",
+        );
         c.open(&u, 1, &text);
         for (i, e) in edits.iter().enumerate() {
             apply(&mut text, e);
@@ -747,6 +758,41 @@ proptest! {
         prop_assert_eq!(c.stop(), Ok(true));
         prop_assert_eq!(fresh.stop(), Ok(true));
     }
+}
+
+/// Each version of a sequence of edits of a multi-dispute file (kept
+/// between edits by one server, with its check cache) is published as a
+/// fresh server publishes it: a one-line change, a shift of every later
+/// line, the change undone, a rename, a new conflict.
+#[test]
+fn successive_edits_publish_what_a_fresh_server_publishes() {
+    let dir = TempDir::new("lsp-incr");
+    let u = uri(&dir, "d.stance");
+    let base = stancecheck::generate::disputes(12, 7).text;
+    let mut versions = vec![base.clone()];
+    versions.push(base.replacen("claims t5_1 or t5_2", "claims t5_1 and t5_2", 1));
+    versions.push(format!("# a new first line\n{}", versions[1]));
+    versions.push(format!("# a new first line\n{base}"));
+    versions.push(versions[3].replace("t7_", "topic7_"));
+    versions.push(versions[4].replacen("party c3 {\n", "party c3 {\n  rejects t3_0\n", 1));
+    for (i, v) in versions.iter().enumerate() {
+        assert!(i == 0 || v != &versions[i - 1]);
+    }
+    let mut c = Client::start(Some(dir.path()), false);
+    c.open(&u, 1, &versions[0]);
+    let _ = c.diagnostics_of(&u, 1);
+    for (i, text) in versions.iter().enumerate().skip(1) {
+        let version = i as i32 + 1;
+        c.change(&u, version, text);
+        let got = c.diagnostics_of(&u, version);
+        let mut fresh = Client::start(Some(dir.path()), false);
+        fresh.open(&u, 1, text);
+        let want = fresh.diagnostics(&u);
+        assert_eq!(got.diagnostics, want.diagnostics, "version {version}");
+        assert!(!got.diagnostics.is_empty());
+        assert_eq!(fresh.stop(), Ok(true));
+    }
+    assert_eq!(c.stop(), Ok(true));
 }
 
 #[test]

@@ -5,6 +5,7 @@
 
 mod support;
 
+mod check_cache;
 mod check_example;
 mod check_oracle;
 mod check_scale;
