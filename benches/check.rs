@@ -393,9 +393,20 @@ fn dated_check(bencher: divan::Bencher, dating: &str) {
 }
 
 /// `stance timeline` on the same workloads (JSON rendered).
-#[divan::bench(args = ["undated", "shared", "per-party"], sample_count = 3)]
+#[divan::bench(args = ["undated", "shared"], sample_count = 3)]
 fn dated_timeline(bencher: divan::Bencher, dating: &str) {
-    let d = dating_of(dating);
+    bench_timeline(bencher, dating_of(dating));
+}
+
+/// `stance timeline` with per-party dates (thousands of periods): minutes
+/// at this size (docs/performance.md), so not in the default run
+/// (`cargo bench --bench check -- --ignored dated_timeline_per_party`).
+#[divan::bench(sample_count = 1, sample_size = 1, ignore)]
+fn dated_timeline_per_party(bencher: divan::Bencher) {
+    bench_timeline(bencher, Dating::PerParty);
+}
+
+fn bench_timeline(bencher: divan::Bencher, d: Dating) {
     let w = generate::dated_disputes(7_700, 1, d);
     verify_timeline(&w, d, &timeline_run(&w.text));
     bencher.bench(|| timeline_run(divan::black_box(&w.text)));

@@ -173,7 +173,7 @@ pub const SNAPSHOTS: usize = 10;
 /// checks (the latest one, or everything undated).
 pub fn dated_disputes(disputes: usize, seed: u64, dating: Dating) -> Workload {
     let mut rng = Rng::new(seed);
-    let mut drng = Rng::new(seed ^ 0x4441_5445_53);
+    let mut drng = Rng::new(seed ^ 0x0044_4154_4553);
     let groups = disputes.div_ceil(SNAPSHOTS);
     // the dates of each party's snapshots: day numbers in 0..DAYS
     const DAYS: usize = 10 * 12 * 28;
@@ -196,7 +196,14 @@ pub fn dated_disputes(disputes: usize, seed: u64, dating: Dating) -> Workload {
         dates.push([per_party(), per_party(), per_party()]);
     }
     // 2015-01-01 + day n, with months of 28 days (every date valid)
-    let date = |n: usize| format!("{}-{:02}-{:02}", 2015 + n / 336, 1 + n % 336 / 28, 1 + n % 28);
+    let date = |n: usize| {
+        format!(
+            "{}-{:02}-{:02}",
+            2015 + n / 336,
+            1 + n % 336 / 28,
+            1 + n % 28
+        )
+    };
     let mut text = String::with_capacity(disputes * 760);
     let mut statements = 0;
     let mut planted = 0;
@@ -423,6 +430,72 @@ mod tests {
         assert_eq!(weighted.text.matches(" weight ").count(), 10 * 10);
         let plain = regex_free_strip(&weighted.text);
         assert_eq!(plain, w.text);
+    }
+
+    /// `text` without its ` as of YYYY-MM-DD` parts.
+    fn undate(text: &str) -> String {
+        let mut out = String::new();
+        let mut rest = text;
+        while let Some(i) = rest.find(" as of ") {
+            out.push_str(&rest[..i]);
+            rest = &rest[i + " as of YYYY-MM-DD".len()..];
+        }
+        out.push_str(rest);
+        out
+    }
+
+    #[test]
+    fn dated_workload_is_the_undated_one_with_dates() {
+        let undated = dated_disputes(25, 3, Dating::Undated);
+        assert_eq!(undated.statements, 25 * 13);
+        assert_eq!(undated.planted_conflicts, 12);
+        assert!(!undated.text.contains(" as of "));
+        for dating in [Dating::Shared, Dating::PerParty] {
+            let w = dated_disputes(25, 3, dating);
+            assert_eq!(undate(&w.text), undated.text);
+            assert_eq!(w.text.matches(" as of ").count(), 25 * 3);
+            // the last snapshots: disputes 9, 19 (planted) and 24 (not)
+            assert_eq!(w.planted_conflicts, 2);
+            // each party's dates increase, snapshot by snapshot
+            for g in 0..3 {
+                for p in ["a", "b", "c"] {
+                    let head = format!("party {p}{g} as of ");
+                    let dates: Vec<&str> = w
+                        .text
+                        .match_indices(&head)
+                        .map(|(i, _)| &w.text[i + head.len()..i + head.len() + 10])
+                        .collect();
+                    assert_eq!(dates.len(), if g == 2 { 5 } else { 10 });
+                    assert!(dates.windows(2).all(|d| d[0] < d[1]), "{dates:?}");
+                    for d in &dates {
+                        assert!(crate::date::Date::parse(d).is_ok(), "{d}");
+                    }
+                }
+            }
+        }
+        // the same statements, in the same order, as `disputes`: only the
+        // parties' names differ
+        let plain = disputes(25, 3).text;
+        let stmts = |t: &str| -> Vec<String> {
+            t.lines()
+                .filter(|l| l.starts_with("  "))
+                .map(|l| {
+                    l.split(' ')
+                        .map(|w| match w.strip_suffix(':').unwrap_or(w) {
+                            x if x.starts_with(['a', 'b', 'c'])
+                                && x[1..].chars().all(|c| c.is_ascii_digit()) =>
+                            {
+                                "P"
+                            }
+                            _ => w,
+                        })
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                })
+                .map(|l| l.split('@').next().unwrap_or("").to_owned())
+                .collect()
+        };
+        assert_eq!(stmts(&undated.text), stmts(&plain));
     }
 
     /// `text` without its ` weight N` parts.
