@@ -276,8 +276,8 @@ fn verify_deals(report: &stancecheck::deals::Report, disputes: usize) {
     assert_eq!(conflicting, disputes / 2);
     for d in &report.disputes {
         match d.state {
-            State::Consistent => assert!(d.deals.iter().any(|x| x.best_total)),
-            State::Conflicting => assert!(d.concessions.iter().any(|x| x.cheapest)),
+            State::Consistent => assert!(d.deals.iter().any(|x| x.standing.best)),
+            State::Conflicting => assert!(d.concessions.iter().any(|x| x.standing.best)),
             s => panic!("unexpected state {s:?}"),
         }
     }
@@ -410,4 +410,34 @@ fn bench_timeline(bencher: divan::Bencher, d: Dating) {
     let w = generate::dated_disputes(7_700, 1, d);
     verify_timeline(&w, d, &timeline_run(&w.text));
     bencher.bench(|| timeline_run(divan::black_box(&w.text)));
+}
+
+/// What `textDocument/rename` does on ~100k statements in one file: load
+/// (read and parse), then `lsp::rename::plan` (every name of every file,
+/// the models the name reaches, the clash check) for a topic of the first
+/// dispute. Parsing alone is `parse_alone`.
+#[divan::bench(args = [7_700], sample_count = 10)]
+fn rename_load_and_plan(bencher: divan::Bencher, disputes: usize) {
+    use stancecheck::lsp::rename;
+    let w = generate::disputes(disputes, 1);
+    let fs = fs_with(&w.text);
+    let load = |fs: &MemoryFs| {
+        let mut loader = Loader::new(fs);
+        loader.add_root("bench.stance").unwrap();
+        loader.finish()
+    };
+    let loaded = load(&fs);
+    let file = stancecheck::source::FileId(0);
+    let tree = loaded.ast(file).unwrap();
+    let first = stancecheck::lsp::symbols::occurrences(tree)
+        .into_iter()
+        .find(|o| o.kind == stancecheck::lsp::symbols::SymbolKind::Topic)
+        .unwrap();
+    let at = first.span.start as usize;
+    let plan = rename::plan(&loaded, file, at, "renamed_topic").unwrap();
+    assert!(!plan.spans.is_empty());
+    bencher.bench(|| {
+        let loaded = load(divan::black_box(&fs));
+        rename::plan(&loaded, file, at, "renamed_topic").map(|p| p.spans.len())
+    });
 }

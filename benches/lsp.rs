@@ -34,6 +34,21 @@ fn main() {
         }
         return;
     }
+    // `STANCE_LSP_ONCE=open|edit STANCE_LSP_DISPUTES=N`: open the workload
+    // once (and make one one-line edit), for instruction counts under
+    // callgrind: the edit's count is the difference of the two.
+    if let Some(what) = std::env::var_os("STANCE_LSP_ONCE") {
+        let disputes = std::env::var("STANCE_LSP_DISPUTES")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(7_700);
+        let (text, edited) = texts(disputes);
+        let mut s = Server::open(&text);
+        if what == "edit" {
+            assert!(s.change(&edited) > 0);
+        }
+        return;
+    }
     divan::main();
 }
 
@@ -172,7 +187,15 @@ impl Server {
             .send(Message::Request(Request::new(
                 RequestId::from(1),
                 "initialize".to_owned(),
-                json!({"capabilities": {}, "rootUri": null}),
+                // `STANCE_LSP_NO_BUDGET=1`: no time budget (under
+                // callgrind, 50 times slower, the default 10 s would cut
+                // the cold check short, and what is cut is not cached).
+                if std::env::var_os("STANCE_LSP_NO_BUDGET").is_some() {
+                    json!({"capabilities": {}, "rootUri": null,
+                           "initializationOptions": {"timeBudget": 0}})
+                } else {
+                    json!({"capabilities": {}, "rootUri": null})
+                },
             )))
             .unwrap();
         loop {

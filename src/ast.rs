@@ -468,6 +468,8 @@ pub enum ExpectKind {
     },
     /// `expect impossible F`.
     Impossible(Formula),
+    /// `expect reversal P` (`reversal` is a contextual word).
+    Reversal(Ident),
 }
 
 #[cfg(test)]

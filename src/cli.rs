@@ -86,7 +86,8 @@ struct DealsArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = DealsFormat::Human)]
     format: DealsFormat,
-    /// At most this many deals (or concessions) per dispute (at least 1)
+    /// At most this many deals (or concessions) per dispute (at least 1; the
+    /// best-total and the fairest are always listed, exact, even past it)
     #[arg(long, value_name = "N", default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..))]
     max_deals: u32,
     /// Time budget for the whole run, in seconds (0: no limit)
@@ -118,6 +119,11 @@ struct GraphArgs {
     /// an unknown name is a usage error)
     #[arg(long, value_name = "FINDING")]
     highlight: Vec<String>,
+    /// Draw the state at this date (YYYY-MM-DD): each party's undated
+    /// statements and its latest snapshot on or before it (default: every
+    /// statement, each dated one marked with its snapshot's date)
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    as_of: Option<stancecheck::date::Date>,
     /// Root directory (default: the current directory)
     #[arg(long)]
     root: Option<PathBuf>,
@@ -705,6 +711,12 @@ fn run_graph(args: GraphArgs) -> i32 {
         );
         return EXIT_FINDINGS;
     }
+    // the state at a date is a model like any other: drawn, highlighted
+    // and checked as it is
+    let model = match args.as_of {
+        Some(d) => model.state_at(Some(d)),
+        None => model,
+    };
     let mut wanted = Vec::new();
     for h in &args.highlight {
         match stancecheck::graph::parse_highlight(&model, h) {

@@ -349,6 +349,7 @@ kinds! {
     ExpectedConflict = "expected-conflict", "SC2002", Info, "a conflict that an `expect conflict` line records";
     ExpectedInfeasible = "expected-infeasible", "SC2003", Info, "an infeasible scenario that an `expect infeasible` line records";
     ExpectedRuledOut = "expected-ruled-out", "SC2004", Info, "a ruled-out condition that an `expect impossible` line records";
+    ExpectedReversal = "expected-reversal", "SC2005", Info, "a reversal that an `expect reversal` line records";
     // Declarations (SC3xxx)
     UndeclaredTopic = "undeclared-topic", "SC3001", Warning, "a topic is used but never declared";
     UnusedDeclaration = "unused-declaration", "SC3002", Warning, "a party or topic is declared but never used";

@@ -363,6 +363,8 @@ pub fn replicate(files: &[&str], copies: usize) -> String {
 /// and strings.
 fn rename_line(line: &str, suffix: &str, out: &mut String) {
     let mut rest = line;
+    // the word before, for `reversal`: a word of `expect`, not a keyword
+    let mut prev = "";
     while let Some(c) = rest.chars().next() {
         if c == '#' {
             out.push_str(rest);
@@ -387,9 +389,11 @@ fn rename_line(line: &str, suffix: &str, out: &mut String) {
                 .unwrap_or(rest.len());
             let (word, r) = rest.split_at(len);
             out.push_str(word);
-            if !crate::syntax::KEYWORDS.contains(&word) {
+            let contextual = prev == "expect" && word == "reversal";
+            if !crate::syntax::KEYWORDS.contains(&word) && !contextual {
                 out.push_str(suffix);
             }
+            prev = word;
             rest = r;
             continue;
         }
@@ -414,6 +418,18 @@ mod tests {
             text,
             "party a_0 \"A # not a comment\" # a b\nparty a_0 {\n  x1_0: requires t_0@a_0 and not u_0 \"q \\\" t\"\n}\n\
              party a_1 \"A # not a comment\" # a b\nparty a_1 {\n  x1_1: requires t_1@a_1 and not u_1 \"q \\\" t\"\n}\n"
+        );
+    }
+
+    #[test]
+    fn replicate_keeps_the_word_reversal_of_expect() {
+        let text = replicate(
+            &["topic reversal\nexpect reversal us as of 2025-02-26\n"],
+            1,
+        );
+        assert_eq!(
+            text,
+            "topic reversal_0\nexpect reversal us_0 as of 2025-02-26\n"
         );
     }
 

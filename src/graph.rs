@@ -59,11 +59,19 @@ pub struct Edge {
     pub negated_to: Option<bool>,
     /// The owning party, if any (`None`: an assumption or a definition).
     pub party: Option<String>,
-    /// Short label (`party: kind (label)`); empty on operand and mention
-    /// edges.
+    /// Short label (`party: kind (label)`, then `, weight N` when the
+    /// weight is not the default 1); empty on operand and mention edges.
     pub label: String,
+    /// The statement's weight (LANGUAGE.md §10) on every edge of a red
+    /// line or a wish (1 when none is written); `None` for claims,
+    /// assumptions and definitions, which take none.
+    pub weight: Option<u32>,
     /// Whether the statement belongs to a highlighted finding.
     pub highlighted: bool,
+    /// The date of the party's snapshot the statement belongs to
+    /// (`YYYY-MM-DD`); `None`: undated (it holds at every date), or a
+    /// definition edge.
+    pub as_of: Option<String>,
 }
 
 /// A node of the picture.
@@ -108,6 +116,10 @@ pub const LEGEND: &[&str] = &[
     "note with text: a statement too complex to draw; lines to the topics it mentions",
     "thick: member of a highlighted finding",
 ];
+
+/// The legend line added when some statement is dated.
+pub const LEGEND_DATED: &str =
+    "as of DATE: a statement of the party's snapshot of that date; undated ones hold at every date";
 
 const PALETTE: [&str; 8] = [
     "#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22",
@@ -285,6 +297,9 @@ pub fn build(model: &Model, highlight: &BTreeSet<Span>) -> Graph {
         let highlighted = highlight.contains(&st.span);
         let kind = st.kind.as_str();
         let strength = strength_str(st.kind.strength());
+        let weight = (st.party.is_some()
+            && matches!(st.kind.strength(), Strength::Hard | Strength::Soft))
+        .then_some(st.weight);
         let who = party.as_deref().unwrap_or("assumption");
         let label = {
             let words = if st.kind == StmtKind::Assume {
@@ -292,12 +307,21 @@ pub fn build(model: &Model, highlight: &BTreeSet<Span>) -> Graph {
             } else {
                 kind_words(st.kind)
             };
-            match (&st.label, words.is_empty()) {
+            let mut label = match (&st.label, words.is_empty()) {
                 (Some(l), true) => format!("{who} ({l})"),
                 (Some(l), false) => format!("{who}: {words} ({l})"),
                 (None, true) => who.to_owned(),
                 (None, false) => format!("{who}: {words}"),
+            };
+            if weight.is_some_and(|w| w != 1) {
+                let _ = write!(label, ", weight {}", st.weight);
             }
+            label
+        };
+        let as_of = st.date.map(|d| d.to_string());
+        let label = match &as_of {
+            Some(d) => format!("{label} as of {d}"),
+            None => label,
         };
         let source = match &party {
             Some(p) => party_node(p),
@@ -318,7 +342,9 @@ pub fn build(model: &Model, highlight: &BTreeSet<Span>) -> Graph {
             } else {
                 String::new()
             },
+            weight,
             highlighted,
+            as_of: as_of.clone(),
         };
         match shape(&st.formula) {
             Some((ante, cons)) => {
@@ -367,9 +393,11 @@ pub fn build(model: &Model, highlight: &BTreeSet<Span>) -> Graph {
                 let text = model.text(st.text).to_owned();
                 extra.push(Node {
                     id: id.clone(),
-                    label: match &st.label {
-                        Some(l) => format!("{who} ({l}):\n{text}"),
-                        None => format!("{who}:\n{text}"),
+                    label: match (&st.label, &as_of) {
+                        (Some(l), None) => format!("{who} ({l}):\n{text}"),
+                        (None, None) => format!("{who}:\n{text}"),
+                        (Some(l), Some(d)) => format!("{who} ({l}) as of {d}:\n{text}"),
+                        (None, Some(d)) => format!("{who} as of {d}:\n{text}"),
                     },
                     name: text,
                     kind: "statement",
@@ -406,7 +434,9 @@ pub fn build(model: &Model, highlight: &BTreeSet<Span>) -> Graph {
                 negated_to: Some(false),
                 party: None,
                 label: String::from("by definition"),
+                weight: None,
                 highlighted: false,
+                as_of: None,
             });
         }
     }
@@ -421,6 +451,9 @@ pub fn build(model: &Model, highlight: &BTreeSet<Span>) -> Graph {
     }
     g.nodes.extend(atom_nodes);
     g.nodes.extend(extra);
+    if model.statements.iter().any(|s| s.date.is_some()) {
+        g.legend.push(LEGEND_DATED);
+    }
     g
 }
 
@@ -800,6 +833,57 @@ mod tests {
                 )
             })
             .collect()
+    }
+
+    #[test]
+    fn dated_statements_carry_their_snapshot_date() {
+        let m = model(
+            "party uk\ntopic sea\ntopic x\ntopic y\n\
+             party uk { requires x }\n\
+             party uk as of 2018-02-28 { rejects sea }\n\
+             party uk as of 2019-10-17 { requires sea\n requires x <-> y }\n",
+        );
+        let g = build(&m, &BTreeSet::new());
+        let main: Vec<(&str, Option<&str>)> = g
+            .edges
+            .iter()
+            .filter(|e| e.role == "main")
+            .map(|e| (e.label.as_str(), e.as_of.as_deref()))
+            .collect();
+        assert_eq!(
+            main,
+            [
+                ("uk: requires", None),
+                ("uk: rejects as of 2018-02-28", Some("2018-02-28")),
+                ("uk: requires as of 2019-10-17", Some("2019-10-17")),
+                ("uk: requires as of 2019-10-17", Some("2019-10-17")),
+            ]
+        );
+        // every edge of a statement carries its date, none of a definition
+        assert!(
+            g.edges
+                .iter()
+                .filter(|e| e.role == "mention")
+                .all(|e| e.as_of.as_deref() == Some("2019-10-17"))
+        );
+        let note = g.nodes.iter().find(|n| n.kind == "statement").unwrap();
+        assert_eq!(note.label, "uk as of 2019-10-17:\nrequires x <-> y");
+        assert_eq!(g.legend.last(), Some(&LEGEND_DATED));
+        for text in [to_dot(&m, &g), to_mermaid(&m, &g)] {
+            assert!(text.contains("uk: rejects as of 2018-02-28"), "{text}");
+        }
+        // the state at a date: the snapshot of that date only
+        let then = m.state_at(Some(crate::date::Date::parse("2019-01-01").unwrap()));
+        let g = build(&then, &BTreeSet::new());
+        let dates: Vec<Option<&str>> = g.edges.iter().map(|e| e.as_of.as_deref()).collect();
+        assert_eq!(dates, [None, Some("2018-02-28")]);
+        // an undated model: no date anywhere, the legend as before
+        let g = build(
+            &model("party a\ntopic t\nparty a { requires t }\n"),
+            &BTreeSet::new(),
+        );
+        assert!(g.edges.iter().all(|e| e.as_of.is_none()));
+        assert_eq!(g.legend, LEGEND);
     }
 
     #[test]

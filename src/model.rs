@@ -240,6 +240,8 @@ pub enum ExpectKind {
     Infeasible(ScenarioId, Option<Vec<PartyId>>),
     /// `expect impossible F`.
     Impossible(Expr),
+    /// `expect reversal P`.
+    Reversal(PartyId),
 }
 
 /// An `expect` line.

@@ -36,6 +36,31 @@ pub fn resolve_unit(loaded: &Loaded, unit: &Unit) -> (crate::model::Model, Vec<D
     resolve::resolve(&loaded.sources, &files)
 }
 
+/// Every checked unit's model, or, when loading or resolution found input
+/// errors, those errors (sorted, deduplicated) and no model: `stance
+/// deals` and `stance timeline` answer nothing from a partial model.
+pub fn error_free_models(loaded: &Loaded) -> Result<Vec<crate::model::Model>, Vec<Diagnostic>> {
+    let is_error = |d: &Diagnostic| d.severity == crate::diagnostic::Severity::Error;
+    let mut errors: Vec<Diagnostic> = loaded
+        .diagnostics
+        .iter()
+        .filter(|d| is_error(d))
+        .cloned()
+        .collect();
+    let mut models = Vec::new();
+    for unit in checked_units(loaded) {
+        let (model, diags) = resolve_unit(loaded, unit);
+        errors.extend(diags.into_iter().filter(is_error));
+        models.push(model);
+    }
+    if errors.is_empty() {
+        return Ok(models);
+    }
+    errors.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    errors.dedup();
+    Err(errors)
+}
+
 /// Resolves and checks every unit of a run.
 pub fn run(loaded: &Loaded, options: &CheckOptions) -> Report {
     check_all(resolve_all(loaded), options, &loaded.sources)

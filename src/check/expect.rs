@@ -21,6 +21,11 @@
 //!   `expected-ruled-out` (info). A failed one shows an outcome where F
 //!   holds with every red line.
 //!
+//! - `reversal P`: decided over the reversals between snapshots, not in a
+//!   state ([`reversal_expectations`], called by `check_at`): some
+//!   `reversal` of P is reported (with `as of D`: one between P's snapshot
+//!   dated D and the one before); those become `expected-reversal` (info).
+//!
 //! Where the assumptions of a touched component fail, nothing can be
 //! decided there: the expectation fails, pointing at those assumptions. No
 //! expectation is skipped in silence.
@@ -30,9 +35,10 @@ use super::{
     CompState, Ctx, describe_outcome,
     session::{Components, ItemKey, Session},
 };
+use crate::date::Date;
 use crate::diagnostic::{Diagnostic, Kind, Label, Severity};
 use crate::logic::{Outcome, Stop, atoms_of};
-use crate::model::{ExpectKind, Expectation, Expr, PartyId, ScenarioId, Strength};
+use crate::model::{ExpectKind, Expectation, Expr, Model, PartyId, ScenarioId, Strength};
 use crate::source::Span;
 use std::collections::BTreeSet;
 
@@ -72,6 +78,8 @@ fn touched_by(ctx: &Ctx<'_>, comps: &Components, e: &Expectation) -> Vec<usize> 
             comps.touched(model, &Expr::And(model.scenario(*sc).formulas.clone()))
         }
         ExpectKind::Impossible(f) => comps.touched(model, f),
+        // decided with the reversals, in `check_at`: it touches no state
+        ExpectKind::Reversal(_) => Vec::new(),
     }
 }
 
@@ -171,6 +179,8 @@ fn check_one(
         return Ok(());
     }
     match &e.kind {
+        // between snapshots, not of a state: see `reversal_expectations`
+        ExpectKind::Reversal(_) => {}
         ExpectKind::Consistent(ps) => {
             for k in which {
                 let mut sess = Session::new(model, comps, &[k]);
@@ -390,4 +400,109 @@ fn mark(d: &mut Diagnostic, kind: Kind, e: &Expectation) {
         span: e.span,
         message: String::from("expected here"),
     });
+}
+
+/// A `reversal` finding with what `expect reversal` needs to match it.
+#[derive(Clone, Debug)]
+pub(crate) struct ReversalFound {
+    pub diag: Diagnostic,
+    /// The party that reversed.
+    pub party: PartyId,
+    /// The earlier and the later snapshot date.
+    pub dates: (Date, Date),
+}
+
+/// Decides each `expect reversal P [as of D]` of `model`. `shown`: the
+/// reversals of the run's output (between the snapshots up to its date);
+/// `all`: every reversal of the model (`None` when `shown` already holds
+/// them all). A reversal an expectation covers becomes `expected-reversal`;
+/// a failed expectation is returned.
+pub(crate) fn reversal_expectations(
+    model: &Model,
+    shown: &mut [ReversalFound],
+    all: Option<&[ReversalFound]>,
+    at: Option<Date>,
+    truncated: bool,
+) -> Vec<Diagnostic> {
+    let party_dates = model.party_dates();
+    let mut failures = Vec::new();
+    for e in &model.expectations {
+        let ExpectKind::Reversal(p) = e.kind else {
+            continue;
+        };
+        let covers = |r: &ReversalFound| r.party == p && e.as_of.is_none_or(|d| r.dates.1 == d);
+        let mut held = false;
+        for r in shown.iter_mut().filter(|r| covers(r)) {
+            mark(&mut r.diag, Kind::ExpectedReversal, e);
+            held = true;
+        }
+        // a dated one after the run's date: its reversal is not shown
+        if !held
+            && e.as_of.is_some()
+            && let Some(all) = all
+        {
+            held = all.iter().any(covers);
+        }
+        if held {
+            continue;
+        }
+        let name = model.party(p).name.to_string();
+        let dates: Vec<Date> = party_dates.get(p.0 as usize).cloned().unwrap_or_default();
+        let list = |ds: &[Date]| {
+            ds.iter()
+                .map(|d| d.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let why = match e.as_of {
+            Some(d) => match dates.iter().position(|x| *x == d) {
+                None if dates.is_empty() => format!("`{name}` has no dated snapshot"),
+                None => format!(
+                    "`{name}` has no snapshot dated {d} (its snapshots: {})",
+                    list(&dates)
+                ),
+                Some(0) => format!(
+                    "{d} is the first snapshot of `{name}`: there is none before it to reverse"
+                ),
+                Some(k) => format!(
+                    "what `{name}` said on {d} does not contradict what it said on {}",
+                    dates.get(k - 1).map_or_else(String::new, |x| x.to_string())
+                ),
+            },
+            None => {
+                let compared: Vec<Date> = dates
+                    .iter()
+                    .copied()
+                    .filter(|d| at.is_none_or(|a| *d <= a))
+                    .collect();
+                if compared.len() < 2 {
+                    let upto = at.map_or_else(String::new, |a| format!(" up to {a}"));
+                    format!(
+                        "`{name}` has {} snapshot{}{upto}: a reversal needs two",
+                        compared.len(),
+                        if compared.len() == 1 { "" } else { "s" }
+                    )
+                } else {
+                    format!(
+                        "no two consecutive snapshots of `{name}` contradict each other ({})",
+                        list(&compared)
+                    )
+                }
+            }
+        };
+        let mut d = Diagnostic::new(
+            Kind::FailedExpectation,
+            e.span,
+            format!("`{}` does not hold: {why}", e.text),
+        );
+        d.span_label = String::from("this expectation fails");
+        if truncated {
+            d = d.with_note(
+                "a limit cut the search for reversals short; raise `--time-budget` or \
+                 `--max-conflicts` to decide this expectation for sure",
+            );
+        }
+        failures.push(d);
+    }
+    failures
 }

@@ -572,18 +572,48 @@ fn check_at_cached(
 ) -> CheckOutput {
     let deadline = options.time_budget.map(|d| Instant::now() + d);
     if !model.is_dated() {
-        return check_state_cached(model, options, deadline, cache);
+        let mut out = check_state_cached(model, options, deadline, cache);
+        // `expect reversal` in a model without snapshots fails
+        let failed = expect::reversal_expectations(model, &mut [], None, at, false);
+        if !failed.is_empty() {
+            out.diagnostics.extend(failed);
+            sort_diagnostics(&mut out.diagnostics);
+        }
+        return out;
     }
+    // an `expect … as of D` that the state at D and the state checked here
+    // decide alike (the parties it is about are at the same snapshots, e.g.
+    // D on or after their last one in a check of the latest state) is
+    // decided with this state, so the finding it records shows as expected
+    let party_dates = model.party_dates();
+    let here = chosen_snapshots(&party_dates, at);
+    let with_run = |e: &crate::model::Expectation| {
+        e.as_of.is_none_or(|d| {
+            let then = chosen_snapshots(&party_dates, Some(d));
+            match expectation_parties(e) {
+                None => then == here,
+                Some(ps) => ps
+                    .iter()
+                    .all(|p| then.get(p.0 as usize) == here.get(p.0 as usize)),
+            }
+        })
+    };
     let mut state = model.state_at(at);
-    state.expectations.retain(|e| e.as_of.is_none());
+    state.expectations.retain(|e| with_run(e));
     let mut out = check_state_cached(&state, options, deadline, cache.as_deref_mut());
-    // each date of an expectation: its state, its expectations only
-    let mut dates: Vec<Date> = model.expectations.iter().filter_map(|e| e.as_of).collect();
+    // each other date of an expectation: its state, its expectations only
+    let mut dates: Vec<Date> = model
+        .expectations
+        .iter()
+        .filter(|e| !with_run(e))
+        .filter_map(|e| e.as_of)
+        .collect();
     dates.sort_unstable();
     dates.dedup();
     for d in dates {
         let mut then = model.state_at(Some(d));
-        then.expectations.retain(|e| e.as_of == Some(d));
+        then.expectations
+            .retain(|e| e.as_of == Some(d) && !with_run(e));
         let r = check_state_cached(&then, options, deadline, cache.as_deref_mut());
         out.truncated |= r.truncated;
         out.diagnostics.extend(
@@ -592,12 +622,58 @@ fn check_at_cached(
                 .filter(|x| x.kind == Kind::FailedExpectation),
         );
     }
-    let r = timeline::report(model, options, deadline, at);
+    let mut r = timeline::report(model, options, deadline, at);
     out.truncated |= r.truncated;
-    out.diagnostics.extend(r.diagnostics);
+    // an `expect reversal … as of D` with D after `at`: its reversal is
+    // not in this output, so look for it among all of them
+    let later = at.is_some_and(|a| {
+        model.expectations.iter().any(|e| {
+            matches!(e.kind, crate::model::ExpectKind::Reversal(_))
+                && e.as_of.is_some_and(|d| d > a)
+        })
+    });
+    let all = if later {
+        let r = timeline::report(model, options, deadline, None);
+        out.truncated |= r.truncated;
+        Some(r.reversals)
+    } else {
+        None
+    };
+    let failed =
+        expect::reversal_expectations(model, &mut r.reversals, all.as_deref(), at, out.truncated);
+    out.diagnostics.extend(failed);
+    out.diagnostics
+        .extend(r.reversals.into_iter().map(|x| x.diag));
+    out.diagnostics.extend(r.others);
     sort_diagnostics(&mut out.diagnostics);
     out.diagnostics.dedup();
     out
+}
+
+/// The snapshot date each party is at on date `at` (`None`: the latest),
+/// as `Model::state_at` chooses it; `None` for a party before its first
+/// snapshot or without one.
+fn chosen_snapshots(party_dates: &[Vec<Date>], at: Option<Date>) -> Vec<Option<Date>> {
+    party_dates
+        .iter()
+        .map(|ds| match at {
+            None => ds.last().copied(),
+            Some(d) => ds.iter().rev().find(|x| **x <= d).copied(),
+        })
+        .collect()
+}
+
+/// The parties whose statements alone decide an expectation (with A), or
+/// `None` when every party's do: `conflict` and `consistent` are about the
+/// named parties' red lines, `feasible`/`infeasible … for` too.
+fn expectation_parties(e: &crate::model::Expectation) -> Option<&[PartyId]> {
+    use crate::model::ExpectKind;
+    match &e.kind {
+        ExpectKind::Consistent(ps) | ExpectKind::Conflict(ps) => Some(ps),
+        ExpectKind::Feasible(_, ps) | ExpectKind::Infeasible(_, ps) => ps.as_deref(),
+        ExpectKind::Impossible(_) => None,
+        ExpectKind::Reversal(p) => Some(std::slice::from_ref(p)),
+    }
 }
 
 /// The checks of LANGUAGE.md §6 on one state, reusing (and filling) the

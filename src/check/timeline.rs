@@ -14,13 +14,24 @@
 //! hold, not what the model holds: before, every pair copied the model
 //! and split all of it, quadratic in the number of snapshots.
 
+use super::expect::ReversalFound;
 use super::session::{Component, Components};
-use super::{CheckOptions, CheckOutput, Ctx, reversal, softened};
+use super::{CheckOptions, Ctx, reversal, softened};
 use crate::date::Date;
+use crate::diagnostic::{Diagnostic, Kind};
 use crate::logic::atoms_of;
 use crate::model::{AtomId, Model, PartyId, StmtId, TopicId};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::time::Instant;
+
+/// The findings between snapshots: the reversals (with their party and
+/// dates, for `expect reversal`) and the other findings.
+#[derive(Debug, Default)]
+pub(crate) struct Between {
+    pub reversals: Vec<ReversalFound>,
+    pub others: Vec<Diagnostic>,
+    pub truncated: bool,
+}
 
 /// The reversals and softened stances of every party between its
 /// consecutive snapshots, up to the date `at` (`None`: all of them).
@@ -29,8 +40,8 @@ pub(crate) fn report(
     options: &CheckOptions,
     deadline: Option<Instant>,
     at: Option<Date>,
-) -> CheckOutput {
-    let mut findings = Vec::new();
+) -> Between {
+    let mut out = Between::default();
     let mut truncated = false;
     let mut counts = BTreeMap::new();
     let index = Index::new(model);
@@ -62,13 +73,21 @@ pub(crate) fn report(
             };
             truncated |= ctx.truncated || stopped;
             counts = ctx.take_counts();
-            findings.extend(ctx.findings.into_iter().map(|f| f.diag));
+            for f in ctx.findings {
+                if f.diag.kind == Kind::Reversal {
+                    out.reversals.push(ReversalFound {
+                        diag: f.diag,
+                        party,
+                        dates: (d1, d2),
+                    });
+                } else {
+                    out.others.push(f.diag);
+                }
+            }
         }
     }
-    CheckOutput {
-        diagnostics: findings,
-        truncated,
-    }
+    out.truncated = truncated;
+    out
 }
 
 /// What the walk from a pair's statements needs, built once per model.

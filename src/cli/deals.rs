@@ -2,13 +2,14 @@
 //! model, and show its deals or concessions. Input errors are shown as
 //! `check` shows them (exit 1): a partial model would give wrong deals.
 
-use super::{DealsArgs, DealsFormat, EXIT_FINDINGS, EXIT_OK, emit, printable, trouble};
+use super::{
+    DealsArgs, DealsFormat, EXIT_FINDINGS, EXIT_OK, emit, printable, show_errors, trouble,
+};
 use stancecheck::deals::{Options, deals};
-use stancecheck::diagnostic::{Diagnostic, Severity};
 use stancecheck::model::ScenarioId;
 use stancecheck::pipeline;
-use stancecheck::render::{self, Format, RenderOptions};
-use std::io::{IsTerminal, Write};
+use stancecheck::render;
+use std::io::Write;
 use std::time::{Duration, Instant};
 
 pub(super) fn run(args: DealsArgs) -> i32 {
@@ -18,38 +19,17 @@ pub(super) fn run(args: DealsArgs) -> i32 {
             Err(code) => return code,
         };
     ws.show_paths(&mut loaded.sources, &stdin);
-    let mut errors: Vec<Diagnostic> = loaded
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .cloned()
-        .collect();
-    let mut models = Vec::new();
-    for unit in pipeline::checked_units(&loaded) {
-        let (model, diags) = pipeline::resolve_unit(&loaded, unit);
-        errors.extend(diags.into_iter().filter(|d| d.severity == Severity::Error));
-        models.push(model);
-    }
-    if !errors.is_empty() {
-        let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-            && std::io::stderr().is_terminal();
-        let text = render::render(
-            Format::Human,
-            &errors,
-            &loaded.sources,
-            &RenderOptions {
-                color,
-                truncated: false,
-            },
-        );
-        let mut err = std::io::stderr().lock();
-        let _ = err.write_all(text.as_bytes());
-        let _ = writeln!(
-            err,
-            "stance: error: the rule files have errors; no deals computed (a partial model would mislead)"
-        );
-        return EXIT_FINDINGS;
-    }
+    let models = match pipeline::error_free_models(&loaded) {
+        Ok(models) => models,
+        Err(errors) => {
+            show_errors(&errors, &loaded.sources);
+            let _ = writeln!(
+                std::io::stderr().lock(),
+                "stance: error: the rule files have errors; no deals computed (a partial model would mislead)"
+            );
+            return EXIT_FINDINGS;
+        }
+    };
     let scenario_of = |m: &stancecheck::model::Model, name: &str| {
         m.scenarios
             .iter()

@@ -5,7 +5,9 @@
 //!
 //! No I/O and no rendering: `crate::render::deals` shows a [`Report`].
 //! The search is [`pareto::front`] on the component's incremental solver
-//! (`check::session`), the `X@P -> X` axioms as facts.
+//! (`check::session`), the `X@P -> X` axioms as facts; when `--max-deals`
+//! cuts it, the two marked optima are found by [`pareto::lex_min`] and kept
+//! (so that the marks stay exact).
 //!
 //! Decisions (docs/decisions.md, "Deals"):
 //! - a party's score is the total weight of its wishes that hold; its cost
@@ -66,20 +68,31 @@ pub enum State {
     Unknown,
 }
 
+/// Where a deal or a concession set stands among the others.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Standing {
+    /// Per party of the dispute (in [`Dispute::parties`] order): its score
+    /// (a deal: the weight of its wishes met) or its cost (a concession:
+    /// the weight of its red lines withdrawn).
+    pub vector: Vec<u64>,
+    /// The sum of the vector.
+    pub total: u64,
+    /// Marked as the best total: the highest total score of a deal, the
+    /// lowest total cost of a concession (`best_total`, `cheapest`).
+    pub best: bool,
+    /// Marked as the fairest: the highest minimum score over the parties
+    /// with wishes, the lowest highest cost.
+    pub fairest: bool,
+}
+
 /// One Pareto-optimal deal.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Deal {
     /// The atoms (topics, `X@P`) that hold in one outcome realising the
     /// deal, as few as possible; every other atom is false there.
     pub holds: Vec<AtomId>,
-    /// Per party of the dispute (in [`Dispute::parties`] order): its score.
-    pub scores: Vec<u64>,
-    /// The sum of the scores.
-    pub total: u64,
-    /// Marked as the highest total.
-    pub best_total: bool,
-    /// Marked as the fairest (highest minimum score).
-    pub fairest: bool,
+    /// The scores and the marks.
+    pub standing: Standing,
     /// The wishes that hold, in source order.
     pub met: Vec<StmtId>,
     /// The wishes that do not, in source order.
@@ -92,14 +105,8 @@ pub struct Concession {
     /// The red lines to withdraw, in source order (a minimal correction
     /// set).
     pub withdraw: Vec<StmtId>,
-    /// Per party of the dispute: the weight of its withdrawn red lines.
-    pub costs: Vec<u64>,
-    /// The sum of the costs.
-    pub total: u64,
-    /// Marked as the lowest total cost.
-    pub cheapest: bool,
-    /// Marked as the fairest (lowest highest cost).
-    pub fairest: bool,
+    /// The costs and the marks.
+    pub standing: Standing,
 }
 
 /// One independent dispute.
@@ -119,6 +126,11 @@ pub struct Dispute {
     pub concessions: Vec<Concession>,
     /// Whether the limit or the time budget cut this dispute's list short.
     pub truncated: bool,
+    /// Whether the marked deals (concessions) are exact optima: true unless
+    /// the time budget ran out before they were found. With `--max-deals`
+    /// they are found by their own optimisation and always listed, so a
+    /// list cut by the limit still marks the true optima.
+    pub marks_exact: bool,
 }
 
 /// Every dispute of a model.
@@ -128,6 +140,8 @@ pub struct Report {
     pub disputes: Vec<Dispute>,
     /// Whether any list was cut short.
     pub truncated: bool,
+    /// The scenario asked in (`--scenario`), if any.
+    pub scenario: Option<ScenarioId>,
 }
 
 /// The deals and concessions of `model`.
@@ -149,7 +163,10 @@ pub fn deals(model: &Model, opts: &Options) -> Report {
             v.push(AtomId(i as u32));
         }
     }
-    let mut report = Report::default();
+    let mut report = Report {
+        scenario: opts.scenario,
+        ..Report::default()
+    };
     for which in groups {
         if let Some(d) = dispute(model, &comps, &which, &by_topic, opts) {
             report.truncated |= d.truncated;
@@ -221,6 +238,7 @@ fn dispute(
         deals: Vec::new(),
         concessions: Vec::new(),
         truncated: false,
+        marks_exact: false,
     };
 
     // the items: background (assumptions, scenario), red lines, wishes
@@ -270,14 +288,14 @@ fn dispute(
     Some(d)
 }
 
-/// Per-party objectives over `(statement, selector)`: the loss of a
-/// statement is its weight when its selector is off.
+/// Per-party objectives over `(statement, selector)` (the loss of a
+/// statement is its weight when its selector is off), and their total.
 fn objectives(
     model: &Model,
     parties: &[PartyId],
     stmts: &[StmtId],
     sels: &[Lit],
-) -> Vec<pareto::Objective> {
+) -> (Vec<pareto::Objective>, pareto::Objective) {
     let mut terms: Vec<Vec<(Lit, usize)>> = vec![Vec::new(); parties.len()];
     for (s, l) in stmts.iter().zip(sels) {
         if let Some((i, w)) = owner(parties, model, *s)
@@ -286,7 +304,11 @@ fn objectives(
             t.push((!*l, w));
         }
     }
-    terms.iter().map(|t| pareto::Objective::new(t)).collect()
+    let all: Vec<(Lit, usize)> = terms.iter().flatten().copied().collect();
+    (
+        terms.iter().map(|t| pareto::Objective::new(t)).collect(),
+        pareto::Objective::new(&all),
+    )
 }
 
 /// Per party: the weight of `stmts` that `fails` selects.
@@ -308,6 +330,113 @@ fn losses(
     v
 }
 
+/// How one side (the wishes of a deal, the red lines of a concession) is
+/// ranked: a party's *cost* is its loss minus `full` (a deal: minus the
+/// score it would have with every wish met, so the cost is the negated
+/// score; a concession: the loss itself); the best point has the lowest
+/// total cost (ties: the lowest highest cost), the fairest the lowest
+/// highest cost over the `counted` parties (ties: the lowest total).
+struct Ranking {
+    full: Vec<usize>,
+    counted: Vec<bool>,
+}
+
+impl Ranking {
+    fn costs(&self, loss: &[usize]) -> Vec<i128> {
+        loss.iter()
+            .zip(&self.full)
+            .map(|(l, f)| *l as i128 - *f as i128)
+            .collect()
+    }
+
+    /// `(total cost, highest counted cost)`.
+    fn key(&self, loss: &[usize]) -> (i128, i128) {
+        let c = self.costs(loss);
+        let highest = c
+            .iter()
+            .zip(&self.counted)
+            .filter(|(_, k)| **k)
+            .map(|(x, _)| *x)
+            .max()
+            .unwrap_or(0);
+        (c.iter().sum(), highest)
+    }
+
+    /// Per objective, the offset that makes [`pareto::unfairness`] the
+    /// highest counted cost plus a constant.
+    fn offsets(&self) -> Vec<Option<usize>> {
+        let top = self.full.iter().copied().max().unwrap_or(0);
+        self.full
+            .iter()
+            .zip(&self.counted)
+            .map(|(f, k)| k.then_some(top - f))
+            .collect()
+    }
+
+    /// The points' marks `(index, best, fairest)` in the order shown:
+    /// best first, then by cost vector. Every point tied with the best
+    /// (fairest) is marked.
+    fn rank(&self, points: &[Vec<usize>]) -> Vec<(usize, bool, bool)> {
+        let keys: Vec<(i128, i128)> = points.iter().map(|v| self.key(v)).collect();
+        let best = keys.iter().min().copied();
+        let fair = keys.iter().map(|(t, h)| (*h, *t)).min();
+        let mut order: Vec<usize> = (0..points.len()).collect();
+        order.sort_by_key(|i| (keys[*i], self.costs(&points[*i])));
+        order
+            .into_iter()
+            .map(|i| {
+                let (t, h) = keys[i];
+                (i, Some((t, h)) == best, Some((h, t)) == fair)
+            })
+            .collect()
+    }
+}
+
+/// The Pareto front of one side; when `--max-deals` cuts it, its two
+/// marked optima are found by their own optimisation
+/// ([`pareto::lex_min`]) and kept, so that the marks stay exact. Sets the dispute's `truncated` and
+/// `marks_exact`; returns the points with their marks, in the order shown.
+#[allow(clippy::too_many_arguments)]
+fn ranked_front<T>(
+    model: &Model,
+    ses: &mut Session<'_>,
+    d: &mut Dispute,
+    base: &[Lit],
+    (stmts, sels): (&[StmtId], &[Lit]),
+    ranking: &Ranking,
+    opts: &Options,
+    measure: &mut pareto::Measure<'_, T>,
+    pin: &mut pareto::Pin<'_, T>,
+) -> Vec<(Vec<usize>, T, bool, bool)> {
+    let (mut objs, mut total) = objectives(model, &d.parties, stmts, sels);
+    let offsets = ranking.offsets();
+    let marked = pareto::Marked {
+        total: &mut total,
+        offsets: &offsets,
+    };
+    let f = pareto::front(
+        &mut ses.problem,
+        base,
+        &mut objs,
+        opts.max_deals,
+        marked,
+        measure,
+        pin,
+    );
+    d.truncated |= !f.complete;
+    d.marks_exact = f.exact && !f.points.is_empty();
+    let vectors: Vec<Vec<usize>> = f.points.iter().map(|(v, _)| v.clone()).collect();
+    let marks = ranking.rank(&vectors);
+    let mut points: Vec<Option<(Vec<usize>, T)>> = f.points.into_iter().map(Some).collect();
+    marks
+        .into_iter()
+        .filter_map(|(i, best, fair)| {
+            let (v, rec) = points.get_mut(i)?.take()?;
+            Some((v, rec, best, fair))
+        })
+        .collect()
+}
+
 #[allow(clippy::too_many_arguments)]
 fn find_deals(
     model: &Model,
@@ -320,7 +449,6 @@ fn find_deals(
     opts: &Options,
 ) {
     let parties = d.parties.clone();
-    let mut objs = objectives(model, &parties, wishes, wish_sel);
     let atoms: Vec<AtomId> = {
         let mut v: Vec<AtomId> = d
             .topics
@@ -369,66 +497,48 @@ fn find_deals(
         }
         Ok(cur)
     };
-    let f = pareto::front(
-        &mut ses.problem,
+    // parties with wishes decide fairness; a party's full score: every
+    // wish met
+    let ranking = Ranking {
+        full: losses(model, &parties, wishes, |_| true),
+        counted: parties
+            .iter()
+            .map(|p| wishes.iter().any(|s| model.statement(*s).party == Some(*p)))
+            .collect(),
+    };
+    let points = ranked_front(
+        model,
+        ses,
+        d,
         base,
-        &mut objs,
-        opts.max_deals,
+        (wishes, wish_sel),
+        &ranking,
+        opts,
         &mut measure,
         &mut pin,
     );
-    d.truncated |= !f.complete;
-    // parties with wishes decide fairness
-    let has_wish: Vec<bool> = parties
-        .iter()
-        .map(|p| wishes.iter().any(|s| model.statement(*s).party == Some(*p)))
-        .collect();
-    let full: Vec<u64> = losses(model, &parties, wishes, |_| true)
-        .into_iter()
-        .map(|x| x as u64)
-        .collect();
-    for (_, a) in f.points {
+    for (lost, a, best, fairest) in points {
         let (met, missed): (Vec<StmtId>, Vec<StmtId>) = wishes
             .iter()
             .partition(|s| a.eval(&model.statement(**s).formula));
-        let lost = losses(model, &parties, wishes, |s| missed.contains(&s));
-        let scores: Vec<u64> = full
+        let vector: Vec<u64> = ranking
+            .full
             .iter()
             .zip(&lost)
-            .map(|(f, l)| f.saturating_sub(*l as u64))
+            .map(|(f, l)| f.saturating_sub(*l) as u64)
             .collect();
-        let holds = atoms.iter().copied().filter(|x| a.get(*x)).collect();
         d.deals.push(Deal {
-            holds,
-            total: scores.iter().sum(),
-            scores,
-            best_total: false,
-            fairest: false,
+            holds: atoms.iter().copied().filter(|x| a.get(*x)).collect(),
+            standing: Standing {
+                total: vector.iter().sum(),
+                vector,
+                best,
+                fairest,
+            },
             met,
             missed,
         });
     }
-    let min_of = |x: &Deal| {
-        x.scores
-            .iter()
-            .zip(&has_wish)
-            .filter(|(_, h)| **h)
-            .map(|(s, _)| *s)
-            .min()
-            .unwrap_or(0)
-    };
-    let best = d.deals.iter().map(|x| (x.total, min_of(x))).max();
-    let fair = d.deals.iter().map(|x| (min_of(x), x.total)).max();
-    for x in &mut d.deals {
-        let m = min_of(x);
-        x.best_total = Some((x.total, m)) == best;
-        x.fairest = Some((m, x.total)) == fair;
-    }
-    d.deals.sort_by(|a, b| {
-        (b.total, min_of(b))
-            .cmp(&(a.total, min_of(a)))
-            .then_with(|| b.scores.cmp(&a.scores))
-    });
 }
 
 fn find_concessions(
@@ -441,7 +551,6 @@ fn find_concessions(
     opts: &Options,
 ) {
     let parties = d.parties.clone();
-    let mut objs = objectives(model, &parties, hard, hard_sel);
     let mut measure = |p: &mut crate::logic::Problem| {
         let a = p.assignment();
         let withdrawn: Vec<StmtId> = hard
@@ -457,37 +566,31 @@ fn find_concessions(
                    _: &[usize],
                    w: Vec<StmtId>|
      -> Result<Vec<StmtId>, Stop> { Ok(w) };
-    let f = pareto::front(
-        &mut ses.problem,
+    let ranking = Ranking {
+        full: vec![0; parties.len()],
+        counted: vec![true; parties.len()],
+    };
+    let points = ranked_front(
+        model,
+        ses,
+        d,
         base,
-        &mut objs,
-        opts.max_deals,
+        (hard, hard_sel),
+        &ranking,
+        opts,
         &mut measure,
         &mut pin,
     );
-    d.truncated |= !f.complete;
-    for (v, withdraw) in f.points {
-        let costs: Vec<u64> = v.iter().map(|x| *x as u64).collect();
+    for (v, withdraw, best, fairest) in points {
+        let vector: Vec<u64> = v.iter().map(|x| *x as u64).collect();
         d.concessions.push(Concession {
             withdraw,
-            total: costs.iter().sum(),
-            costs,
-            cheapest: false,
-            fairest: false,
+            standing: Standing {
+                total: vector.iter().sum(),
+                vector,
+                best,
+                fairest,
+            },
         });
     }
-    let max_of = |x: &Concession| x.costs.iter().copied().max().unwrap_or(0);
-    let cheap = d.concessions.iter().map(|x| (x.total, max_of(x))).min();
-    let fair = d.concessions.iter().map(|x| (max_of(x), x.total)).min();
-    for x in &mut d.concessions {
-        let m = max_of(x);
-        x.cheapest = Some((x.total, m)) == cheap;
-        x.fairest = Some((m, x.total)) == fair;
-    }
-    d.concessions.sort_by(|a, b| {
-        (a.total, max_of(a))
-            .cmp(&(b.total, max_of(b)))
-            .then_with(|| a.costs.cmp(&b.costs))
-            .then_with(|| a.withdraw.cmp(&b.withdraw))
-    });
 }

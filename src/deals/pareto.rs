@@ -17,6 +17,11 @@
 //! Each point is found once (its region is blocked), so the loop ends; the
 //! limit and the deadline may cut it short (the front is then incomplete).
 //!
+//! When the limit cuts the loop short, [`lex_min`] finds the two points the
+//! output marks (the lowest total loss, ties broken by the lowest
+//! unfairness; and the other way round) by lowering one criterion at a
+//! time, and the front keeps them whatever the limit.
+//!
 //! The measure is the caller's: the loss actually incurred by the
 //! solution (for example, the wishes whose formula is false), which is at
 //! most what the literals say. Using it only tightens the next query.
@@ -101,6 +106,9 @@ fn some_below(p: &mut Problem, objs: &mut [Objective], v: &[usize]) -> Option<Li
 /// its loss vector and its record; returns the record to keep.
 pub(crate) type Pin<'a, T> = dyn FnMut(&mut Problem, &[Lit], &[usize], T) -> Result<T, Stop> + 'a;
 
+/// Reads the loss vector (and a record) of the problem's current solution.
+pub(crate) type Measure<'a, T> = dyn FnMut(&mut Problem) -> (Vec<usize>, T) + 'a;
+
 /// What a search found.
 pub(crate) struct Front<T> {
     /// The Pareto-optimal points, in the order found: loss vector and the
@@ -108,6 +116,26 @@ pub(crate) struct Front<T> {
     pub points: Vec<(Vec<usize>, T)>,
     /// Whether every Pareto-optimal loss vector is in `points`.
     pub complete: bool,
+    /// Whether the points the output marks are in `points` (false only
+    /// when the deadline stopped their search).
+    pub exact: bool,
+}
+
+/// The assumptions that keep every solution at or below the loss vector
+/// `v`.
+fn pinned(p: &mut Problem, base: &[Lit], objs: &mut [Objective], v: &[usize]) -> Vec<Lit> {
+    let mut out = base.to_vec();
+    for (o, &vp) in objs.iter_mut().zip(v) {
+        out.extend(at_most(p, o, vp));
+    }
+    out
+}
+
+/// The objective of all the terms together and the offsets of
+/// [`unfairness`]: what [`lex_min`] needs to find the two marked optima.
+pub(crate) struct Marked<'a> {
+    pub total: &'a mut Objective,
+    pub offsets: &'a [Option<usize>],
 }
 
 /// The Pareto front of `objs` under the assumptions `base`, at most
@@ -115,75 +143,208 @@ pub(crate) struct Front<T> {
 /// problem's current solution; `pin` is called on each Pareto-optimal
 /// point with the assumptions that keep every solution at that loss
 /// vector (it may solve again, to pick a representative) and returns the
-/// record to keep. A deadline that passes ends the search with what it
-/// found (`complete` false).
+/// record to keep.
+///
+/// When the limit cuts the front short, the two points the output marks
+/// are found by their own search ([`lex_min`] on `marked`, on the problem
+/// without the blocked regions) and listed whatever the limit: each one
+/// not yet found replaces the last point found that is neither, so the
+/// list stays within `limit` (or holds just the two). A deadline that
+/// passes ends the search with what it found (`complete` false; `exact`
+/// false if the marked optima were not found).
 pub(crate) fn front<T>(
     p: &mut Problem,
     base: &[Lit],
     objs: &mut [Objective],
     limit: usize,
-    measure: &mut dyn FnMut(&mut Problem) -> (Vec<usize>, T),
+    marked: Marked<'_>,
+    measure: &mut Measure<'_, T>,
     pin: &mut Pin<'_, T>,
 ) -> Front<T> {
-    let mut out = Front {
-        points: Vec::new(),
-        complete: false,
+    let mut points: Vec<(Vec<usize>, T)> = Vec::new();
+    // the blocked regions hold under this literal only, so that `lex_min`
+    // can search the whole problem after them
+    let blocks = p.new_lit();
+    let mut within = base.to_vec();
+    within.push(blocks);
+    let mut exact = true;
+    // Ok(true): every point found
+    let mut run = || -> Result<bool, Stop> {
+        let mut late: Vec<(Vec<usize>, T)> = Vec::new();
+        let mut cut = false;
+        let mut dropped = false;
+        loop {
+            let (mut v, mut rec) = match late.pop() {
+                Some(x) => x,
+                None => {
+                    if !p.solve_lits(&within)? {
+                        return Ok(!dropped);
+                    }
+                    if cut {
+                        return Ok(false);
+                    }
+                    if points.len() >= limit {
+                        cut = true;
+                        exact = false;
+                        let optima = [Order::TotalFirst, Order::FairFirst].map(|order| {
+                            lex_min(p, base, objs, marked.total, marked.offsets, order, measure)
+                        });
+                        let mut keep: Vec<Vec<usize>> = Vec::new();
+                        for o in optima {
+                            let Some((v, rec)) = o? else { continue };
+                            if !keep.contains(&v) {
+                                keep.push(v.clone());
+                                if !points.iter().any(|(w, _)| *w == v) {
+                                    late.push((v, rec));
+                                }
+                            }
+                        }
+                        exact = true;
+                        // make room: drop the last points that are not marked
+                        let room = limit.max(keep.len());
+                        while points.len() + late.len() > room {
+                            match points.iter().rposition(|(w, _)| !keep.contains(w)) {
+                                Some(i) => {
+                                    points.remove(i);
+                                    dropped = true;
+                                }
+                                None => break,
+                            }
+                        }
+                        continue;
+                    }
+                    measure(p)
+                }
+            };
+            // climb to a Pareto-optimal point (a marked optimum already is
+            // one: the first step finds nothing better)
+            while let Some(act) = some_below(p, objs, &v) {
+                let mut assumps = pinned(p, &within, objs, &v);
+                assumps.push(act);
+                let sat = p.solve_lits(&assumps);
+                // measured before the step's disjunction is retired (adding a
+                // clause forgets the solver's model)
+                let better = match sat {
+                    Ok(true) => Some(measure(p)),
+                    _ => None,
+                };
+                p.add_clause(&[!act]);
+                if !sat? {
+                    break;
+                }
+                if let Some(b) = better {
+                    (v, rec) = b;
+                }
+            }
+            let at = pinned(p, base, objs, &v);
+            let rec = pin(p, &at, &v, rec)?;
+            points.push((v.clone(), rec));
+            // block the region this point dominates (and the point itself)
+            match some_below(p, objs, &v) {
+                Some(block) => p.add_clause(&[!blocks, block]),
+                // the ideal point: nothing else is Pareto-optimal
+                None if !dropped => return Ok(true),
+                None => return Ok(false),
+            }
+        }
     };
-    let r = search(p, base, objs, limit, measure, pin, &mut out.points);
-    out.complete = r == Ok(true);
+    let complete = run() == Ok(true);
+    Front {
+        points,
+        complete,
+        exact,
+    }
+}
+
+/// Which optimum [`lex_min`] looks for: the lowest total loss first (ties:
+/// the lowest unfairness), or the lowest unfairness first (ties: the
+/// lowest total).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Order {
+    TotalFirst,
+    FairFirst,
+}
+
+/// The unfairness of a loss vector: the highest `loss_p + offset_p` over
+/// the objectives with an offset (0 when none has one).
+pub(crate) fn unfairness(v: &[usize], offsets: &[Option<usize>]) -> usize {
+    v.iter()
+        .zip(offsets)
+        .filter_map(|(x, o)| o.map(|o| x + o))
+        .max()
+        .unwrap_or(0)
+}
+
+/// Literals that enforce `unfairness <= t` (a false one when some offset
+/// is above `t`: no loss vector can).
+fn fair_at_most(
+    p: &mut Problem,
+    objs: &mut [Objective],
+    offsets: &[Option<usize>],
+    t: usize,
+) -> Vec<Lit> {
+    let mut out = Vec::new();
+    for (o, off) in objs.iter_mut().zip(offsets) {
+        let Some(off) = off else { continue };
+        match t.checked_sub(*off) {
+            Some(ub) => out.extend(at_most(p, o, ub)),
+            None => {
+                let f = p.new_lit();
+                p.add_clause(&[!f]);
+                return vec![f];
+            }
+        }
+    }
     out
 }
 
-fn search<T>(
+/// The exact lexicographic optimum of (total loss, unfairness) in `order`
+/// under `base`: its loss vector and record, `None` when `base` has no
+/// solution. `total` is the objective of all the terms of `objs`
+/// together. Each criterion is lowered one solution at a time (a
+/// solution strictly below the last one's value, until there is none),
+/// then fixed at its optimum while the next one is lowered. The point
+/// found is Pareto-optimal: a point dominating it would have a lower
+/// total and no higher unfairness.
+pub(crate) fn lex_min<T>(
     p: &mut Problem,
     base: &[Lit],
     objs: &mut [Objective],
-    limit: usize,
-    measure: &mut dyn FnMut(&mut Problem) -> (Vec<usize>, T),
-    pin: &mut Pin<'_, T>,
-    points: &mut Vec<(Vec<usize>, T)>,
-) -> Result<bool, Stop> {
-    loop {
-        if !p.solve_lits(base)? {
-            return Ok(true);
-        }
-        if points.len() >= limit {
-            return Ok(false);
-        }
-        let (mut v, mut rec) = measure(p);
-        // climb to a Pareto-optimal point
-        while let Some(act) = some_below(p, objs, &v) {
-            let mut assumps = base.to_vec();
-            assumps.push(act);
-            for (o, &vp) in objs.iter_mut().zip(&v) {
-                assumps.extend(at_most(p, o, vp));
-            }
-            let sat = p.solve_lits(&assumps);
-            // measured before the step's disjunction is retired (adding a
-            // clause forgets the solver's model)
-            let better = match sat {
-                Ok(true) => Some(measure(p)),
-                _ => None,
-            };
-            p.add_clause(&[!act]);
-            if !sat? {
+    total: &mut Objective,
+    offsets: &[Option<usize>],
+    order: Order,
+    measure: &mut Measure<'_, T>,
+) -> Result<Option<(Vec<usize>, T)>, Stop> {
+    if !p.solve_lits(base)? {
+        return Ok(None);
+    }
+    let mut best = measure(p);
+    let mut fixed = base.to_vec();
+    let stages = match order {
+        Order::TotalFirst => [Order::TotalFirst, Order::FairFirst],
+        Order::FairFirst => [Order::FairFirst, Order::TotalFirst],
+    };
+    for stage in stages {
+        // `value ≤ t` as literals
+        let mut bound = |p: &mut Problem, t: usize| match stage {
+            Order::TotalFirst => at_most(p, total, t),
+            Order::FairFirst => fair_at_most(p, objs, offsets, t),
+        };
+        let value = |v: &[usize]| match stage {
+            Order::TotalFirst => v.iter().sum::<usize>(),
+            Order::FairFirst => unfairness(v, offsets),
+        };
+        while let Some(below) = value(&best.0).checked_sub(1) {
+            let lits = bound(p, below);
+            let mut assumps = fixed.clone();
+            assumps.extend(lits);
+            if !p.solve_lits(&assumps)? {
                 break;
             }
-            if let Some(b) = better {
-                (v, rec) = b;
-            }
+            best = measure(p);
         }
-        let mut pinned = base.to_vec();
-        for (o, &vp) in objs.iter_mut().zip(&v) {
-            pinned.extend(at_most(p, o, vp));
-        }
-        let rec = pin(p, &pinned, &v, rec)?;
-        points.push((v.clone(), rec));
-        // block the region this point dominates (and the point itself)
-        match some_below(p, objs, &v) {
-            Some(block) => p.add_clause(&[block]),
-            // the ideal point: nothing else is Pareto-optimal
-            None => return Ok(true),
-        }
+        let at = bound(p, value(&best.0));
+        fixed.extend(at);
     }
+    Ok(Some(best))
 }

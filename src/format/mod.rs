@@ -241,6 +241,7 @@ fn expect_kind(e: &Expect) -> String {
             for_parties("expect infeasible", scenario, parties.as_deref())
         }
         ExpectKind::Impossible(f) => format!("expect impossible {}", formula(f)),
+        ExpectKind::Reversal(p) => format!("expect reversal {}", p.name),
     }
 }
 

@@ -1,7 +1,7 @@
 //! Code actions: every fix of the diagnostics at a range as a quick fix
 //! (a `WorkspaceEdit` in the client's position encoding), and, for a
-//! conflict, an infeasible scenario or a ruled-out condition, the
-//! `expect` line that records it, appended at the end of the file.
+//! conflict, an infeasible scenario, a ruled-out condition or a reversal,
+//! the `expect` line that records it, appended at the end of the file.
 
 use super::diagnostics::Ranges;
 use super::position::Encoding;
@@ -24,6 +24,27 @@ pub fn expect_line(d: &Diagnostic) -> Option<String> {
         }
         _ => None,
     }
+}
+
+/// The `expect reversal P as of D` line that records a reversal: `D` is
+/// the later of the snapshot dates of its members (read from the syntax
+/// trees, as the finding's message is prose).
+fn reversal_line(a: &Analysis, d: &Diagnostic) -> Option<String> {
+    if d.kind != Kind::Reversal {
+        return None;
+    }
+    let [party] = d.parties.as_slice() else {
+        return None;
+    };
+    let later = d
+        .members
+        .iter()
+        .filter_map(|m| {
+            let tree = a.loaded.ast(m.span.file)?;
+            super::symbols::snapshot_date_at(tree, m.span.start as usize)
+        })
+        .max()?;
+    Some(format!("expect reversal {party} as of {later}"))
 }
 
 /// The fix that appends `line` to the end of `file`.
@@ -93,7 +114,7 @@ pub fn code_actions(
                 out.push(CodeActionOrCommand::CodeAction(act));
             }
         }
-        if let Some(line) = expect_line(d)
+        if let Some(line) = expect_line(d).or_else(|| reversal_line(a, d))
             && !expects.contains(&line)
         {
             let fix = append(a, file, &line);

@@ -1,6 +1,6 @@
 //! Completion: keywords in context, declared topics where a formula goes,
-//! parties after `@`, `duty` and in `expect` lines, scenarios after
-//! `expect feasible|infeasible`. Decided from the text before the cursor
+//! parties after `@`, `duty` and in `expect` lines (`expect reversal` too),
+//! scenarios after `expect feasible|infeasible`. Decided from the text before the cursor
 //! (the tree of a half-written line says little).
 
 use super::symbols::{Occurrence, SymbolKind};
@@ -107,6 +107,7 @@ pub fn context(before: &str) -> Context {
             None => Context::Nothing,
             Some("feasible" | "infeasible") if words.len() == 2 => Context::Scenario,
             Some("consistent" | "conflict") => Context::Party,
+            Some("reversal") if words.len() == 2 => Context::Party,
             Some("impossible") => Context::Topic,
             Some(_) if words.contains(&"for") => Context::Party,
             Some(_) => Context::Nothing,
@@ -151,6 +152,8 @@ mod tests {
         assert_eq!(context("expect feasible "), Context::Scenario);
         assert_eq!(context("expect feasible s for "), Context::Party);
         assert_eq!(context("expect conflict a, "), Context::Party);
+        assert_eq!(context("expect reversal "), Context::Party);
+        assert_eq!(context("expect reversal uk "), Context::Nothing);
         assert_eq!(context("scenario s { "), Context::Topic);
         assert_eq!(context("party "), Context::Nothing);
         assert_eq!(context("party p { requires x \"a { "), Context::Nothing);

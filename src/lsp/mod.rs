@@ -10,7 +10,8 @@
 //! - `position`: byte offsets ↔ LSP positions (UTF-8 or UTF-16);
 //! - `workspace`: documents, the overlay file system, the analyses;
 //! - `diagnostics`: the checker's diagnostics as LSP diagnostics;
-//! - `symbols`: names in the trees (definition, references, hover).
+//! - `symbols`: names in the trees (definition, references, hover);
+//! - `rename`: prepare and rename across the files a name reaches.
 //!
 //! Only [`run_stdio`] touches standard input and output; [`serve`] runs on
 //! any [`Connection`] (the tests use `Connection::memory()`).
@@ -19,6 +20,7 @@ pub mod actions;
 pub mod complete;
 pub mod diagnostics;
 pub mod position;
+pub mod rename;
 pub mod symbols;
 pub mod workspace;
 
@@ -233,6 +235,21 @@ impl<'c> Server<'c> {
             r::Formatting::METHOD => {
                 answer::<r::Formatting>(req, |p| self.format(&p.text_document.uri))
             }
+            r::PrepareRenameRequest::METHOD => answer::<r::PrepareRenameRequest>(req, |p| {
+                let (a, file) = self.locate(&p.text_document.uri)?;
+                rename::prepare(a, file, p.position, self.encoding)
+            }),
+            r::Rename::METHOD => match req.extract::<lsp_types::RenameParams>(r::Rename::METHOD) {
+                Ok((id, p)) => match self.rename(&p) {
+                    Ok(edit) => Response::new_ok(id, edit),
+                    Err((code, message)) => error(id, code, message),
+                },
+                Err(e) => error(
+                    id,
+                    ErrorCode::InvalidParams,
+                    format!("invalid parameters: {e}"),
+                ),
+            },
             other => error(
                 id,
                 ErrorCode::MethodNotFound,
@@ -460,7 +477,14 @@ impl<'c> Server<'c> {
             }
             _ => {
                 if let Some((party, s)) = symbols::statement_at(tree, offset) {
-                    parts.push(describe_statement(a, party, s));
+                    let mut text = describe_statement(a, party, s);
+                    if let Some(d) = symbols::snapshot_date_at(tree, offset) {
+                        text.push_str(&format!(
+                            "\n\nas of {d}: in the snapshot of **{}** of that date",
+                            markdown_escape(party.name.as_str())
+                        ));
+                    }
+                    parts.push(text);
                     range = Some(ranges.range(s.span));
                 }
             }
@@ -650,8 +674,13 @@ impl<'c> Server<'c> {
                     label,
                     statements,
                     span,
-                    ..
+                    as_of,
                 } => {
+                    // a snapshot is named with its date: `uk as of 2019-10-17`
+                    let shown = match as_of {
+                        Some(d) => format!("{} as of {}", name.name.as_str(), d.date),
+                        None => name.name.as_str().to_owned(),
+                    };
                     let children: Vec<DocumentSymbol> = statements
                         .iter()
                         .map(|s| {
@@ -672,7 +701,7 @@ impl<'c> Server<'c> {
                         .collect();
                     let whole = statements.iter().fold(*span, |acc, s| acc.to(s.span));
                     out.push(symbol(
-                        name.name.as_str().to_owned(),
+                        shown,
                         label.as_ref().map(|l| l.value.as_str().to_owned()),
                         lsp_types::SymbolKind::CLASS,
                         ranges.range(whole),
@@ -786,6 +815,10 @@ pub fn capabilities(encoding: Encoding) -> ServerCapabilities {
         hover_provider: Some(lsp_types::HoverProviderCapability::Simple(true)),
         definition_provider: Some(lsp_types::OneOf::Left(true)),
         references_provider: Some(lsp_types::OneOf::Left(true)),
+        rename_provider: Some(lsp_types::OneOf::Right(lsp_types::RenameOptions {
+            prepare_provider: Some(true),
+            work_done_progress_options: lsp_types::WorkDoneProgressOptions::default(),
+        })),
         document_symbol_provider: Some(lsp_types::OneOf::Left(true)),
         document_formatting_provider: Some(lsp_types::OneOf::Left(true)),
         code_action_provider: Some(lsp_types::CodeActionProviderCapability::Simple(true)),
@@ -828,6 +861,17 @@ fn describe_statement(a: &Analysis, party: &ast::Ident, s: &ast::Statement) -> S
     );
     if let Some(l) = &s.label {
         out.push_str(&format!(" ({})", markdown_escape(l.name.as_str())));
+    }
+    // only a weight written in the file (LANGUAGE.md §10): the default 1
+    // is not shown
+    if let Some(w) = s.weight {
+        let meaning = match s.stance {
+            ast::Stance::Prefers { .. } | ast::Stance::Avoids { .. } => {
+                "what the party gains when it holds"
+            }
+            _ => "what withdrawing it costs the party",
+        };
+        out.push_str(&format!(", weight {w} ({meaning})"));
     }
     if let Some(q) = &s.quote {
         out.push_str(&format!("\n\n> “{}”", markdown_escape(q.value.as_str())));

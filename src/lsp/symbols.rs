@@ -144,6 +144,7 @@ pub fn occurrences(file: &ast::File) -> Vec<Occurrence> {
                     }
                 }
                 ExpectKind::Impossible(f) => formula_names(f, &mut out),
+                ExpectKind::Reversal(p) => push(&mut out, SymbolKind::Party, p, false),
             },
         }
     }
@@ -174,6 +175,25 @@ pub fn statement_at(file: &ast::File, offset: usize) -> Option<(&Ident, &Stateme
             .iter()
             .find(|s| s.span.start <= offset && offset < s.span.end)
             .map(|s| (name, s)),
+        _ => None,
+    })
+}
+
+/// The date of the snapshot whose statement is at a byte offset (`None`:
+/// no statement there, or an undated block).
+pub fn snapshot_date_at(file: &ast::File, offset: usize) -> Option<crate::date::Date> {
+    let offset = u32::try_from(offset).unwrap_or(u32::MAX);
+    file.items.iter().find_map(|item| match item {
+        Item::Party {
+            as_of: Some(d),
+            statements,
+            ..
+        } if statements
+            .iter()
+            .any(|s| s.span.start <= offset && offset < s.span.end) =>
+        {
+            Some(d.date)
+        }
         _ => None,
     })
 }

@@ -91,12 +91,12 @@ pub const MAX_WORKSPACE_FILES: usize = 2000;
 
 /// Where an open document lives: under a root, by a root-relative path,
 /// or nowhere on disk (`untitled:` and other schemes).
-enum Place {
+pub(super) enum Place {
     Disk { root: PathBuf, rel: String },
     Virtual,
 }
 
-fn place(uri: &Url, workspace: Option<&Path>) -> Place {
+pub(super) fn place(uri: &Url, workspace: Option<&Path>) -> Place {
     let Ok(path) = uri.to_file_path() else {
         return Place::Virtual;
     };
@@ -125,7 +125,7 @@ fn place(uri: &Url, workspace: Option<&Path>) -> Place {
 /// `*.stance` files below `dir` (root-relative), sorted, skipping hidden
 /// directories and `target/`, without following symbolic links to
 /// directories; at most [`MAX_WORKSPACE_FILES`].
-fn rule_files(disk: &DiskFs) -> Vec<String> {
+pub(super) fn rule_files(disk: &DiskFs) -> Vec<String> {
     let mut stack = vec![disk.root.clone()];
     let mut found = Vec::new();
     while let Some(d) = stack.pop() {

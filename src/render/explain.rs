@@ -35,6 +35,7 @@ pub fn explain(kind: Kind) -> &'static str {
         Kind::SoftenedStance => include_str!("../../docs/diagnostics/softened-stance.md"),
         Kind::FailedExpectation => include_str!("../../docs/diagnostics/failed-expectation.md"),
         Kind::ExpectedConflict => include_str!("../../docs/diagnostics/expected-conflict.md"),
+        Kind::ExpectedReversal => include_str!("../../docs/diagnostics/expected-reversal.md"),
         Kind::ExpectedInfeasible => include_str!("../../docs/diagnostics/expected-infeasible.md"),
         Kind::ExpectedRuledOut => include_str!("../../docs/diagnostics/expected-ruled-out.md"),
         Kind::UndeclaredTopic => include_str!("../../docs/diagnostics/undeclared-topic.md"),

@@ -672,6 +672,10 @@ impl<'a> Resolver<'a> {
                         })
                     }
                     ast::ExpectKind::Impossible(f) => self.formula(f).map(ExpectKind::Impossible),
+                    ast::ExpectKind::Reversal(p) => self
+                        .parties(std::slice::from_ref(p))
+                        .and_then(|ps| ps.first().copied().ok_or(Failed))
+                        .map(ExpectKind::Reversal),
                 };
                 let Ok(kind) = kind else { continue };
                 self.model.expectations.push(Expectation {

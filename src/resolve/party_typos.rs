@@ -205,6 +205,7 @@ fn mark_named(parts: &[&[Item]], named: &mut NameMap<&str, bool>) {
                     parties.iter().flatten().for_each(&mut mark);
                 }
                 ast::ExpectKind::Impossible(f) => stack.push(f),
+                ast::ExpectKind::Reversal(p) => mark(p),
             },
             Item::Include { .. } | Item::Topic { .. } => {}
         }

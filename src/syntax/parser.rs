@@ -1029,7 +1029,7 @@ fn parties<'a>(after: Token) -> impl FnMut(Toks<'a>) -> R<'a, Vec<Ident>> {
 fn expect(i: Toks<'_>) -> R<'_, Item> {
     let (i, kw) = tok(K::Expect)(i)?;
     let (i, form) = need(
-        "`consistent`, `conflict`, `feasible`, `infeasible` or `impossible`",
+        "`consistent`, `conflict`, `feasible`, `infeasible`, `impossible` or `reversal`",
         Some(kw),
         alt((
             tok(K::Consistent),
@@ -1037,9 +1037,15 @@ fn expect(i: Toks<'_>) -> R<'_, Item> {
             tok(K::Feasible),
             tok(K::Infeasible),
             tok(K::Impossible),
+            reversal_word,
         )),
     )(i)?;
     let (i, (kind, hi)) = match form.kind {
+        K::Ident => {
+            let (r, party) = need_name("a party name", Some(form), ident)(i)?;
+            let hi = party.span.end;
+            (r, (ExpectKind::Reversal(party), hi))
+        }
         K::Consistent | K::Conflict => {
             let (r, ps) = parties(form)(i)?;
             let hi = ps.last().map_or(form.end, |p| p.span.end);
@@ -1122,6 +1128,17 @@ fn expect(i: Toks<'_>) -> R<'_, Item> {
             span: i.span(kw.start, hi),
         }),
     ))
+}
+
+/// `reversal` after `expect`: a contextual word, not a keyword (a topic
+/// may still be called `reversal`).
+fn reversal_word(i: Toks<'_>) -> R<'_, Token> {
+    let t = i.peek();
+    if t.kind == K::Ident && i.text(t) == "reversal" {
+        Ok(i.bump())
+    } else {
+        Err(PErr::back(i))
+    }
 }
 
 /// A party name right after another one.

@@ -169,6 +169,7 @@ fn check_file(text: &str, file: &ast::File) -> Result<(), TestCaseError> {
                         }
                     }
                     ExpectKind::Impossible(f) => check_formula(text, f)?,
+                    ExpectKind::Reversal(p) => check_ident(text, p)?,
                 }
             }
         }

@@ -15,7 +15,8 @@ use stancecheck::pipeline;
 use stancecheck::render::{self, Format, RenderOptions};
 use std::cell::Cell;
 
-/// One line of a model, belonging to a component (`None`: the header).
+/// One statement line of a model (a one-line `party … { … }` block or an
+/// `assume`).
 #[derive(Clone, Debug)]
 struct Line {
     text: String,

@@ -6,7 +6,7 @@
 use crate::support::check::{Below, Builder, PARTIES, TOPICS, atom, ev, literalish, random_start};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngSeed};
-use stancecheck::deals::{Options, State, deals};
+use stancecheck::deals::{Options, Standing, State, deals};
 use stancecheck::model::*;
 use std::collections::BTreeSet;
 
@@ -89,7 +89,12 @@ fn pareto_max(points: &BTreeSet<Vec<u64>>) -> BTreeSet<Vec<u64>> {
         .collect()
 }
 
-fn compare(seed: u64, scenario: bool) -> Result<(), TestCaseError> {
+/// Compares `deals` with brute force; `max_deals` small cuts the lists:
+/// then every deal listed is still Pareto-optimal, the list is marked
+/// truncated exactly when some Pareto-optimal vector is missing, and the
+/// marked best and fairest are still the exact optima (with their
+/// tie-breaks), found by their own optimisation.
+fn compare(seed: u64, scenario: bool, max_deals: usize) -> Result<(), TestCaseError> {
     let m = random_model(seed);
     let sc = if scenario && !m.scenarios.is_empty() {
         Some(ScenarioId(0))
@@ -98,11 +103,14 @@ fn compare(seed: u64, scenario: bool) -> Result<(), TestCaseError> {
     };
     let opts = Options {
         scenario: sc,
-        max_deals: 10_000,
+        max_deals,
         deadline: None,
     };
     let rep = deals(&m, &opts);
-    prop_assert!(!rep.truncated);
+    if max_deals >= 10_000 {
+        prop_assert!(!rep.truncated);
+    }
+    prop_assert_eq!(rep.truncated, rep.disputes.iter().any(|d| d.truncated));
     // every red line and wish is in exactly one dispute (without a
     // scenario); a dispute is left out only when it has neither
     if sc.is_none() {
@@ -182,25 +190,16 @@ fn compare(seed: u64, scenario: bool) -> Result<(), TestCaseError> {
             };
             let all: BTreeSet<Vec<u64>> = ok_rows.iter().map(|r| score(*r)).collect();
             let front = pareto_max(&all);
-            let got: BTreeSet<Vec<u64>> = d.deals.iter().map(|x| x.scores.clone()).collect();
-            prop_assert_eq!(&got, &front, "seed {}", seed);
-            prop_assert_eq!(got.len(), d.deals.len(), "one deal per score vector");
-            let best = all.iter().map(|v| v.iter().sum::<u64>()).max().unwrap();
-            let fair = all.iter().map(|v| min_of(v)).max().unwrap();
-            prop_assert!(d.deals.iter().any(|x| x.best_total));
-            prop_assert!(d.deals.iter().any(|x| x.fairest));
+            let standings: Vec<&Standing> = d.deals.iter().map(|x| &x.standing).collect();
+            within_limit(&standings, &all, &front, d, max_deals, seed, |v| {
+                // a deal's cost: minus its total, minus its lowest score
+                (-(v.iter().sum::<u64>() as i128), -(min_of(v) as i128))
+            })?;
             for x in &d.deals {
-                prop_assert_eq!(x.total, x.scores.iter().sum::<u64>());
-                if x.best_total {
-                    prop_assert_eq!(x.total, best);
-                }
-                if x.fairest {
-                    prop_assert_eq!(min_of(&x.scores), fair);
-                }
                 // the outcome shown realises the deal
                 let row = x.holds.iter().fold(0u64, |r, a| r | 1 << a.0);
                 prop_assert!(ok_rows.contains(&row), "deal outcome is acceptable");
-                prop_assert_eq!(score(row), x.scores.clone());
+                prop_assert_eq!(score(row), x.standing.vector.clone());
                 for s in &x.met {
                     prop_assert!(ev(&m.statement(*s).formula, row));
                 }
@@ -250,20 +249,12 @@ fn compare(seed: u64, scenario: bool) -> Result<(), TestCaseError> {
                 .iter()
                 .map(|v| v.iter().map(|x| 1000 - x).collect())
                 .collect();
-            let got: BTreeSet<Vec<u64>> = d.concessions.iter().map(|x| x.costs.clone()).collect();
-            prop_assert_eq!(&got, &front, "seed {}", seed);
-            prop_assert_eq!(got.len(), d.concessions.len());
-            let cheapest = all.iter().map(|v| v.iter().sum::<u64>()).min().unwrap();
-            let fair = all.iter().map(|v| *v.iter().max().unwrap()).min().unwrap();
-            prop_assert!(d.concessions.iter().any(|x| x.cheapest));
-            prop_assert!(d.concessions.iter().any(|x| x.fairest));
+            let standings: Vec<&Standing> = d.concessions.iter().map(|x| &x.standing).collect();
+            within_limit(&standings, &all, &front, d, max_deals, seed, |v| {
+                let highest = v.iter().copied().max().unwrap_or(0);
+                (v.iter().sum::<u64>() as i128, highest as i128)
+            })?;
             for x in &d.concessions {
-                if x.cheapest {
-                    prop_assert_eq!(x.total, cheapest);
-                }
-                if x.fairest {
-                    prop_assert_eq!(*x.costs.iter().max().unwrap(), fair);
-                }
                 // a minimal correction set with exactly these costs
                 let w: Vec<bool> = hard.iter().map(|s| x.withdraw.contains(&s.id)).collect();
                 prop_assert!(sat_without(&w), "withdrawing makes it consistent");
@@ -279,9 +270,69 @@ fn compare(seed: u64, scenario: bool) -> Result<(), TestCaseError> {
                     let s = m.statement(*s);
                     v[pidx(s.party)] += u64::from(s.weight);
                 }
-                prop_assert_eq!(&v, &x.costs);
+                prop_assert_eq!(&v, &x.standing.vector);
             }
         }
+    }
+    Ok(())
+}
+
+/// The `listed` deals or concessions of a dispute against brute force
+/// (`all` the vectors of every outcome, `front` the Pareto-optimal ones,
+/// `key` a vector's (total, unfairness) cost, lower is better): all
+/// Pareto-optimal, one per vector, at most the limit (or the two optima
+/// found first, when it is 1), all of the front unless the dispute says it is truncated,
+/// and the marks exactly on the lexicographic optima of LANGUAGE.md §10
+/// (best: lowest total cost, then unfairness; fairest: the other way).
+fn within_limit(
+    listed: &[&Standing],
+    all: &BTreeSet<Vec<u64>>,
+    front: &BTreeSet<Vec<u64>>,
+    d: &stancecheck::deals::Dispute,
+    max_deals: usize,
+    seed: u64,
+    key: impl Fn(&[u64]) -> (i128, i128),
+) -> Result<(), TestCaseError> {
+    let got: BTreeSet<Vec<u64>> = listed.iter().map(|x| x.vector.clone()).collect();
+    prop_assert_eq!(got.len(), listed.len(), "one entry per vector");
+    prop_assert!(
+        got.is_subset(front),
+        "seed {}: {:?} not in {:?}",
+        seed,
+        got,
+        front
+    );
+    prop_assert_eq!(d.truncated, &got != front, "seed {}", seed);
+    prop_assert!(
+        listed.len() <= max_deals + 2,
+        "seed {}: {} listed",
+        seed,
+        listed.len()
+    );
+    prop_assert!(
+        d.marks_exact,
+        "seed {}: no deadline, the marks are exact",
+        seed
+    );
+    let best = all.iter().map(|v| key(v)).min().unwrap();
+    let fair = all
+        .iter()
+        .map(|v| key(v))
+        .map(|(t, u)| (u, t))
+        .min()
+        .unwrap();
+    prop_assert!(listed.iter().any(|x| x.best), "seed {}", seed);
+    prop_assert!(listed.iter().any(|x| x.fairest), "seed {}", seed);
+    for x in listed {
+        prop_assert_eq!(x.total, x.vector.iter().sum::<u64>());
+        let (t, u) = key(&x.vector);
+        prop_assert_eq!(x.best, (t, u) == best, "seed {}: best marked exactly", seed);
+        prop_assert_eq!(
+            x.fairest,
+            (u, t) == fair,
+            "seed {}: fairest marked exactly",
+            seed
+        );
     }
     Ok(())
 }
@@ -290,12 +341,18 @@ proptest! {
     #![proptest_config(Config { cases: 400, rng_seed: RngSeed::Fixed(0xdea1), failure_persistence: None, ..Config::default() })]
     #[test]
     fn deals_match_brute_force(seed in any::<u64>()) {
-        compare(seed, false)?;
+        compare(seed, false, 10_000)?;
     }
 
     #[test]
     fn deals_in_a_scenario_match_brute_force(seed in any::<u64>()) {
-        compare(seed, true)?;
+        compare(seed, true, 10_000)?;
+    }
+
+    /// `--max-deals 1` to `3`: lists cut short, optima still exact.
+    #[test]
+    fn cut_lists_keep_exact_optima(seed in any::<u64>(), max_deals in 1usize..=3, scenario in any::<bool>()) {
+        compare(seed, scenario, max_deals)?;
     }
 }
 
@@ -327,7 +384,34 @@ fn max_deals_truncates() {
         },
     );
     assert!(cut.truncated);
-    assert!(cut.disputes.iter().all(|d| d.deals.len() <= 1));
+    // the limit, or the two optima found first when they are more
+    assert!(cut.disputes.iter().all(|d| d.deals.len() <= 2), "{cut:?}");
+    // the marked deals of the cut list are those of the full list
+    let marked = |r: &stancecheck::deals::Report| -> Vec<(Vec<u64>, bool, bool)> {
+        r.disputes
+            .iter()
+            .flat_map(|d| &d.deals)
+            .filter(|x| x.standing.best || x.standing.fairest)
+            .map(|x| {
+                (
+                    x.standing.vector.clone(),
+                    x.standing.best,
+                    x.standing.fairest,
+                )
+            })
+            .collect()
+    };
+    // (a tie of several optima may be cut to one of them)
+    let all_marked = marked(&full);
+    assert!(
+        marked(&cut).iter().all(|x| all_marked.contains(x)),
+        "{cut:?}"
+    );
+    for d in &cut.disputes {
+        assert!(d.deals.iter().any(|x| x.standing.best), "{d:?}");
+        assert!(d.deals.iter().any(|x| x.standing.fairest), "{d:?}");
+    }
+    assert!(cut.disputes.iter().all(|d| d.marks_exact));
 }
 
 /// The optimum cost of a DIMACS WCNF text (`p wcnf V C TOP`), by brute
@@ -408,7 +492,7 @@ proptest! {
             .disputes
             .iter()
             .filter(|d| d.state == State::Conflicting)
-            .map(|d| d.concessions.iter().map(|c| c.total).min().unwrap_or(0))
+            .map(|d| d.concessions.iter().map(|c| c.standing.total).min().unwrap_or(0))
             .sum();
         let opt = wcnf_optimum(&text);
         if background {

@@ -9,7 +9,7 @@
 //! repository root); a marker `<!-- output: deals ARGS -->` shows
 //! `stance deals ARGS` instead, `<!-- output: timeline ARGS -->`
 //! `stance timeline ARGS`. The block may be ```mermaid instead (a
-//! chart GitHub draws). `BLESS=1 cargo test --test docs` rewrites the blocks
+//! chart GitHub draws). `BLESS=1 cargo test --test it docs` rewrites the blocks
 //! from the binary's actual output; review the diff before committing.
 //!
 //! Also checks the published JSON Schema of the `json` format
@@ -65,10 +65,14 @@ fn refresh(doc: &str) -> (String, Vec<String>) {
             .find(|f| after_marker[open..].starts_with(f))
             .expect("an output marker must be followed by a ```text or ```mermaid block");
         let body_start = open + fence.len();
-        let close = after_marker[body_start..]
-            .find("\n```")
-            .expect("unclosed ```text block")
-            + body_start;
+        // an empty block closes right away (its fence has no `\n` before
+        // it inside the body)
+        let body = &after_marker[body_start..];
+        let close = if body.starts_with("```") {
+            body_start
+        } else {
+            body.find("\n```").expect("unclosed ```text block") + body_start
+        };
         let current = &after_marker[body_start..close];
         let actual = run(&args);
         let actual = actual.trim_end_matches('\n');
@@ -78,6 +82,9 @@ fn refresh(doc: &str) -> (String, Vec<String>) {
         out.push_str(&rest[..pos + MARK.len() + end + 3]);
         out.push_str(&after_marker[..body_start]);
         out.push_str(actual);
+        if close == body_start && !actual.is_empty() {
+            out.push('\n');
+        }
         rest = &after_marker[close..];
     }
     out.push_str(rest);
@@ -107,7 +114,7 @@ fn documented_outputs_match_the_binary() {
     );
     assert!(
         problems.is_empty(),
-        "documented output differs from the binary (run `BLESS=1 cargo test --test docs` and review):\n{}",
+        "documented output differs from the binary (run `BLESS=1 cargo test --test it docs` and review):\n{}",
         problems.join("\n")
     );
 }
@@ -191,4 +198,20 @@ fn json_output_matches_the_published_schema() {
     // The schema is not vacuous.
     let bad = serde_json::json!({"version": 1, "diagnostics": [{"code": "X"}], "summary": {}});
     assert!(!validator.is_valid(&bad));
+}
+
+#[test]
+fn an_empty_block_is_filled_without_swallowing_the_next() {
+    let doc = "<!-- output: timeline examples/01-parties-and-stances.stance -->\n```text\n```\n\nafter\n```text\nother\n```\n";
+    let (fresh, stale) = refresh(doc);
+    assert_eq!(stale.len(), 1, "an empty block is stale");
+    let actual = run("timeline examples/01-parties-and-stances.stance");
+    let expected = format!(
+        "<!-- output: timeline examples/01-parties-and-stances.stance -->\n```text\n{}\n```\n\nafter\n```text\nother\n```\n",
+        actual.trim_end_matches('\n')
+    );
+    assert_eq!(fresh, expected);
+    let (again, stale) = refresh(&fresh);
+    assert!(stale.is_empty());
+    assert_eq!(again, fresh);
 }

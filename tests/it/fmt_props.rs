@@ -389,7 +389,8 @@ impl Gen {
 
     fn expect(&mut self) -> String {
         let ws = self.ws();
-        match self.below(5) {
+        match self.below(6) {
+            5 => format!("expect{ws}reversal {}", self.pick(PARTIES)),
             0 => format!("expect{ws}consistent {}", self.parties(1)),
             1 => format!("expect{ws}conflict {}", self.parties(2)),
             k @ 2..=3 => {
@@ -674,6 +675,7 @@ fn generated_files_cover_the_language() {
         "expect feasible",
         "expect infeasible",
         "expect impossible",
+        "expect reversal",
         "@",
         "&",
         " and ",

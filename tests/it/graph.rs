@@ -176,7 +176,7 @@ party eu {
   claims a
   requires a
   avoids a
-  prefers grexit when not deal
+  prefers grexit when not deal weight 3
 }
 party gr {
   requires a -> b or c
@@ -224,6 +224,80 @@ fn main_edges<'g>(g: &'g Value, label: &str) -> Vec<&'g Value> {
         .iter()
         .filter(|e| e["role"] == "main" && e["label"].as_str().unwrap().starts_with(label))
         .collect()
+}
+
+/// `stance graph --as-of DATE` draws the state at that date; without it
+/// every snapshot is drawn, each statement marked with its date.
+#[test]
+fn as_of_draws_the_state_at_a_date() {
+    let t = TempDir::new("graph-as-of");
+    t.write(
+        "d.stance",
+        "party uk\nparty dup\ntopic sea\n\
+         party uk as of 2018-02-28 {\n  rejects sea\n}\n\
+         party uk as of 2019-10-17 {\n  requires sea\n}\n\
+         party dup {\n  rejects sea\n}\n",
+    );
+    let labels = |args: &[&str]| -> Vec<(String, Value)> {
+        let mut argv = vec!["graph", "--format", "json"];
+        argv.extend_from_slice(args);
+        argv.push("d.stance");
+        let o = stance(t.path(), &argv);
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let g: Value = serde_json::from_slice(&o.stdout).unwrap();
+        g["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["role"] == "main")
+            .map(|e| (e["label"].as_str().unwrap().to_owned(), e["as_of"].clone()))
+            .collect()
+    };
+    let s = |x: &str| x.to_owned();
+    assert_eq!(
+        labels(&[]),
+        [
+            (s("uk: rejects as of 2018-02-28"), Value::from("2018-02-28")),
+            (
+                s("uk: requires as of 2019-10-17"),
+                Value::from("2019-10-17")
+            ),
+            (s("dup: rejects"), Value::Null),
+        ]
+    );
+    assert_eq!(
+        labels(&["--as-of", "2019-01-01"]),
+        [
+            (s("uk: rejects as of 2018-02-28"), Value::from("2018-02-28")),
+            (s("dup: rejects"), Value::Null),
+        ]
+    );
+    assert_eq!(
+        labels(&["--as-of", "2018-01-01"]),
+        [(s("dup: rejects"), Value::Null)]
+    );
+    // the conflict of the state at 2019-10-17, drawn thick there
+    let o = stance(
+        t.path(),
+        &[
+            "graph",
+            "--as-of",
+            "2019-10-17",
+            "--highlight",
+            "conflict",
+            "d.stance",
+        ],
+    );
+    let dot = String::from_utf8(o.stdout).unwrap();
+    // the legend's sample and the two members
+    assert_eq!(dot.matches("penwidth=3").count(), 3, "{dot}");
+    let o = stance(t.path(), &["graph", "--as-of", "2019-02-30", "d.stance"]);
+    assert_eq!(o.status.code(), Some(2));
 }
 
 #[test]
@@ -387,6 +461,31 @@ fn every_format_has_a_legend() {
     assert!(mer.contains("dashed: wish"), "{mer}");
     let g = json_graph();
     assert!(g["legend"].as_array().unwrap().len() >= 5);
+}
+
+#[test]
+fn weights_show_in_every_format() {
+    // a weight other than 1 is in the main edge's label; JSON carries the
+    // weight of every red line and wish (1 by default), none on claims
+    for (format, want) in [
+        ("dot", "label=\"eu: prefers, weight 3\""),
+        ("mermaid", "eu: prefers, weight 3\"|"),
+    ] {
+        let out = grexit(format);
+        assert!(out.contains(want), "{out}");
+        assert_eq!(out.matches("weight").count(), 1, "{out}");
+    }
+    let g = json_graph();
+    let weight_of = |label: &str| {
+        let e = main_edges(&g, label);
+        assert_eq!(e.len(), 1, "{label}");
+        e[0]["weight"].clone()
+    };
+    assert_eq!(weight_of("eu: prefers"), 3);
+    assert_eq!(weight_of("eu: avoids"), 1);
+    assert_eq!(weight_of("eu: rejects"), 1);
+    assert!(weight_of("eu: claims").is_null());
+    assert!(weight_of("assumption").is_null());
 }
 
 #[test]
@@ -554,6 +653,8 @@ struct Stmt {
     kind: &'static str,
     f: F,
     cond: Option<F>,
+    /// `weight N` as written (red lines and wishes only).
+    weight: Option<u32>,
 }
 
 impl Stmt {
@@ -570,11 +671,16 @@ impl Stmt {
 
     fn file(&self) -> String {
         let mut text = String::from("party p\ntopic a\ntopic b\ntopic c\ntopic d\n");
+        let weight = self
+            .weight
+            .map(|w| format!(" weight {w}"))
+            .unwrap_or_default();
         let cond = self
             .cond
             .as_ref()
             .map(|c| format!(" when {}", c.text()))
-            .unwrap_or_default();
+            .unwrap_or_default()
+            + &weight;
         match self.kind {
             "assume" => text.push_str(&format!(
                 "assume {}\nparty p {{\n  requires a\n}}\n",
@@ -583,7 +689,7 @@ impl Stmt {
             "no" => {
                 let c = self.cond.as_ref().unwrap();
                 text.push_str(&format!(
-                    "party p {{\n  no {} without {}\n}}\n",
+                    "party p {{\n  no {} without {}{weight}\n}}\n",
                     c.text(),
                     self.f.text()
                 ));
@@ -599,13 +705,19 @@ fn statement() -> impl Strategy<Value = Stmt> {
     let kind = prop::sample::select(vec![
         "requires", "rejects", "prefers", "avoids", "claims", "no", "assume",
     ]);
-    (kind, formula(), prop::option::of(formula())).prop_map(|(kind, f, cond)| {
-        let cond = match kind {
-            "claims" | "assume" => None,
-            "no" => Some(cond.unwrap_or(F::Atom(0))),
-            _ => cond,
+    let weight = prop::option::of(1u32..=1_000_000);
+    (kind, formula(), prop::option::of(formula()), weight).prop_map(|(kind, f, cond, weight)| {
+        let (cond, weight) = match kind {
+            "claims" | "assume" => (None, None),
+            "no" => (Some(cond.unwrap_or(F::Atom(0))), weight),
+            _ => (cond, weight),
         };
-        Stmt { kind, f, cond }
+        Stmt {
+            kind,
+            f,
+            cond,
+            weight,
+        }
     })
 }
 
@@ -698,6 +810,24 @@ fn rebuilds(s: &Stmt) -> bool {
     let main: Vec<&&Value> = mine.iter().filter(|e| e["role"] == "main").collect();
     assert_eq!(main.len(), 1, "{text}");
     let main = main[0];
+    // the weight: on every edge of a red line or a wish (1 when none is
+    // written), in the main label when not 1; none on claims and
+    // assumptions
+    let weighted = !matches!(s.kind, "claims" | "assume");
+    // claims and assumptions are written without their weight
+    let written = s.weight.filter(|_| weighted);
+    for e in &mine {
+        if weighted {
+            assert_eq!(e["weight"], s.weight.unwrap_or(1), "{text}");
+        } else {
+            assert!(e["weight"].is_null(), "{text}");
+        }
+    }
+    let label = main["label"].as_str().unwrap();
+    match written.filter(|w| *w != 1) {
+        Some(w) => assert!(label.ends_with(&format!(", weight {w}")), "{text}: {label}"),
+        None => assert!(!label.contains("weight"), "{text}: {label}"),
+    }
     let (from, to) = (main["from"].as_str().unwrap(), main["to"].as_str().unwrap());
     let meaning = s.meaning();
     let drawable = match &meaning {
@@ -774,7 +904,12 @@ fn simple_shapes_are_drawn_as_edges() {
         ),
     ];
     for (kind, f, cond) in cases {
-        let s = Stmt { kind, f, cond };
+        let s = Stmt {
+            kind,
+            f,
+            cond,
+            weight: Some(2),
+        };
         assert!(rebuilds(&s), "{}", s.file());
     }
 }

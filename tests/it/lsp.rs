@@ -13,6 +13,8 @@ use std::path::Path;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
+mod rename;
+
 /// Only against a hang: never a speed assertion (docs/decisions.md, Tests).
 const HANG_GUARD: Duration = Duration::from_secs(120);
 
@@ -178,6 +180,17 @@ fn init_params(root: Option<&Path>, utf8: bool) -> Value {
 
 fn uri(dir: &TempDir, rel: &str) -> Url {
     Url::from_file_path(dir.path().join(rel)).unwrap()
+}
+
+/// A server on a fresh directory with `text` open as `f.stance` (its first
+/// diagnostics read): the directory (kept alive), the client and the URI.
+fn opened(tag: &str, text: &str) -> (TempDir, Client, Url) {
+    let dir = TempDir::new(tag);
+    let mut c = Client::start(Some(dir.path()), false);
+    let u = uri(&dir, "f.stance");
+    c.open(&u, 1, text);
+    let _ = c.diagnostics(&u);
+    (dir, c, u)
 }
 
 /// `stance check --format json FILES` in `dir`.
@@ -551,6 +564,100 @@ fn hover_definition_references_symbols() {
     assert_eq!(c.stop(), Ok(true));
 }
 
+/// A statement of a dated snapshot shows its date in the hover; the
+/// outline names each snapshot with its date.
+#[test]
+fn hover_and_symbols_show_snapshot_dates() {
+    let text = "party uk\ntopic sea\nparty uk {\n  prefers sea\n}\n\
+                party uk as of 2019-10-17 {\n  requires sea \"the protocol\"\n}\n";
+    let dir = TempDir::new("lsp-dates");
+    let mut c = Client::start(Some(dir.path()), false);
+    let u = uri(&dir, "d.stance");
+    c.open(&u, 1, text);
+    let _ = c.diagnostics(&u);
+    let hover = |c: &mut Client, line: u32| {
+        let h = c.result(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": u}, "position": {"line": line, "character": 4}}),
+        );
+        h["contents"]["value"].as_str().unwrap().to_owned()
+    };
+    let dated = hover(&mut c, 6);
+    assert!(
+        dated.contains("`requires sea` = sea")
+            && dated.contains("as of 2019-10-17: in the snapshot of **uk** of that date"),
+        "{dated}"
+    );
+    let undated = hover(&mut c, 3);
+    assert!(
+        undated.contains("`prefers sea`") && !undated.contains("as of"),
+        "{undated}"
+    );
+    let syms = c.result(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": u}}),
+    );
+    let names: Vec<&str> = syms
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        ["uk", "sea", "uk", "uk as of 2019-10-17"],
+        "{names:?}"
+    );
+    assert_eq!(c.stop(), Ok(true));
+}
+
+/// A reversal offers the `expect reversal P as of D` line that records it
+/// (D: the later snapshot); applied, the warning becomes an info.
+#[test]
+fn a_reversal_offers_its_expect_line() {
+    let text = "party uk\ntopic sea\n\
+                party uk as of 2019-08-19 {\n  rejects sea\n}\n\
+                party uk as of 2019-10-17 {\n  requires sea\n}\n";
+    let dir = TempDir::new("lsp-reversal");
+    let mut c = Client::start(Some(dir.path()), false);
+    let u = uri(&dir, "r.stance");
+    c.open(&u, 1, text);
+    let got = c.diagnostics(&u);
+    let d = got
+        .diagnostics
+        .iter()
+        .find(|d| d.code == Some(lsp_types::NumberOrString::String("SC1012".into())))
+        .expect("a reversal");
+    let actions = c.result(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": u}, "range": d.range, "context": {"diagnostics": [d]}}),
+    );
+    let a = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["title"].as_str().unwrap().contains("expect reversal"))
+        .expect("an expect action");
+    assert_eq!(
+        a["title"],
+        "add `expect reversal uk as of 2019-10-17` to record this finding"
+    );
+    let edits: Vec<lsp_types::TextEdit> =
+        serde_json::from_value(a["edit"]["changes"][u.as_str()].clone()).unwrap();
+    assert_eq!(edits.len(), 1);
+    assert_eq!(edits[0].new_text, "expect reversal uk as of 2019-10-17\n");
+    dir.write("fixed.stance", format!("{text}{}", edits[0].new_text));
+    let after = check_json(dir.path(), &["fixed.stance"]);
+    let kinds: Vec<&str> = after["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["SC2005"], "{after}");
+    assert_eq!(c.stop(), Ok(true));
+}
+
 #[test]
 fn hover_on_a_code_shows_the_explain_summary() {
     let dir = TempDir::new("lsp-code");
@@ -568,6 +675,35 @@ fn hover_on_a_code_shows_the_explain_summary() {
         "{text}"
     );
     assert!(text.contains("stance explain conflict"), "{text}");
+    assert_eq!(c.stop(), Ok(true));
+}
+
+#[test]
+fn hover_on_a_statement_shows_its_written_weight() {
+    let text = "party p\ntopic x\ntopic y\nparty p {\n  requires x weight 7 \"q\"\n  prefers y weight 3\n  avoids x\n}\n";
+    let (_dir, mut c, u) = opened("lsp-weight", text);
+    // the default weight is not written, and not shown
+    let cases = [
+        (
+            4,
+            "red line of **p**, weight 7 (what withdrawing it costs the party)",
+        ),
+        (
+            5,
+            "wish of **p**, weight 3 (what the party gains when it holds)",
+        ),
+        (6, "wish of **p**\n"),
+    ];
+    for (line, want) in cases {
+        let at = json!({"line": line, "character": 4});
+        let h = c.result(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": u}, "position": at}),
+        );
+        let text = h["contents"]["value"].as_str().unwrap();
+        assert!(text.contains(want), "{text}");
+        assert_eq!(text.contains("weight"), line != 6, "{text}");
+    }
     assert_eq!(c.stop(), Ok(true));
 }
 
@@ -797,12 +933,8 @@ fn successive_edits_publish_what_a_fresh_server_publishes() {
 
 #[test]
 fn completion_in_context() {
-    let dir = TempDir::new("lsp-complete");
-    let mut c = Client::start(Some(dir.path()), false);
-    let u = uri(&dir, "c.stance");
     let text = "party p\nparty q\ntopic x\ntopic y\nscenario s { x }\nparty p {\n  requires x@\n  duty \n  rejects \n  \n}\nexpect feasible \n";
-    c.open(&u, 1, text);
-    let _ = c.diagnostics(&u);
+    let (_dir, mut c, u) = opened("lsp-complete", text);
     let labels = |c: &mut Client, line: u32, character: u32| -> Vec<String> {
         let r = c.result(
             "textDocument/completion",

@@ -12,6 +12,7 @@ mod check_scale;
 mod cli;
 mod corpus;
 mod deals;
+mod deals_output;
 mod docs;
 mod explain_examples;
 mod export_cnf;

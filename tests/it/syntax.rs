@@ -600,7 +600,7 @@ fn error_messages_and_spans() {
         ),
         (
             "expect maybe s\n",
-            "expected `consistent`, `conflict`, `feasible`, `infeasible` or `impossible` after `expect`, found `maybe`",
+            "expected `consistent`, `conflict`, `feasible`, `infeasible`, `impossible` or `reversal` after `expect`, found `maybe`",
             "maybe",
         ),
         (

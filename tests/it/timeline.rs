@@ -4,12 +4,13 @@
 //! at each date are those of the state at that date, by identity.
 
 use crate::support::common::{TempDir, run_stance};
-use crate::support::timeline::{day, random_model};
+use crate::support::timeline::{day, random_model, restated};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngSeed};
 use stancecheck::check::{CheckOptions, check_at};
-use stancecheck::diagnostic::Kind;
-use stancecheck::timeline::{Identity, timeline, timeline_cached};
+use stancecheck::diagnostic::{Diagnostic, Kind};
+use stancecheck::model::PartyId;
+use stancecheck::timeline::{Identities, Identity, timeline, timeline_cached};
 use std::collections::BTreeSet;
 
 /// A conflict and an infeasible scenario that appear on the second date
@@ -165,6 +166,209 @@ fn timeline_exit_codes_are_those_of_check() {
     assert_eq!(code, 2);
 }
 
+/// The UK's red line, said on 2018-02-28 and said again on 2019-08-19
+/// with another label, weight, quote and layout.
+const RESTATED: &str = "\
+party uk
+party eu
+topic checks
+
+party uk as of 2018-02-28 {
+  rejects checks  \"May: no prime minister could ever agree to it\"
+}
+
+# The same red line, restated.
+party uk as of 2019-08-19 {
+  johnson: rejects (checks) weight 3  \"Johnson: anti-democratic\"  # a comment
+}
+
+party eu {
+  requires checks
+}
+";
+
+#[test]
+fn a_restated_red_line_continues_the_conflict() {
+    let dir = TempDir::new("timeline-restated");
+    dir.write("restated.stance", RESTATED);
+    let (code, out, err) = stance(&dir, &["timeline", "restated.stance"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        out,
+        "\
+2018-02-28: the parties' red lines come into conflict (eu, uk) — restated.stance:6
+2019-08-19: no finding appears or disappears
+1 finding holds from 2019-08-19 on (`stance check` shows it)
+"
+    );
+    // one finding, from the first date on, shown with the locations of its
+    // first period: the statement said on 2018-02-28
+    let (code, out, err) = stance(&dir, &["timeline", "--format", "json", "restated.stance"]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let findings = v["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "{out}");
+    let f = &findings[0];
+    assert_eq!(f["name"], "conflict");
+    assert_eq!(f["from"], "2018-02-28");
+    assert_eq!(f["until"], serde_json::Value::Null);
+    let uk: Vec<_> = f["statements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["party"] == "uk")
+        .map(|m| (m["line"].clone(), m["quote"].clone()))
+        .collect();
+    assert_eq!(
+        uk,
+        [(
+            serde_json::json!(6),
+            serde_json::json!("May: no prime minister could ever agree to it")
+        )]
+    );
+    // `stance check` shows the latest state: the restatement
+    let (_, out, _) = stance(&dir, &["check", "--format", "short", "restated.stance"]);
+    assert!(
+        out.contains("restated.stance:11:3: warning[conflict]"),
+        "{out}"
+    );
+}
+
+/// The UK's red line, then statements that are not the same statement:
+/// the same outcome said as a demand (another kind), then a condition.
+const CHANGED: &str = "\
+party uk
+party eu
+topic checks
+topic exit
+
+party uk {
+  requires exit
+}
+
+party uk as of 2018-02-28 {
+  rejects checks
+}
+
+# The same outcome, said as a demand: a new statement.
+party uk as of 2019-08-19 {
+  requires not checks
+}
+
+# Now only on a condition: a new statement.
+party uk as of 2019-10-17 {
+  rejects checks when exit
+}
+
+party eu {
+  requires checks
+}
+";
+
+#[test]
+fn a_changed_red_line_ends_the_conflict_and_begins_another() {
+    let dir = TempDir::new("timeline-changed");
+    dir.write("changed.stance", CHANGED);
+    let (code, out, err) = stance(&dir, &["timeline", "changed.stance"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        out,
+        "\
+2018-02-28: the parties' red lines come into conflict (eu, uk) — changed.stance:11
+2019-08-19: this conflict of red lines ends (eu, uk) — changed.stance:11
+2019-08-19: the parties' red lines come into conflict (eu, uk) — changed.stance:16
+2019-10-17: this conflict of red lines ends (eu, uk) — changed.stance:16
+2019-10-17: the parties' red lines come into conflict (eu, uk) — changed.stance:7
+2019-10-17: deadlocked-dispute appears: this dispute is deadlocked: its red lines cannot all hold, so no condition or preference in it was checked — changed.stance:21
+2 findings hold from 2019-10-17 on (`stance check` shows them)
+"
+    );
+}
+
+#[test]
+fn a_restated_condition_or_wish_continues_its_finding() {
+    // the subject of `ruled-out` (a condition) and of
+    // `unattainable-preference` (the wish) said again, with other
+    // parentheses, quote and weight
+    let dir = TempDir::new("timeline-subjects");
+    dir.write(
+        "subjects.stance",
+        "\
+party uk
+party eu
+topic c
+topic x
+topic y
+
+party uk as of 2018-01-01 {
+  requires x when c
+  prefers y
+}
+party uk as of 2019-01-01 {
+  requires (x) when (c)  \"again\"
+  prefers y weight 2
+}
+party eu {
+  rejects x
+  rejects y
+}
+",
+    );
+    let (code, out, err) = stance(&dir, &["timeline", "subjects.stance"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        out,
+        "\
+2018-01-01: ruled-out appears: `c` is ruled out: it can hold in no outcome acceptable to all parties (eu, uk) — subjects.stance:8
+2018-01-01: unattainable-preference appears: `prefers y` of `uk` can hold in no outcome acceptable to all parties (eu, uk) — subjects.stance:9
+2019-01-01: no finding appears or disappears
+2 findings hold from 2019-01-01 on (`stance check` shows them)
+"
+    );
+}
+
+#[test]
+fn equal_statements_of_one_snapshot_are_told_apart() {
+    // two equal red lines on the first date, one on the second: one
+    // conflict goes on (the first, matched to the first), one ends, and
+    // each says the other again (redundant) until the second date
+    let dir = TempDir::new("timeline-twice");
+    dir.write(
+        "twice.stance",
+        "\
+party uk
+party eu
+topic checks
+
+party uk as of 2018-02-28 {
+  rejects checks  \"once\"
+  rejects checks  \"twice\"
+}
+party uk as of 2019-08-19 {
+  rejects checks  \"again\"
+}
+party eu {
+  requires checks
+}
+",
+    );
+    let (code, out, err) = stance(&dir, &["timeline", "twice.stance"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        out,
+        "\
+2018-02-28: the parties' red lines come into conflict (eu, uk) — twice.stance:6
+2018-02-28: redundant appears: `rejects checks` follows from other red lines of `uk` (uk) — twice.stance:6
+2018-02-28: the parties' red lines come into conflict (eu, uk) — twice.stance:7
+2018-02-28: redundant appears: `rejects checks` follows from other red lines of `uk` (uk) — twice.stance:7
+2019-08-19: redundant disappears: `rejects checks` follows from other red lines of `uk` (uk) — twice.stance:6
+2019-08-19: this conflict of red lines ends (eu, uk) — twice.stance:7
+2019-08-19: redundant disappears: `rejects checks` follows from other red lines of `uk` (uk) — twice.stance:7
+1 finding holds from 2019-08-19 on (`stance check` shows it)
+"
+    );
+}
+
 fn options() -> CheckOptions {
     CheckOptions {
         max_sets: 10_000,
@@ -174,6 +378,7 @@ fn options() -> CheckOptions {
 
 fn timeline_ok(seed: u64) -> Result<(), TestCaseError> {
     let m = random_model(seed);
+    let ids = Identities::new(&m);
     let t = timeline(&m, &options());
     prop_assert!(!t.truncated);
     // the cache shared by the periods changes nothing
@@ -182,27 +387,107 @@ fn timeline_ok(seed: u64) -> Result<(), TestCaseError> {
     // the period before every date, then each date
     let periods = std::iter::once(None).chain(t.dates.iter().copied().map(Some));
     for at in periods {
-        let got: BTreeSet<Identity> = t.at(at).map(|h| Identity::of(&h.diagnostic)).collect();
+        let got: BTreeSet<Identity> = t.at(at).map(|h| ids.of(&h.diagnostic)).collect();
         prop_assert_eq!(got.len(), t.at(at).count(), "a finding twice at {:?}", at);
         // day 1 lies before every date of the generator
         let out = check_at(&m, &options(), Some(at.unwrap_or(day(1))));
-        let want: BTreeSet<Identity> = out
+        let six: Vec<&Diagnostic> = out
             .diagnostics
             .iter()
             .filter(|d| !matches!(d.kind, Kind::Reversal | Kind::SoftenedStance))
-            .map(Identity::of)
             .collect();
+        let want: BTreeSet<Identity> = six.iter().map(|d| ids.of(d)).collect();
+        // distinct findings of one state have distinct identities
+        prop_assert_eq!(
+            want.len(),
+            six.len(),
+            "seed {}: two findings, one identity at {:?}",
+            seed,
+            at
+        );
         prop_assert_eq!(got, want, "seed {}, at {:?}", seed, at);
+        // a finding that goes on is made of the same statements, said again
+        // maybe (the same party, kind and text; label, quote and location
+        // aside)
+        let said = |d: &Diagnostic| -> BTreeSet<_> {
+            d.members
+                .iter()
+                .map(|x| (x.role, x.party.clone(), x.kind, x.text.clone()))
+                .collect()
+        };
+        for h in t.at(at) {
+            let id = ids.of(&h.diagnostic);
+            let now = six.iter().find(|d| ids.of(d) == id);
+            prop_assert!(
+                now.is_some_and(|d| said(d) == said(&h.diagnostic)),
+                "seed {}, at {:?}: {:?}",
+                seed,
+                at,
+                h.diagnostic
+            );
+        }
+        // a finding that starts here is shown as this state reports it:
+        // its locations are real ones, those of its first period
+        for h in t.findings.iter().filter(|h| h.from == at) {
+            prop_assert!(
+                six.contains(&&h.diagnostic),
+                "seed {}: not as `check --as-of {:?}` shows it: {:?}",
+                seed,
+                at,
+                h.diagnostic
+            );
+        }
     }
     // ranges of one finding neither overlap nor touch, and are not empty
     for (i, a) in t.findings.iter().enumerate() {
         prop_assert!(a.until.is_none() || a.from < a.until);
         for b in &t.findings[i + 1..] {
-            if Identity::of(&a.diagnostic) == Identity::of(&b.diagnostic) {
+            if ids.of(&a.diagnostic) == ids.of(&b.diagnostic) {
                 prop_assert!(a.until.is_some_and(|u| b.from.is_some_and(|f| u < f)));
             }
         }
     }
+    Ok(())
+}
+
+/// A party's latest snapshot restated on a later date, word for word but
+/// for its labels, quotes and weights: nothing appears or disappears on
+/// that date, and every finding is shown as before (with the locations of
+/// its first period).
+fn restating_ok(seed: u64) -> Result<(), TestCaseError> {
+    let m = random_model(seed);
+    let Some((p, last)) = m
+        .party_dates()
+        .iter()
+        .enumerate()
+        .find_map(|(p, ds)| ds.last().map(|d| (PartyId(p as u32), *d)))
+    else {
+        return Ok(());
+    };
+    // after every date of the generator
+    let later = day(27);
+    let m2 = restated(&m, p, last, later, |s| {
+        s.label = Some(format!("again{}", s.id.0));
+        s.quote = Some(String::from("said again"));
+        s.weight += 1;
+    });
+    let t = timeline(&m, &options());
+    let t2 = timeline(&m2, &options());
+    prop_assert!(!t.truncated && !t2.truncated);
+    let mut dates = t.dates.clone();
+    dates.push(later);
+    prop_assert_eq!(&t2.dates, &dates);
+    prop_assert_eq!(&t2.findings, &t.findings, "seed {}", seed);
+    // and `check` (the latest state) finds as many findings, at the copies
+    let latest = |m: &stancecheck::model::Model| {
+        check_at(m, &options(), None)
+            .diagnostics
+            .into_iter()
+            .filter(|d| !matches!(d.kind, Kind::Reversal | Kind::SoftenedStance))
+            .count()
+    };
+    prop_assert_eq!(latest(&m2), t2.at(Some(later)).count());
+    prop_assert_eq!(latest(&m), t.at(t.dates.last().copied()).count());
     Ok(())
 }
 
@@ -211,6 +496,11 @@ proptest! {
     #[test]
     fn timeline_matches_check_at_every_date(seed in any::<u64>()) {
         timeline_ok(seed)?;
+    }
+
+    #[test]
+    fn a_restated_snapshot_changes_nothing(seed in any::<u64>()) {
+        restating_ok(seed)?;
     }
 }
 
@@ -349,6 +639,7 @@ fn model_of(text: &str) -> stancecheck::model::Model {
 #[test]
 fn timeline_reuses_the_components_a_date_does_not_change() {
     let m = model_of(TWO_DISPUTES);
+    let ids = Identities::new(&m);
     let mut cache = stancecheck::check::cache::CheckCache::new();
     let t = timeline_cached(&m, &options(), Some(&mut cache));
     // from one period to the next only the dispute whose party moved
@@ -370,13 +661,13 @@ fn timeline_reuses_the_components_a_date_does_not_change() {
         periods[1..]
     );
     for at in periods {
-        let got: BTreeSet<Identity> = t.at(at).map(|h| Identity::of(&h.diagnostic)).collect();
+        let got: BTreeSet<Identity> = t.at(at).map(|h| ids.of(&h.diagnostic)).collect();
         let out = check_at(&m, &options(), Some(at.unwrap_or(date("2024-12-01"))));
         let want: BTreeSet<Identity> = out
             .diagnostics
             .iter()
             .filter(|d| !matches!(d.kind, Kind::Reversal | Kind::SoftenedStance))
-            .map(Identity::of)
+            .map(|d| ids.of(d))
             .collect();
         assert_eq!(got, want, "at {at:?}");
     }

@@ -3,7 +3,8 @@
 
 use super::check::{Below, Builder, PARTIES, atom, formula};
 use stancecheck::date::Date;
-use stancecheck::model::Model;
+use stancecheck::model::{Model, PartyId, Statement, StmtId};
+use stancecheck::source::Span;
 
 pub use super::check::Rng;
 
@@ -47,4 +48,35 @@ pub fn random_model(seed: u64) -> Model {
         b.assume(&f);
     }
     b.m
+}
+
+/// `m` with the snapshot of `party` dated `from` restated in a snapshot
+/// dated `to`: each statement copied right after its original (half a
+/// line further, so that the copies keep the originals' places in source
+/// order among the other statements), then changed by `edit`.
+pub fn restated(
+    m: &Model,
+    party: PartyId,
+    from: Date,
+    to: Date,
+    edit: impl Fn(&mut Statement),
+) -> Model {
+    let shift = |s: Span| Span::new(s.file, s.start as usize + 500, s.end as usize + 500);
+    let mut out = m.clone();
+    out.statements.clear();
+    for s in &m.statements {
+        out.statements.push(s.clone());
+        if s.party == Some(party) && s.date == Some(from) {
+            let mut copy = s.clone();
+            copy.date = Some(to);
+            copy.span = shift(s.span);
+            copy.condition_span = s.condition_span.map(shift);
+            edit(&mut copy);
+            out.statements.push(copy);
+        }
+    }
+    for (i, s) in out.statements.iter_mut().enumerate() {
+        s.id = StmtId(i as u32);
+    }
+    out
 }
