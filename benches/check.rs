@@ -7,7 +7,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use stancecheck::check::CheckOptions;
-use stancecheck::generate;
+use stancecheck::generate::{self, Dating};
 use stancecheck::load::{Loader, MemoryFs};
 use stancecheck::pipeline::{self, Report};
 use stancecheck::render::{self, Format, RenderOptions};
@@ -40,6 +40,20 @@ fn main() {
         verify_deals(&stancecheck::deals::deals(&model, &deals_options()), 7_700);
         return;
     }
+    // `STANCE_DATED_ONCE=check|timeline:undated|shared|per-party`: one
+    // run of the dated workload, for instruction counts under callgrind
+    // (benches/instructions.sh dated).
+    if let Some(what) = std::env::var_os("STANCE_DATED_ONCE") {
+        let what = what.to_string_lossy().into_owned();
+        let (command, dating) = what.split_once(':').unwrap();
+        let w = generate::dated_disputes(7_700, 1, dating_of(dating));
+        match command {
+            "check" => verify_check(&w, &run(&w.text)),
+            "timeline" => verify_timeline(&w, dating_of(dating), &timeline_run(&w.text)),
+            other => panic!("unknown command {other}"),
+        }
+        return;
+    }
     divan::main();
 }
 
@@ -54,6 +68,18 @@ fn write_workloads(dir: &std::path::Path) {
         ("scenarios-7700", generate::scenarios(7_700, 1)),
         ("weighted-7700", generate::weighted_disputes(7_700, 1, 100)),
         ("chain-200000", generate::chain(200_000)),
+        (
+            "dated-undated-7700",
+            generate::dated_disputes(7_700, 1, Dating::Undated),
+        ),
+        (
+            "dated-shared-7700",
+            generate::dated_disputes(7_700, 1, Dating::Shared),
+        ),
+        (
+            "dated-per-party-7700",
+            generate::dated_disputes(7_700, 1, Dating::PerParty),
+        ),
     ];
     for (name, w) in all {
         let path = dir.join(format!("{name}.stance"));
@@ -268,6 +294,122 @@ fn deals_weighted(bencher: divan::Bencher, disputes: usize) {
     let opts = deals_options();
     verify_deals(&stancecheck::deals::deals(&model, &opts), disputes);
     bencher.bench(|| stancecheck::deals::deals(divan::black_box(&model), &opts));
+}
+
+fn dating_of(name: &str) -> Dating {
+    match name {
+        "undated" => Dating::Undated,
+        "shared" => Dating::Shared,
+        "per-party" => Dating::PerParty,
+        other => panic!("unknown dating {other}"),
+    }
+}
+
+/// The findings of `stance check` on a dated workload as its generator
+/// says: the planted conflicts of the state checked, exactly once,
+/// nothing truncated, no reversal; a softened stance only when dated.
+fn verify_check(w: &generate::Workload, (report, json): &(Report, String)) {
+    assert_eq!(conflicts(report), w.planted_conflicts);
+    assert!(!report.truncated);
+    assert!(json.contains("\"diagnostics\""));
+    let count = |name: &str| {
+        report
+            .diagnostics
+            .iter()
+            .filter(|d| d.kind.name() == name)
+            .count()
+    };
+    assert_eq!(count("reversal"), 0);
+    assert_eq!(count("softened-stance") > 0, w.text.contains(" as of "));
+}
+
+/// `stance timeline --format json` on `text`, as the command runs it (no
+/// limit on the sets, no time budget).
+fn timeline_run(text: &str) -> (stancecheck::timeline::Timeline, String) {
+    let fs = fs_with(text);
+    let mut loader = Loader::new(&fs);
+    let _ = loader.add_root("bench.stance");
+    let loaded = loader.finish();
+    let options = CheckOptions {
+        time_budget: None,
+        max_sets: usize::MAX,
+    };
+    let t = stancecheck::timeline::run(&loaded, &options).unwrap();
+    let json = render::timeline::json(&t, &loaded.sources);
+    (t, json)
+}
+
+/// The timeline of a dated workload: nothing truncated; undated, one
+/// period with every planted conflict; shared dates, 10 dates and every
+/// planted conflict of every snapshot once (dispute `10g + j` holds while
+/// its parties are at snapshot `j`); per-party dates, many dates, each
+/// planted conflict at most once (its parties' snapshots may not overlap
+/// in time).
+fn verify_timeline(
+    w: &generate::Workload,
+    dating: Dating,
+    (t, json): &(stancecheck::timeline::Timeline, String),
+) {
+    assert!(!t.truncated);
+    assert!(json.contains("\"findings\""));
+    let held = t
+        .findings
+        .iter()
+        .filter(|h| h.diagnostic.kind.name() == "conflict")
+        .count();
+    let all_planted = w.text.matches("\"planted\"").count();
+    match dating {
+        Dating::Undated => {
+            assert!(t.dates.is_empty());
+            assert_eq!(held, all_planted);
+        }
+        Dating::Shared => {
+            assert_eq!(t.dates.len(), generate::SNAPSHOTS);
+            assert_eq!(held, all_planted);
+        }
+        Dating::PerParty => {
+            assert!(t.dates.len() > 1_000);
+            assert!(held <= all_planted && held > 0);
+        }
+    }
+    let latest = t.findings.iter().filter(|h| h.until.is_none());
+    assert_eq!(
+        latest
+            .filter(|h| h.diagnostic.kind.name() == "conflict")
+            .count(),
+        w.planted_conflicts
+    );
+}
+
+/// `stance check` on ~100k statements (7,700 disputes) whose parties
+/// have 10 snapshots each (`generate::dated_disputes`): undated (the
+/// baseline: the same statements, no dates), shared dates (10 in all),
+/// per-party dates (thousands). Issue #18: dated within 3× of undated.
+#[divan::bench(args = ["undated", "shared", "per-party"], sample_count = 5)]
+fn dated_check(bencher: divan::Bencher, dating: &str) {
+    let w = generate::dated_disputes(7_700, 1, dating_of(dating));
+    verify_check(&w, &run(&w.text));
+    bencher.bench(|| run(divan::black_box(&w.text)));
+}
+
+/// `stance timeline` on the same workloads (JSON rendered).
+#[divan::bench(args = ["undated", "shared"], sample_count = 3)]
+fn dated_timeline(bencher: divan::Bencher, dating: &str) {
+    bench_timeline(bencher, dating_of(dating));
+}
+
+/// `stance timeline` with per-party dates (thousands of periods): minutes
+/// at this size (docs/performance.md), so not in the default run
+/// (`cargo bench --bench check -- --ignored dated_timeline_per_party`).
+#[divan::bench(sample_count = 1, sample_size = 1, ignore)]
+fn dated_timeline_per_party(bencher: divan::Bencher) {
+    bench_timeline(bencher, Dating::PerParty);
+}
+
+fn bench_timeline(bencher: divan::Bencher, d: Dating) {
+    let w = generate::dated_disputes(7_700, 1, d);
+    verify_timeline(&w, d, &timeline_run(&w.text));
+    bencher.bench(|| timeline_run(divan::black_box(&w.text)));
 }
 
 /// What `textDocument/rename` does on ~100k statements in one file: load

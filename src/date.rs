@@ -109,6 +109,39 @@ impl Date {
     pub fn day(self) -> u8 {
         self.day
     }
+
+    /// The number of days since 0001-01-01 (that date: 0).
+    pub fn days(self) -> u32 {
+        let before_year = Date::start_of(self.year);
+        let before_month: u32 = (1..self.month)
+            .map(|m| u32::from(days_in_month(self.year, m)))
+            .sum();
+        before_year + before_month + u32::from(self.day) - 1
+    }
+
+    /// The date `n` days after this one, when it is at most 9999-12-31.
+    pub fn plus_days(self, n: u32) -> Option<Date> {
+        let mut left = self.days().checked_add(n)?;
+        // the year: at most one step back from the estimate
+        let mut year = u16::try_from(left / 366 + 1).ok()?;
+        while year < 9999 && Date::start_of(year + 1) <= left {
+            year += 1;
+        }
+        left -= Date::start_of(year);
+        let mut month = 1;
+        while month < 12 && left >= u32::from(days_in_month(year, month)) {
+            left -= u32::from(days_in_month(year, month));
+            month += 1;
+        }
+        let day = u8::try_from(left + 1).ok()?;
+        Date::new(year, month, day).ok()
+    }
+
+    /// [`Date::days`] of `year`-01-01.
+    fn start_of(year: u16) -> u32 {
+        let y = u32::from(year) - 1;
+        y * 365 + y / 4 - y / 100 + y / 400
+    }
 }
 
 impl fmt::Display for Date {
@@ -127,6 +160,41 @@ impl std::str::FromStr for Date {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn day_numbers_count_days() {
+        let d = |s: &str| Date::parse(s).ok();
+        let first = d("0001-01-01").map(Date::days);
+        assert_eq!(first, Some(0));
+        // every day of 1899–2101 is the previous one plus one, both ways
+        let mut day = d("1899-01-01");
+        let mut n = day.map(Date::days);
+        for _ in 0..(203 * 365 + 50) {
+            let next = day.and_then(|x| x.plus_days(1));
+            assert!(next > day, "{day:?} -> {next:?}");
+            assert_eq!(next.map(Date::days), n.map(|n| n + 1));
+            day = next;
+            n = day.map(Date::days);
+        }
+        assert_eq!(
+            d("2024-02-28").and_then(|x| x.plus_days(1)),
+            d("2024-02-29")
+        );
+        assert_eq!(
+            d("2100-02-28").and_then(|x| x.plus_days(1)),
+            d("2100-03-01")
+        );
+        assert_eq!(
+            d("2025-02-12").and_then(|x| x.plus_days(365)),
+            d("2026-02-12")
+        );
+        assert_eq!(
+            d("0001-01-01").and_then(|x| x.plus_days(3_652_058)),
+            d("9999-12-31")
+        );
+        assert_eq!(d("9999-12-31").and_then(|x| x.plus_days(1)), None);
+        assert_eq!(d("9999-12-31").and_then(|x| x.plus_days(u32::MAX)), None);
+    }
 
     #[test]
     fn real_dates_only() {

@@ -135,6 +135,138 @@ fn disputes_with(disputes: usize, seed: u64, max_weight: Option<u32>) -> Workloa
     }
 }
 
+/// How the snapshots of [`dated_disputes`] are dated.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dating {
+    /// No dates: the same statements and parties as the dated variants,
+    /// every block undated (the baseline the dated variants are measured
+    /// against).
+    Undated,
+    /// Every party's snapshot `j` on the same date (10 dates in all: the
+    /// timeline has 11 periods).
+    Shared,
+    /// Every party's 10 snapshots on its own random dates (distinct,
+    /// increasing) within ten years: the timeline has thousands of dates,
+    /// and between two consecutive ones only a few parties move.
+    PerParty,
+}
+
+/// Number of snapshots per party in [`dated_disputes`].
+pub const SNAPSHOTS: usize = 10;
+
+/// The dispute workload of [`disputes`] (the same statements, in the same
+/// order, with the same random choices) spread over dated snapshots
+/// (LANGUAGE.md §11): the disputes are taken in groups of
+/// [`SNAPSHOTS`]; the parties `a`, `b` and `c` of dispute `10g + j` become
+/// the parties `a{g}`, `b{g}` and `c{g}`, and their blocks become those
+/// parties' snapshot `j` (`party a{g} as of DATE { … }`). So every party
+/// has 10 snapshots, each holding a whole dispute's worth of its
+/// statements; every statement of the text appears once; the state at a
+/// date holds about a tenth of the statements plus every assumption
+/// (assumptions are undated). Consecutive snapshots of a party speak of
+/// different topics: no reversal, and each red line of a snapshot but
+/// the last is a `softened-stance`. In the latest state the planted
+/// conflicts are those of each group's last dispute (one per group).
+///
+/// `Dating::Undated` gives the same text without `as of` (the baseline);
+/// `planted_conflicts` counts the conflicts of the state `stance check`
+/// checks (the latest one, or everything undated).
+pub fn dated_disputes(disputes: usize, seed: u64, dating: Dating) -> Workload {
+    let mut rng = Rng::new(seed);
+    let mut drng = Rng::new(seed ^ 0x0044_4154_4553);
+    let groups = disputes.div_ceil(SNAPSHOTS);
+    // the dates of each party's snapshots: day numbers in 0..DAYS
+    const DAYS: usize = 10 * 12 * 28;
+    let mut dates: Vec<[Vec<usize>; 3]> = Vec::with_capacity(groups);
+    for _ in 0..groups {
+        let mut per_party = || {
+            let mut v: Vec<usize> = Vec::with_capacity(SNAPSHOTS);
+            while v.len() < SNAPSHOTS {
+                let d = match dating {
+                    Dating::PerParty => drng.below(DAYS),
+                    _ => v.len() * (DAYS / SNAPSHOTS),
+                };
+                if !v.contains(&d) {
+                    v.push(d);
+                }
+            }
+            v.sort_unstable();
+            v
+        };
+        dates.push([per_party(), per_party(), per_party()]);
+    }
+    // 2015-01-01 + day n, with months of 28 days (every date valid)
+    let date = |n: usize| {
+        format!(
+            "{}-{:02}-{:02}",
+            2015 + n / 336,
+            1 + n % 336 / 28,
+            1 + n % 28
+        )
+    };
+    let mut text = String::with_capacity(disputes * 760);
+    let mut statements = 0;
+    let mut planted = 0;
+    let mut conditionals = 0;
+    for d in 0..disputes {
+        let (g, j) = (d / SNAPSHOTS, d % SNAPSHOTS);
+        let last = j + 1 == SNAPSHOTS || d + 1 == disputes;
+        let conflict = d % 2 == 1;
+        let (a, b, c) = (format!("a{g}"), format!("b{g}"), format!("c{g}"));
+        let t = |i: usize| format!("t{d}_{i}");
+        let open = |p: usize, name: &str| match (dating, dates.get(g)) {
+            (Dating::Undated, _) | (_, None) => format!("party {name} {{\n"),
+            (_, Some(ds)) => format!("party {name} as of {} {{\n", date(ds[p][j])),
+        };
+        text.push_str(&format!("# dispute {d}: snapshot {j} of group {g}\n"));
+        if j == 0 {
+            for p in [&a, &b, &c] {
+                text.push_str(&format!("party {p} \"party {p}\"\n"));
+            }
+        }
+        for i in 0..6 {
+            text.push_str(&format!("topic {} \"topic {i} of dispute {d}\"\n", t(i)));
+        }
+        let x = 1 + rng.below(2);
+        text.push_str(&open(0, &a));
+        text.push_str(&format!("  requires {}\n", t(0)));
+        text.push_str(&format!("  no {} without {}\n", t(0), t(3)));
+        text.push_str(&format!("  requires {} when {}\n", t(x), t(0)));
+        text.push_str(&format!("  prefers {} or {}\n", t(4), t(5)));
+        text.push_str(&format!("  duty {b}: {}\n", t(5)));
+        text.push_str("}\n");
+        text.push_str(&open(1, &b));
+        if conflict {
+            text.push_str(&format!("  rejects {} \"planted\"\n", t(3)));
+            if last || dating == Dating::Undated {
+                planted += 1;
+            }
+        } else {
+            text.push_str(&format!("  requires {} when {}\n", t(3), t(1)));
+            conditionals += 1;
+        }
+        text.push_str(&format!("  requires {}@{b} when {}\n", t(5), t(5)));
+        text.push_str(&format!("  claims {} -> {}\n", t(2), t(4)));
+        text.push_str(&format!("  no {} without {}\n", t(4), t(5)));
+        text.push_str("}\n");
+        let y = 1 + rng.below(3);
+        text.push_str(&open(2, &c));
+        text.push_str(&format!("  requires {} when {} and {}\n", t(4), t(y), t(0)));
+        text.push_str(&format!("  avoids not {}\n", t(2)));
+        text.push_str(&format!("  claims {} or {}\n", t(1), t(2)));
+        text.push_str("}\n");
+        text.push_str(&format!("assume {} -> {}\n", t(3), t(4)));
+        statements += 13;
+        conditionals += 5;
+    }
+    Workload {
+        text,
+        statements,
+        planted_conflicts: planted,
+        conditionals,
+    }
+}
+
 /// `disputes` independent conflict-free disputes, each with a feasible
 /// scenario, 13 statements, 6 of them conditional.
 pub fn scenarios(disputes: usize, seed: u64) -> Workload {
@@ -314,6 +446,72 @@ mod tests {
         assert_eq!(weighted.text.matches(" weight ").count(), 10 * 10);
         let plain = regex_free_strip(&weighted.text);
         assert_eq!(plain, w.text);
+    }
+
+    /// `text` without its ` as of YYYY-MM-DD` parts.
+    fn undate(text: &str) -> String {
+        let mut out = String::new();
+        let mut rest = text;
+        while let Some(i) = rest.find(" as of ") {
+            out.push_str(&rest[..i]);
+            rest = &rest[i + " as of YYYY-MM-DD".len()..];
+        }
+        out.push_str(rest);
+        out
+    }
+
+    #[test]
+    fn dated_workload_is_the_undated_one_with_dates() {
+        let undated = dated_disputes(25, 3, Dating::Undated);
+        assert_eq!(undated.statements, 25 * 13);
+        assert_eq!(undated.planted_conflicts, 12);
+        assert!(!undated.text.contains(" as of "));
+        for dating in [Dating::Shared, Dating::PerParty] {
+            let w = dated_disputes(25, 3, dating);
+            assert_eq!(undate(&w.text), undated.text);
+            assert_eq!(w.text.matches(" as of ").count(), 25 * 3);
+            // the last snapshots: disputes 9, 19 (planted) and 24 (not)
+            assert_eq!(w.planted_conflicts, 2);
+            // each party's dates increase, snapshot by snapshot
+            for g in 0..3 {
+                for p in ["a", "b", "c"] {
+                    let head = format!("party {p}{g} as of ");
+                    let dates: Vec<&str> = w
+                        .text
+                        .match_indices(&head)
+                        .map(|(i, _)| &w.text[i + head.len()..i + head.len() + 10])
+                        .collect();
+                    assert_eq!(dates.len(), if g == 2 { 5 } else { 10 });
+                    assert!(dates.windows(2).all(|d| d[0] < d[1]), "{dates:?}");
+                    for d in &dates {
+                        assert!(crate::date::Date::parse(d).is_ok(), "{d}");
+                    }
+                }
+            }
+        }
+        // the same statements, in the same order, as `disputes`: only the
+        // parties' names differ
+        let plain = disputes(25, 3).text;
+        let stmts = |t: &str| -> Vec<String> {
+            t.lines()
+                .filter(|l| l.starts_with("  "))
+                .map(|l| {
+                    l.split(' ')
+                        .map(|w| match w.strip_suffix(':').unwrap_or(w) {
+                            x if x.starts_with(['a', 'b', 'c'])
+                                && x[1..].chars().all(|c| c.is_ascii_digit()) =>
+                            {
+                                "P"
+                            }
+                            _ => w,
+                        })
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                })
+                .map(|l| l.split('@').next().unwrap_or("").to_owned())
+                .collect()
+        };
+        assert_eq!(stmts(&undated.text), stmts(&plain));
     }
 
     /// `text` without its ` weight N` parts.

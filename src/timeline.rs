@@ -16,6 +16,7 @@
 //! snapshots, not of a state, and a failed `expect … as of DATE` belongs to
 //! its date, not to a period: neither is part of the timeline.
 
+use crate::check::cache::CheckCache;
 use crate::check::{self, CheckOptions};
 use crate::date::Date;
 use crate::diagnostic::{Diagnostic, Kind, Role};
@@ -281,8 +282,22 @@ fn state(model: &Model, at: Option<Date>) -> Model {
 
 /// The timeline of one model. A model without snapshot dates has one
 /// period: its findings hold from and until `None`. The time budget of
-/// `options` is for the whole timeline.
+/// `options` is for the whole timeline. The periods share one
+/// per-component result cache ([`CheckCache`]): between two consecutive
+/// dates only the parties whose snapshot starts change, so only the
+/// components their statements touch are checked again.
 pub fn timeline(model: &Model, options: &CheckOptions) -> Timeline {
+    timeline_cached(model, options, Some(&mut CheckCache::new()))
+}
+
+/// [`timeline`] with the cache `cache` (filled as it goes; its
+/// [`CheckCache::stats`] tell what was reused), or with none (every
+/// period checked from scratch): the same timeline either way.
+pub fn timeline_cached(
+    model: &Model,
+    options: &CheckOptions,
+    mut cache: Option<&mut CheckCache>,
+) -> Timeline {
     let deadline = options.time_budget.map(|d| Instant::now() + d);
     let dates = model.snapshot_dates();
     let mut out = Timeline {
@@ -294,10 +309,10 @@ pub fn timeline(model: &Model, options: &CheckOptions) -> Timeline {
     let periods = std::iter::once(None).chain(dates.into_iter().map(Some));
     for at in periods {
         let checked = if model.is_dated() {
-            check::check_state(&state(model, at), options, deadline)
+            check::check_state_cached(&state(model, at), options, deadline, cache.as_deref_mut())
         } else {
             // as `stance check` checks it: every expectation
-            check::check_state(model, options, deadline)
+            check::check_state_cached(model, options, deadline, cache.as_deref_mut())
         };
         out.truncated |= checked.truncated;
         let mut now: BTreeMap<Identity, Diagnostic> = BTreeMap::new();

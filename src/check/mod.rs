@@ -694,17 +694,9 @@ fn expectation_parties(e: &crate::model::Expectation) -> Option<&[PartyId]> {
     }
 }
 
-/// The checks of LANGUAGE.md §6 on one state.
-pub(crate) fn check_state(
-    model: &Model,
-    options: &CheckOptions,
-    deadline: Option<Instant>,
-) -> CheckOutput {
-    check_state_cached(model, options, deadline, None)
-}
-
-/// [`check_state`], reusing (and filling) the per-component results of
-/// `cache` when there is one: the same output either way.
+/// The checks of LANGUAGE.md §6 on one state, reusing (and filling) the
+/// per-component results of `cache` when there is one: the same output
+/// either way.
 pub(crate) fn check_state_cached(
     model: &Model,
     options: &CheckOptions,

@@ -15,6 +15,8 @@ use std::time::Duration;
 pub(super) enum TimelineFormat {
     Human,
     Json,
+    /// A Mermaid gantt chart: one bar per finding over the dates it holds
+    Mermaid,
 }
 
 #[derive(Args, Debug)]
@@ -66,6 +68,7 @@ pub(super) fn run(args: TimelineArgs) -> i32 {
     let text = match args.format {
         TimelineFormat::Human => render::timeline::human(&timeline, &loaded.sources),
         TimelineFormat::Json => render::timeline::json(&timeline, &loaded.sources),
+        TimelineFormat::Mermaid => render::timeline::mermaid(&timeline, &loaded.sources),
     };
     emit(&text, EXIT_OK)
 }

@@ -1,4 +1,5 @@
-//! `stance timeline` output (LANGUAGE.md §11): human and JSON.
+//! `stance timeline` output (LANGUAGE.md §11): human, JSON and a Mermaid
+//! gantt chart.
 //!
 //! Human: one line per change, `DATE: what happens (parties) — file:line
 //! with :line, …` (the primary location, then the lines of the other
@@ -251,4 +252,100 @@ pub fn human(t: &Timeline, sources: &SourceMap) -> String {
         let _ = writeln!(out, "note: {TRUNCATED}");
     }
     out
+}
+
+/// Text made safe for one line of a Mermaid gantt chart (a task name or
+/// a section name): Mermaid splits a task at its first `:` and reads
+/// `#` and `;` as its own syntax, so `:`, `;`, `#`, `%`, quotes and angle
+/// brackets are written as Mermaid's entity codes (`#58;` …), which it
+/// shows as the character itself; a line break or any other control,
+/// bidirectional or line-separator character becomes a space.
+fn gantt_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            ':' | ';' | '#' | '%' | '"' | '<' | '>' | '&' | '\\' | '`' | '{' | '}' => {
+                let _ = write!(out, "#{};", c as u32);
+            }
+            c if super::is_unsafe_char(c) || c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The timeline as a Mermaid gantt chart (renders inside GitHub
+/// markdown): one bar per finding over the dates it holds in, one section
+/// per finding kind (in the order of their names). Every bar's name says
+/// its dates in words: a finding that holds before the first date
+/// (`from …`) starts at the left edge, one that still holds (`… on`) runs
+/// to the right edge; the edges lie a tenth of the range (at least a day)
+/// beyond the first and the last date, only so such bars can be seen.
+/// A model without dates gives a chart with no bars that says so.
+pub fn mermaid(t: &Timeline, sources: &SourceMap) -> String {
+    let mut out = String::from("gantt\n");
+    out.push_str("  dateFormat YYYY-MM-DD\n  axisFormat %Y-%m-%d\n");
+    let (Some(first), Some(last)) = (t.dates.first(), t.dates.last()) else {
+        let _ = writeln!(
+            out,
+            "  title no dated snapshots, every finding of stance check holds at every date"
+        );
+        return out;
+    };
+    let span = last.days().saturating_sub(first.days());
+    let pad = (span / 10).max(1);
+    // the edges; at the ends of the calendar, the first or last date
+    let left = first_minus(*first, pad).unwrap_or(*first);
+    let right = last.plus_days(pad).unwrap_or(*last);
+    let _ = writeln!(
+        out,
+        "  title stance timeline, {} to {}{}",
+        first,
+        last,
+        if t.truncated {
+            " (truncated, a limit cut some state's check short)"
+        } else {
+            ""
+        }
+    );
+    let mut sections: std::collections::BTreeMap<&str, Vec<(usize, &Held)>> =
+        std::collections::BTreeMap::new();
+    for (i, h) in t.findings.iter().enumerate() {
+        sections
+            .entry(h.diagnostic.kind.name())
+            .or_default()
+            .push((i + 1, h));
+    }
+    for (kind, bars) in sections {
+        let _ = writeln!(out, "  section {}", gantt_text(kind));
+        for (id, h) in bars {
+            let loc = Location::of(h.diagnostic.span, sources);
+            let range = match (h.from, h.until) {
+                (None, None) => "at every date".to_owned(),
+                (None, Some(u)) => format!("until {u}"),
+                (Some(f), None) => format!("from {f} on"),
+                (Some(f), Some(u)) => format!("from {f} until {u}"),
+            };
+            let name = format!(
+                "{} [{range}] — {}:{}",
+                phrase(&h.diagnostic, Change::Holds),
+                loc.file,
+                loc.line
+            );
+            let _ = writeln!(
+                out,
+                "  {} :f{id}, {}, {}",
+                gantt_text(&name),
+                h.from.unwrap_or(left),
+                h.until.unwrap_or(right)
+            );
+        }
+    }
+    out
+}
+
+/// The date `n` days before `d`, when there is one.
+fn first_minus(d: Date, n: u32) -> Option<Date> {
+    let target = d.days().checked_sub(n)?;
+    Date::new(1, 1, 1).ok()?.plus_days(target)
 }

@@ -8,7 +8,8 @@
 //! must equal what `stance check --color never ARGS` prints (run from the
 //! repository root); a marker `<!-- output: deals ARGS -->` shows
 //! `stance deals ARGS` instead, `<!-- output: timeline ARGS -->`
-//! `stance timeline ARGS`. `BLESS=1 cargo test --test it docs` rewrites the blocks
+//! `stance timeline ARGS`. The block may be ```mermaid instead (a
+//! chart GitHub draws). `BLESS=1 cargo test --test it docs` rewrites the blocks
 //! from the binary's actual output; review the diff before committing.
 //!
 //! Also checks the published JSON Schema of the `json` format
@@ -55,10 +56,15 @@ fn refresh(doc: &str) -> (String, Vec<String>) {
         let end = after.find("-->").expect("unclosed output marker");
         let args = after[..end].trim().to_owned();
         let after_marker = &after[end + 3..];
+        // a ```text block, or ```mermaid for a chart GitHub draws
         let open = after_marker
-            .find("```text\n")
+            .find("```")
             .expect("an output marker must be followed by a ```text block");
-        let body_start = open + "```text\n".len();
+        let fence = ["```text\n", "```mermaid\n"]
+            .into_iter()
+            .find(|f| after_marker[open..].starts_with(f))
+            .expect("an output marker must be followed by a ```text or ```mermaid block");
+        let body_start = open + fence.len();
         // an empty block closes right away (its fence has no `\n` before
         // it inside the body)
         let body = &after_marker[body_start..];

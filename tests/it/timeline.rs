@@ -10,7 +10,7 @@ use proptest::test_runner::{Config, RngSeed};
 use stancecheck::check::{CheckOptions, check_at};
 use stancecheck::diagnostic::{Diagnostic, Kind};
 use stancecheck::model::PartyId;
-use stancecheck::timeline::{Identities, Identity, timeline};
+use stancecheck::timeline::{Identities, Identity, timeline, timeline_cached};
 use std::collections::BTreeSet;
 
 /// A conflict and an infeasible scenario that appear on the second date
@@ -484,6 +484,8 @@ fn timeline_ok(seed: u64) -> Result<(), TestCaseError> {
     let ids = Identities::new(&m);
     let t = timeline(&m, &options());
     prop_assert!(!t.truncated);
+    // the cache shared by the periods changes nothing
+    prop_assert_eq!(&t, &timeline_cached(&m, &options(), None), "seed {}", seed);
     prop_assert_eq!(&t.dates, &m.snapshot_dates());
     // the period before every date, then each date
     let periods = std::iter::once(None).chain(t.dates.iter().copied().map(Some));
@@ -602,5 +604,185 @@ proptest! {
     #[test]
     fn a_restated_snapshot_changes_nothing(seed in any::<u64>()) {
         restating_ok(seed)?;
+    }
+}
+
+#[test]
+fn timeline_mermaid_is_a_gantt_chart() {
+    let dir = TempDir::new("timeline-mermaid");
+    dir.write("dated.stance", DATED);
+    let (code, out, err) = stance(&dir, &["timeline", "--format", "mermaid", "dated.stance"]);
+    assert_eq!(code, 0, "{err}");
+    // two findings, each a bar from 2025-02-26 until 2025-03-10
+    assert_eq!(
+        out.matches(", 2025-02-26, 2025-03-10\n").count(),
+        2,
+        "{out}"
+    );
+    let (_, again, _) = stance(&dir, &["timeline", "--format", "mermaid", "dated.stance"]);
+    assert_eq!(out, again);
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn timeline_mermaid_bars_are_open_at_the_edges() {
+    // a finding before the first date and one still holding at the end
+    let dir = TempDir::new("timeline-mermaid-edges");
+    dir.write(
+        "edges.stance",
+        "party a\nparty b\ntopic x\ntopic y\n\
+         party a { requires x }\n\
+         party b { rejects x }\n\
+         party b as of 2020-01-01 { requires y }\n\
+         party a as of 2020-01-11 { rejects y }\n",
+    );
+    let (code, out, err) = stance(&dir, &["timeline", "--format", "mermaid", "edges.stance"]);
+    assert_eq!(code, 0, "{err}");
+    // ten days between the dates: the edges lie a day beyond them
+    assert!(
+        out.contains("title stance timeline, 2020-01-01 to 2020-01-11\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("[at every date] — edges.stance#58;5 :f1, 2019-12-31, 2020-01-12\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("[from 2020-01-11 on] — edges.stance#58;7 :f2, 2020-01-11, 2020-01-12\n"),
+        "{out}"
+    );
+}
+
+/// Checks that every line of a gantt chart is one Mermaid statement: the
+/// header lines, `section NAME`, or `NAME :fN, DATE, DATE` where NAME
+/// holds none of Mermaid's separators and no control character.
+fn assert_gantt_lines(out: &str) {
+    for line in out.lines() {
+        assert!(!line.chars().any(|c| c.is_control()), "{line:?}");
+        let line = line.trim_start();
+        if line == "gantt"
+            || line.starts_with("dateFormat ")
+            || line.starts_with("axisFormat ")
+            || line.starts_with("title ")
+            || line.starts_with("section ")
+        {
+            continue;
+        }
+        let (name, data) = line.rsplit_once(" :").unwrap_or_else(|| panic!("{line:?}"));
+        // Mermaid's entity codes (`#58;`) aside
+        let mut plain = String::new();
+        let mut rest = name;
+        while let Some(i) = rest.find('#') {
+            plain.push_str(&rest[..i]);
+            let after = &rest[i + 1..];
+            let digits = after.len() - after.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+            assert!(digits > 0 && after[digits..].starts_with(';'), "{name:?}");
+            rest = &after[digits + 1..];
+        }
+        plain.push_str(rest);
+        for bad in [':', ';', '#', '"', '<', '>', '%', '`'] {
+            assert!(!plain.contains(bad), "{bad} in {name:?}");
+        }
+        let parts: Vec<&str> = data.split(", ").collect();
+        assert_eq!(parts.len(), 3, "{data:?}");
+        assert!(parts[0].starts_with('f'), "{data:?}");
+        for d in &parts[1..] {
+            assert!(stancecheck::date::Date::parse(d).is_ok(), "{data:?}");
+        }
+    }
+}
+
+#[test]
+fn timeline_mermaid_escapes_hostile_names() {
+    let dir = TempDir::new("timeline-mermaid-hostile");
+    // a file name and a scenario's topics that would end a Mermaid task
+    // name early, start a comment or an entity, or break the line
+    let name = "evil: x; #35; %% \"q\" <b> `t` {d}\u{7}\u{202e}.stance";
+    dir.write(name, DATED);
+    let (code, out, err) = stance(&dir, &["timeline", "--format", "mermaid", name]);
+    assert_eq!(code, 0, "{err}");
+    assert_gantt_lines(&out);
+    assert!(
+        out.contains("evil#58; x#59; #35;35#59; #37;#37; #34;q#34; #60;b#62; #96;t#96; #123;d#125;  .stance#58;7 :f1"),
+        "{out}"
+    );
+    assert_gantt_lines(&stance(&dir, &["timeline", "--format", "mermaid", "."]).1);
+}
+
+/// Two independent disputes; `a` moves in the first on 2025-01-10, `c`
+/// in the second on 2025-02-10.
+const TWO_DISPUTES: &str = "\
+party a
+party b
+party c
+party d
+topic x
+topic y
+topic u
+topic v
+
+party b { rejects x }
+party a as of 2025-01-01 { requires y }
+party a as of 2025-01-10 { requires x }
+party d { requires u when v }
+party c as of 2025-01-01 { prefers v }
+party c as of 2025-02-10 { requires v and not u }
+";
+
+fn model_of(text: &str) -> stancecheck::model::Model {
+    let mut fs = stancecheck::load::MemoryFs::new();
+    fs.insert("two.stance", text.as_bytes().to_vec());
+    let mut loader = stancecheck::load::Loader::new(&fs);
+    let _ = loader.add_root("two.stance");
+    let loaded = loader.finish();
+    let unit = stancecheck::pipeline::checked_units(&loaded)[0];
+    stancecheck::pipeline::resolve_unit(&loaded, unit).0
+}
+
+#[test]
+fn timeline_reuses_the_components_a_date_does_not_change() {
+    let m = model_of(TWO_DISPUTES);
+    let ids = Identities::new(&m);
+    let mut cache = stancecheck::check::cache::CheckCache::new();
+    let t = timeline_cached(&m, &options(), Some(&mut cache));
+    // from one period to the next only the dispute whose party moved
+    // changes: `b rejects x` alone is reused on 2025-01-01, the second
+    // dispute on 2025-01-10, the first on 2025-02-10
+    let stats = cache.stats();
+    assert!(stats.hits >= 3, "{stats:?}");
+    assert_eq!(t, timeline_cached(&m, &options(), None));
+    // and each period is `check --as-of` at its date
+    let date = |s: &str| stancecheck::date::Date::parse(s).unwrap();
+    let periods = [
+        None,
+        Some(date("2025-01-01")),
+        Some(date("2025-01-10")),
+        Some(date("2025-02-10")),
+    ];
+    assert_eq!(
+        t.dates.iter().map(|d| Some(*d)).collect::<Vec<_>>(),
+        periods[1..]
+    );
+    for at in periods {
+        let got: BTreeSet<Identity> = t.at(at).map(|h| ids.of(&h.diagnostic)).collect();
+        let out = check_at(&m, &options(), Some(at.unwrap_or(date("2024-12-01"))));
+        let want: BTreeSet<Identity> = out
+            .diagnostics
+            .iter()
+            .filter(|d| !matches!(d.kind, Kind::Reversal | Kind::SoftenedStance))
+            .map(|d| ids.of(d))
+            .collect();
+        assert_eq!(got, want, "at {at:?}");
+    }
+    // each dispute's conflict starts when its party moves
+    for from in [periods[2], periods[3]] {
+        assert!(
+            t.findings
+                .iter()
+                .any(|h| h.diagnostic.kind == Kind::Conflict
+                    && h.from == from
+                    && h.until.is_none()),
+            "{from:?}"
+        );
     }
 }
