@@ -786,3 +786,24 @@ fn timeline_reuses_the_components_a_date_does_not_change() {
         );
     }
 }
+
+/// In a model without snapshots the timeline holds what `stance check`
+/// reports, a failed `expect reversal` included (found in review: it was
+/// left out).
+#[test]
+fn undated_timeline_counts_a_failed_expect_reversal() {
+    let dir = TempDir::new("timeline-undated-reversal");
+    dir.write(
+        "a.stance",
+        "party us\ntopic a\nparty us {\n  requires a\n}\nexpect reversal us\nexpect conflict us, us\n",
+    );
+    let (_, check, _) = stance(&dir, &["check", "--format", "json", "a.stance"]);
+    let check: serde_json::Value = serde_json::from_str(&check).unwrap();
+    let checked = check["diagnostics"].as_array().unwrap().len();
+    assert_eq!(checked, 2, "{check}");
+    let (_, text, _) = stance(&dir, &["timeline", "a.stance"]);
+    assert!(
+        text.contains(&format!("the {checked} findings of `stance check`")),
+        "{text}"
+    );
+}
