@@ -26,7 +26,6 @@ use crate::source::{FileId, Span};
 use lsp_server::ErrorCode;
 use lsp_types::{PrepareRenameResponse, TextEdit, Url, WorkspaceEdit};
 use std::collections::{BTreeSet, HashMap};
-use std::path::PathBuf;
 
 /// What a rename rewrites: every span of the old name.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -294,31 +293,9 @@ impl Server<'_> {
             }
             Place::Virtual => {
                 let doc = self.documents.get(uri)?;
-                let root = workspace
-                    .map(std::path::Path::to_path_buf)
-                    .or_else(|| std::env::current_dir().ok())
-                    .unwrap_or_else(|| PathBuf::from("/"));
-                let fs = DiskFs { root: root.clone() };
-                let mut loader = Loader::new(&fs);
-                let id = loader.add_text(uri.as_str(), doc.text.as_bytes());
-                let loaded = loader.finish();
-                let uris = loaded
-                    .sources
-                    .files()
-                    .iter()
-                    .map(|f| {
-                        if f.id == id {
-                            Some(uri.clone())
-                        } else {
-                            Url::from_file_path(root.join(&f.path)).ok()
-                        }
-                    })
-                    .collect();
-                Some(Files {
-                    loaded,
-                    uris,
-                    file: id,
-                })
+                let (loaded, uris, file) =
+                    super::workspace::load_virtual(uri, &doc.text, workspace);
+                Some(Files { loaded, uris, file })
             }
         }
     }

@@ -241,30 +241,11 @@ pub fn analyse(
         });
     }
     for (uri, doc) in virtual_docs {
-        let root = workspace
-            .map(Path::to_path_buf)
-            .or_else(|| std::env::current_dir().ok())
-            .unwrap_or_else(|| PathBuf::from("/"));
-        let fs = DiskFs { root: root.clone() };
-        let mut loader = Loader::new(&fs);
-        let id = loader.add_text(uri.as_str(), doc.text.as_bytes());
-        let loaded = loader.finish();
+        let (loaded, uris, _) = load_virtual(uri, &doc.text, workspace);
         let name = format!("uri:{uri}");
         let report =
             pipeline::run_cached(&loaded, options, caches.entry(name.clone()).or_default());
         used.insert(name);
-        let uris = loaded
-            .sources
-            .files()
-            .iter()
-            .map(|f| {
-                if f.id == id {
-                    Some(uri.clone())
-                } else {
-                    Url::from_file_path(root.join(&f.path)).ok()
-                }
-            })
-            .collect();
         out.push(Analysis {
             loaded,
             report,
@@ -273,4 +254,36 @@ pub fn analyse(
     }
     caches.retain(|name, _| used.contains(name));
     out
+}
+
+/// Loads an editor buffer that is not a file on disk (an `untitled:` URI)
+/// as the root of its own model, its includes read from the workspace
+/// folder (or the current directory): the loaded files, the URI of each
+/// (the buffer's own URI for it), and the buffer's file id.
+pub(super) fn load_virtual(
+    uri: &Url,
+    text: &str,
+    workspace: Option<&Path>,
+) -> (Loaded, Vec<Option<Url>>, FileId) {
+    let root = workspace
+        .map(Path::to_path_buf)
+        .or_else(|| std::env::current_dir().ok())
+        .unwrap_or_else(|| PathBuf::from("/"));
+    let fs = DiskFs { root: root.clone() };
+    let mut loader = Loader::new(&fs);
+    let id = loader.add_text(uri.as_str(), text.as_bytes());
+    let loaded = loader.finish();
+    let uris = loaded
+        .sources
+        .files()
+        .iter()
+        .map(|f| {
+            if f.id == id {
+                Some(uri.clone())
+            } else {
+                Url::from_file_path(root.join(&f.path)).ok()
+            }
+        })
+        .collect();
+    (loaded, uris, id)
 }
