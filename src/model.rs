@@ -469,6 +469,132 @@ impl Model {
         }
     }
 
+    /// The sub-model of some statements, scenarios and expectations (indices
+    /// into this model's lists, each in order) with exactly the topics
+    /// `topics` (in order) and their atoms: ids renumbered in their
+    /// original order (so every order a check uses is kept), spans and
+    /// texts as they are; parties: those the kept items name, in order.
+    /// Every atom of a kept item must have its topic in `topics`. Also
+    /// returns, per party of the sub-model, its id in this model. Costs
+    /// the size of what is kept, not of the whole model.
+    pub(crate) fn sub_model(
+        &self,
+        topics: &[TopicId],
+        stmts: &[usize],
+        scenarios: &[usize],
+        expectations: &[usize],
+    ) -> (Model, Vec<PartyId>) {
+        use std::collections::HashMap;
+        let mut out = Model::default();
+        let mut tmap: HashMap<TopicId, TopicId> = HashMap::new();
+        for t in topics {
+            tmap.insert(*t, TopicId(out.topics.len() as u32));
+            out.topics.push(self.topic(*t).clone());
+        }
+        // parties named by the kept items, then renumbered in order
+        let mut used: std::collections::BTreeSet<PartyId> = std::collections::BTreeSet::new();
+        let mut atom_ids: Vec<usize> = Vec::new();
+        for (i, a) in self.atoms.iter().enumerate() {
+            if tmap.contains_key(&a.topic) {
+                atom_ids.push(i);
+                used.extend(a.party);
+            }
+        }
+        for i in stmts {
+            used.extend(self.statements[*i].party);
+        }
+        for i in expectations {
+            match &self.expectations[*i].kind {
+                ExpectKind::Consistent(ps) | ExpectKind::Conflict(ps) => used.extend(ps),
+                ExpectKind::Feasible(_, ps) | ExpectKind::Infeasible(_, ps) => {
+                    used.extend(ps.iter().flatten())
+                }
+                ExpectKind::Impossible(_) => {}
+                ExpectKind::Reversal(p) => {
+                    used.insert(*p);
+                }
+            }
+        }
+        let mut pmap: HashMap<PartyId, PartyId> = HashMap::new();
+        let mut back: Vec<PartyId> = Vec::new();
+        for p in used {
+            pmap.insert(p, PartyId(out.parties.len() as u32));
+            out.parties.push(self.party(p).clone());
+            back.push(p);
+        }
+        let mp = |p: &PartyId| pmap.get(p).copied().unwrap_or(*p);
+        let mut amap: HashMap<AtomId, AtomId> = HashMap::new();
+        for i in atom_ids {
+            let a = self.atoms[i];
+            amap.insert(AtomId(i as u32), AtomId(out.atoms.len() as u32));
+            out.atoms.push(Atom {
+                topic: tmap.get(&a.topic).copied().unwrap_or(a.topic),
+                party: a.party.as_ref().map(mp),
+            });
+            out.atom_spans.push(self.atom_spans[i]);
+        }
+        fn remap(e: &Expr, amap: &HashMap<AtomId, AtomId>) -> Expr {
+            match e {
+                Expr::Atom(a) => Expr::Atom(amap.get(a).copied().unwrap_or(*a)),
+                Expr::Not(x) => Expr::Not(Box::new(remap(x, amap))),
+                Expr::And(xs) => Expr::And(xs.iter().map(|x| remap(x, amap)).collect()),
+                Expr::Or(xs) => Expr::Or(xs.iter().map(|x| remap(x, amap)).collect()),
+                Expr::Implies(a, b) => {
+                    Expr::Implies(Box::new(remap(a, amap)), Box::new(remap(b, amap)))
+                }
+                Expr::Iff(a, b) => Expr::Iff(Box::new(remap(a, amap)), Box::new(remap(b, amap))),
+            }
+        }
+        for (n, i) in stmts.iter().enumerate() {
+            let s = &self.statements[*i];
+            let text = out.add_text(self.text(s.text));
+            let condition_text = s.condition_text.map(|t| out.add_text(self.text(t)));
+            out.statements.push(Statement {
+                id: StmtId(n as u32),
+                party: s.party.as_ref().map(mp),
+                kind: s.kind,
+                formula: remap(&s.formula, &amap),
+                condition_span: s.condition_span,
+                condition_text,
+                label: s.label.clone(),
+                quote: s.quote.clone(),
+                weight: s.weight,
+                span: s.span,
+                text,
+                date: s.date,
+            });
+        }
+        let mut smap: HashMap<ScenarioId, ScenarioId> = HashMap::new();
+        for i in scenarios {
+            let sc = &self.scenarios[*i];
+            smap.insert(
+                ScenarioId(*i as u32),
+                ScenarioId(out.scenarios.len() as u32),
+            );
+            out.scenarios.push(Scenario {
+                formulas: sc.formulas.iter().map(|f| remap(f, &amap)).collect(),
+                ..sc.clone()
+            });
+        }
+        let ms = |s: &ScenarioId| smap.get(s).copied().unwrap_or(*s);
+        let mps = |ps: &Vec<PartyId>| ps.iter().map(mp).collect::<Vec<_>>();
+        for i in expectations {
+            let e = &self.expectations[*i];
+            let kind = match &e.kind {
+                ExpectKind::Consistent(ps) => ExpectKind::Consistent(mps(ps)),
+                ExpectKind::Conflict(ps) => ExpectKind::Conflict(mps(ps)),
+                ExpectKind::Feasible(s, ps) => ExpectKind::Feasible(ms(s), ps.as_ref().map(mps)),
+                ExpectKind::Infeasible(s, ps) => {
+                    ExpectKind::Infeasible(ms(s), ps.as_ref().map(mps))
+                }
+                ExpectKind::Impossible(f) => ExpectKind::Impossible(remap(f, &amap)),
+                ExpectKind::Reversal(p) => ExpectKind::Reversal(mp(p)),
+            };
+            out.expectations.push(Expectation { kind, ..e.clone() });
+        }
+        (out, back)
+    }
+
     /// The name of a statement's party (`None` for an assumption).
     pub fn party_name(&self, party: Option<PartyId>) -> Option<&str> {
         party.map(|p| self.party(p).name.as_str())

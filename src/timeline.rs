@@ -21,9 +21,10 @@ use crate::check::{self, CheckOptions};
 use crate::date::Date;
 use crate::diagnostic::{Diagnostic, Kind, Role};
 use crate::load::Loaded;
-use crate::model::{Expr, Model, StmtKind};
+use crate::model::{ExpectKind, Expr, Model, PartyId, StmtKind, TopicId};
 use crate::pipeline;
 use crate::source::Span;
+use petgraph::unionfind::UnionFind;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::time::Instant;
 
@@ -282,17 +283,300 @@ fn state(model: &Model, at: Option<Date>) -> Model {
 
 /// The timeline of one model. A model without snapshot dates has one
 /// period: its findings hold from and until `None`. The time budget of
-/// `options` is for the whole timeline. The periods share one
-/// per-component result cache ([`CheckCache`]): between two consecutive
-/// dates only the parties whose snapshot starts change, so only the
-/// components their statements touch are checked again.
+/// `options` is for the whole timeline.
+///
+/// A dated model is split once into independent parts ([`parts`]), and
+/// each part's timeline is computed on its own sub-model over its own
+/// dates only; their findings merged are the whole-state timeline's
+/// ([`timeline_cached`]) whenever no limit can have bound (see
+/// [`per_part`]); otherwise the whole-state timeline is computed.
 pub fn timeline(model: &Model, options: &CheckOptions) -> Timeline {
-    timeline_cached(model, options, Some(&mut CheckCache::new()))
+    timeline_traced(model, options).0
 }
 
-/// [`timeline`] with the cache `cache` (filled as it goes; its
-/// [`CheckCache::stats`] tell what was reused), or with none (every
-/// period checked from scratch): the same timeline either way.
+/// [`timeline`], and whether the per-part timeline was the answer (not
+/// the whole-state fallback).
+pub fn timeline_traced(model: &Model, options: &CheckOptions) -> (Timeline, bool) {
+    let start = Instant::now();
+    if model.is_dated()
+        && let Some(t) = per_part(model, options)
+    {
+        return (t, true);
+    }
+    let mut o = options.clone();
+    o.time_budget = options
+        .time_budget
+        .map(|b| b.saturating_sub(start.elapsed()));
+    (
+        timeline_cached(model, &o, Some(&mut CheckCache::new())),
+        false,
+    )
+}
+
+/// One independent part of a dated model: indices into its statements,
+/// scenarios and (undated) expectations, and its topics.
+#[derive(Debug, Default)]
+struct Part {
+    topics: Vec<TopicId>,
+    stmts: Vec<usize>,
+    scenarios: Vec<usize>,
+    expectations: Vec<usize>,
+}
+
+/// The parts of a model over all its dates: a union–find over the topics
+/// of every statement of every snapshot and undated block, of every
+/// scenario and of every undated expectation formula (an `X@P` atom is
+/// its topic `X`). An expectation joins its scenario, and every statement
+/// of each party it names (`expect consistent P Q` joins all of P's and
+/// Q's parts); one about every party (`expect feasible S` without `for`)
+/// joins the scenario's. Statements of one party and kind that say the
+/// same formula join (their timeline identity is one, [`Key::Said`], even
+/// when the formula has no atom). So every component of every state lies
+/// in one part, and so does every finding's subject and members.
+fn parts(model: &Model) -> Vec<Part> {
+    let nt = model.topics.len();
+    let ns = model.statements.len();
+    let nsc = model.scenarios.len();
+    let np = model.parties.len();
+    let ne = model.expectations.len();
+    let (s0, sc0, p0, e0) = (nt, nt + ns, nt + ns + nsc, nt + ns + nsc + np);
+    let mut uf: UnionFind<usize> = UnionFind::new(e0 + ne);
+    let topics_of = |e: &Expr| -> Vec<usize> {
+        crate::logic::atoms_of(e)
+            .into_iter()
+            .map(|a| model.atom(a).topic.0 as usize)
+            .collect()
+    };
+    let mut said: HashMap<(Option<u32>, StmtKind, String), usize> = HashMap::new();
+    for (i, s) in model.statements.iter().enumerate() {
+        for t in topics_of(&s.formula) {
+            uf.union(s0 + i, t);
+        }
+        let key = (s.party.map(|p| p.0), s.kind, canonical(model, &s.formula));
+        let first = *said.entry(key).or_insert(i);
+        uf.union(s0 + i, s0 + first);
+    }
+    for (i, sc) in model.scenarios.iter().enumerate() {
+        for f in &sc.formulas {
+            for t in topics_of(f) {
+                uf.union(sc0 + i, t);
+            }
+        }
+    }
+    let mut named = vec![false; np];
+    let kept: Vec<usize> = (0..ne)
+        .filter(|i| model.expectations[*i].as_of.is_none())
+        .collect();
+    for i in &kept {
+        let e = &model.expectations[*i];
+        let mut parties: Vec<PartyId> = Vec::new();
+        match &e.kind {
+            ExpectKind::Consistent(ps) | ExpectKind::Conflict(ps) => parties.extend(ps),
+            ExpectKind::Feasible(sc, ps) | ExpectKind::Infeasible(sc, ps) => {
+                uf.union(e0 + i, sc0 + sc.0 as usize);
+                parties.extend(ps.iter().flatten());
+            }
+            ExpectKind::Impossible(f) => {
+                for t in topics_of(f) {
+                    uf.union(e0 + i, t);
+                }
+            }
+            ExpectKind::Reversal(p) => parties.push(*p),
+        }
+        for p in parties {
+            uf.union(e0 + i, p0 + p.0 as usize);
+            if let Some(n) = named.get_mut(p.0 as usize) {
+                *n = true;
+            }
+        }
+    }
+    for (i, s) in model.statements.iter().enumerate() {
+        if let Some(p) = s.party
+            && named.get(p.0 as usize).copied().unwrap_or(false)
+        {
+            uf.union(s0 + i, p0 + p.0 as usize);
+        }
+    }
+    let mut of_root: BTreeMap<usize, usize> = BTreeMap::new();
+    let mut out: Vec<Part> = Vec::new();
+    let mut part = |node: usize, uf: &mut UnionFind<usize>, out: &mut Vec<Part>| {
+        let root = uf.find(node);
+        *of_root.entry(root).or_insert_with(|| {
+            out.push(Part::default());
+            out.len() - 1
+        })
+    };
+    for i in 0..ns {
+        let k = part(s0 + i, &mut uf, &mut out);
+        out[k].stmts.push(i);
+    }
+    for i in 0..nsc {
+        let k = part(sc0 + i, &mut uf, &mut out);
+        out[k].scenarios.push(i);
+    }
+    for i in kept {
+        let k = part(e0 + i, &mut uf, &mut out);
+        out[k].expectations.push(i);
+    }
+    for t in 0..nt {
+        if let Some(k) = of_root.get(&uf.find(t)) {
+            out[*k].topics.push(TopicId(t as u32));
+        }
+    }
+    out
+}
+
+/// The per-part timeline of a dated model, or `None` when it may differ
+/// from the whole-state timeline ([`timeline_cached`]).
+///
+/// Each part is checked as its own sub-model ([`Model::sub_model`]: its
+/// statements, scenarios, undated expectations, topics and their atoms,
+/// ids renumbered in order, spans as they are) in the periods of its own
+/// dates: before every date, and each snapshot date of a party with a
+/// dated statement in it; its state at a date keeps the statements of the
+/// snapshot each party is at on that date in the whole model. Between
+/// two of its dates no party with a statement in it changes snapshot, so
+/// the whole state's statements in the part do not change either.
+///
+/// Why the result is the whole-state timeline's, when accepted. Every
+/// component of a whole state lies in one part (its statements share
+/// topics, hence a part), and every check of a component, of a scenario,
+/// an expectation or a duty reads only what lies in its part (a scenario
+/// or expectation joins the parts of what it touches or names), in an
+/// order the renumbering keeps; the notes of deals count per component
+/// or scenario, "minimal set k of n" numbers findings of one subject,
+/// the identities of findings are taken from the whole model
+/// ([`Identities`], by span). What alone could differ is the `max_sets`
+/// limits that count over the whole state (per kind): a search of a
+/// component asks the room left (`max_sets` minus the sets of the kind
+/// reported so far) and behaves the same for every room larger than
+/// what it finds. Let `m_p` be the most findings (of all kinds: a bound
+/// for every counter, since every finding counts once, for one kind)
+/// part `p` had in any of its states, and suppose `Σ m_p < max_sets` and
+/// no part's check was cut (by a limit or the time budget). In the whole
+/// state at any date, by induction over the searches in order: every
+/// earlier search found what it found in its part, so when a search
+/// asks, at most `Σ m_p − f` sets were reported before it, where `f` is
+/// what it and the later searches of its part find; its room is
+/// `> f`, so it is not cut and finds what it found in its part (whose
+/// room was larger still, and not cut). The limits per scenario,
+/// condition or preference count within one part: the same in both.
+/// Hence every whole state's findings are the union of its parts'
+/// findings, sorted alike, and the timelines agree. When the criterion
+/// fails, `None`: the caller computes the whole-state timeline.
+fn per_part(model: &Model, options: &CheckOptions) -> Option<Timeline> {
+    let deadline = options.time_budget.map(|d| Instant::now() + d);
+    let ids = Identities::new(model);
+    let party_dates = model.party_dates();
+    let mut out = Timeline {
+        dates: model.snapshot_dates(),
+        ..Timeline::default()
+    };
+    let mut sum_most: usize = 0;
+    for part in parts(model) {
+        let (sub, back) = model.sub_model(
+            &part.topics,
+            &part.stmts,
+            &part.scenarios,
+            &part.expectations,
+        );
+        // the dates of the parties with a dated statement in the part
+        let mut dated: Vec<bool> = vec![false; back.len()];
+        for s in &sub.statements {
+            if let (Some(_), Some(q)) = (s.date, s.party)
+                && let Some(x) = dated.get_mut(q.0 as usize)
+            {
+                *x = true;
+            }
+        }
+        let mut dates: Vec<Date> = Vec::new();
+        for (p, _) in back.iter().zip(&dated).filter(|(_, d)| **d) {
+            dates.extend(party_dates.get(p.0 as usize).into_iter().flatten());
+        }
+        dates.sort_unstable();
+        dates.dedup();
+        let mut cache = CheckCache::new();
+        let mut most = 0;
+        let mut truncated = false;
+        let held = periods(&ids, &dates, |at| {
+            let state = sub.restricted(|s| match (at, s.date, s.party) {
+                (_, None, _) => true,
+                (None, Some(_), _) => false,
+                (Some(d), Some(sd), Some(q)) => {
+                    back.get(q.0 as usize)
+                        .and_then(|p| party_dates.get(p.0 as usize))
+                        .and_then(|ds| ds.iter().rev().find(|x| **x <= d))
+                        == Some(&sd)
+                }
+                (Some(_), Some(_), None) => false,
+            });
+            let checked = check::check_state_cached(&state, options, deadline, Some(&mut cache));
+            most = most.max(checked.diagnostics.len());
+            truncated |= checked.truncated;
+            checked
+        });
+        if truncated {
+            return None;
+        }
+        sum_most = sum_most.saturating_add(most);
+        if sum_most >= options.max_sets {
+            return None;
+        }
+        out.findings.extend(held);
+    }
+    sort(&mut out.findings);
+    Some(out)
+}
+
+/// The findings of the periods before every date and at each of `dates`,
+/// each checked by `check`, as [`Held`]s (unsorted).
+fn periods(
+    ids: &Identities,
+    dates: &[Date],
+    mut check: impl FnMut(Option<Date>) -> check::CheckOutput,
+) -> Vec<Held> {
+    let mut found: Vec<Held> = Vec::new();
+    let mut open: BTreeMap<Identity, (Diagnostic, Option<Date>)> = BTreeMap::new();
+    let all = std::iter::once(None).chain(dates.iter().copied().map(Some));
+    for at in all {
+        let checked = check(at);
+        let mut now: BTreeMap<Identity, Diagnostic> = BTreeMap::new();
+        for d in checked.diagnostics {
+            now.entry(ids.of(&d)).or_insert(d);
+        }
+        let gone: Vec<Identity> = open
+            .keys()
+            .filter(|k| !now.contains_key(*k))
+            .cloned()
+            .collect();
+        for k in gone {
+            if let Some((diagnostic, from)) = open.remove(&k) {
+                found.push(Held {
+                    diagnostic,
+                    from,
+                    until: at,
+                });
+            }
+        }
+        for (k, d) in now {
+            open.entry(k).or_insert((d, at));
+        }
+    }
+    found.extend(open.into_values().map(|(diagnostic, from)| Held {
+        diagnostic,
+        from,
+        until: None,
+    }));
+    found
+}
+
+/// The whole-state timeline: every period's whole state checked, with
+/// the cache `cache` (filled as it goes; its [`CheckCache::stats`] tell
+/// what was reused), or with none (every period checked from scratch):
+/// the same timeline either way. The periods share one per-component
+/// result cache ([`CheckCache`]): between two consecutive dates only the
+/// parties whose snapshot starts change, so only the components their
+/// statements touch are checked again.
 pub fn timeline_cached(
     model: &Model,
     options: &CheckOptions,
@@ -300,14 +584,9 @@ pub fn timeline_cached(
 ) -> Timeline {
     let deadline = options.time_budget.map(|d| Instant::now() + d);
     let dates = model.snapshot_dates();
-    let mut out = Timeline {
-        dates: dates.clone(),
-        ..Timeline::default()
-    };
     let ids = Identities::new(model);
-    let mut open: BTreeMap<Identity, (Diagnostic, Option<Date>)> = BTreeMap::new();
-    let periods = std::iter::once(None).chain(dates.into_iter().map(Some));
-    for at in periods {
+    let mut truncated = false;
+    let mut findings = periods(&ids, &dates, |at| {
         let checked = if model.is_dated() {
             check::check_state_cached(&state(model, at), options, deadline, cache.as_deref_mut())
         } else {
@@ -320,37 +599,15 @@ pub fn timeline_cached(
                 None => check::check_at(model, &o, None),
             }
         };
-        out.truncated |= checked.truncated;
-        let mut now: BTreeMap<Identity, Diagnostic> = BTreeMap::new();
-        for d in checked.diagnostics {
-            now.entry(ids.of(&d)).or_insert(d);
-        }
-        let gone: Vec<Identity> = open
-            .keys()
-            .filter(|k| !now.contains_key(*k))
-            .cloned()
-            .collect();
-        for k in gone {
-            if let Some((diagnostic, from)) = open.remove(&k) {
-                out.findings.push(Held {
-                    diagnostic,
-                    from,
-                    until: at,
-                });
-            }
-        }
-        for (k, d) in now {
-            open.entry(k).or_insert((d, at));
-        }
+        truncated |= checked.truncated;
+        checked
+    });
+    sort(&mut findings);
+    Timeline {
+        dates,
+        findings,
+        truncated,
     }
-    out.findings
-        .extend(open.into_values().map(|(diagnostic, from)| Held {
-            diagnostic,
-            from,
-            until: None,
-        }));
-    sort(&mut out.findings);
-    out
 }
 
 /// The timeline of a run: every checked unit resolved

@@ -4,13 +4,13 @@
 //! at each date are those of the state at that date, by identity.
 
 use crate::support::common::{TempDir, run_stance};
-use crate::support::timeline::{day, random_model, restated};
+use crate::support::timeline::{day, random_model, random_parts_model, restated};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngSeed};
 use stancecheck::check::{CheckOptions, check_at};
 use stancecheck::diagnostic::{Diagnostic, Kind};
 use stancecheck::model::PartyId;
-use stancecheck::timeline::{Identities, Identity, timeline, timeline_cached};
+use stancecheck::timeline::{Identities, Identity, timeline, timeline_cached, timeline_traced};
 use std::collections::BTreeSet;
 
 /// A conflict and an infeasible scenario that appear on the second date
@@ -805,5 +805,66 @@ fn undated_timeline_counts_a_failed_expect_reversal() {
     assert!(
         text.contains(&format!("the {checked} findings of `stance check`")),
         "{text}"
+    );
+}
+
+/// The timeline computed part by part (each part over its own dates) is
+/// the whole-state timeline, byte for byte in JSON, on random dated
+/// models of several independent parts with scenarios and expectations
+/// that may span parts, and with small `max_sets` limits (where the
+/// per-part path must fall back to the whole-state one). Returns whether
+/// the per-part path gave the answer.
+fn parts_ok(seed: u64, max_sets: usize) -> Result<bool, TestCaseError> {
+    let m = random_parts_model(seed);
+    let o = CheckOptions {
+        max_sets,
+        time_budget: None,
+    };
+    let (t, per_part) = timeline_traced(&m, &o);
+    let whole = timeline_cached(&m, &o, None);
+    let mut sources = stancecheck::source::SourceMap::new();
+    let n = m.statements.len() + m.parties.len() + m.scenarios.len() + m.expectations.len();
+    sources.add(
+        "random.stance",
+        format!("{}\n", "x".repeat(999)).repeat(n + 8),
+    );
+    let json = stancecheck::render::timeline::json;
+    prop_assert_eq!(
+        json(&t, &sources),
+        json(&whole, &sources),
+        "seed {}, max_sets {}, per part {}",
+        seed,
+        max_sets,
+        per_part
+    );
+    prop_assert_eq!(&t, &whole, "seed {}, max_sets {}", seed, max_sets);
+    Ok(per_part)
+}
+
+#[test]
+fn the_timeline_part_by_part_is_the_whole_state_timeline() {
+    let mut r = crate::support::timeline::Rng(0x9a27);
+    let (mut per_part, mut fallback, mut small) = (0, 0, 0);
+    for i in 0..400u64 {
+        let seed = r.next();
+        let max_sets = if i % 4 == 0 {
+            1 + (seed % 3) as usize
+        } else {
+            10_000
+        };
+        let taken = parts_ok(seed, max_sets).unwrap_or_else(|e| panic!("{e}"));
+        if max_sets < 10 {
+            small += 1;
+            fallback += usize::from(!taken);
+        } else {
+            per_part += usize::from(taken);
+        }
+    }
+    // not vacuous: the per-part path answers (nearly) always with a large
+    // limit, and small limits make it fall back some of the time
+    assert!(per_part >= 290, "per part {per_part} of 300");
+    assert!(
+        fallback > 0 && fallback < small,
+        "fallbacks {fallback} of {small}"
     );
 }
