@@ -432,11 +432,12 @@ fn parts(model: &Model) -> Vec<Part> {
 /// Each part is checked as its own sub-model ([`Model::sub_model`]: its
 /// statements, scenarios, undated expectations, topics and their atoms,
 /// ids renumbered in order, spans as they are) in the periods of its own
-/// dates: before every date, and each snapshot date of a party with a
-/// dated statement in it; its state at a date keeps the statements of the
-/// snapshot each party is at on that date in the whole model. Between
-/// two of its dates no party with a statement in it changes snapshot, so
-/// the whole state's statements in the part do not change either.
+/// dates: before every date, and each date on which the whole state's
+/// statements in it change (a party's snapshot with a statement in the
+/// part starts, or the next snapshot of that party starts); its state at
+/// a date keeps the statements of the snapshot each party is at on that
+/// date in the whole model. Between two of its dates the whole state's
+/// statements in the part do not change, so neither do its findings.
 ///
 /// Why the result is the whole-state timeline's, when accepted. Every
 /// component of a whole state lies in one part (its statements share
@@ -480,18 +481,23 @@ fn per_part(model: &Model, options: &CheckOptions) -> Option<Timeline> {
             &part.scenarios,
             &part.expectations,
         );
-        // the dates of the parties with a dated statement in the part
-        let mut dated: Vec<bool> = vec![false; back.len()];
-        for s in &sub.statements {
-            if let (Some(_), Some(q)) = (s.date, s.party)
-                && let Some(x) = dated.get_mut(q.0 as usize)
-            {
-                *x = true;
-            }
-        }
+        // the dates on which the part's state changes: for each party, the
+        // dates of its snapshots with a statement in the part, and the
+        // party's next snapshot date after each (its statements in the
+        // part then go). A party's chosen snapshot changes only on its
+        // own dates; on any other of them its chosen snapshot was and
+        // stays one without a statement in the part.
         let mut dates: Vec<Date> = Vec::new();
-        for (p, _) in back.iter().zip(&dated).filter(|(_, d)| **d) {
-            dates.extend(party_dates.get(p.0 as usize).into_iter().flatten());
+        for s in &sub.statements {
+            if let (Some(d), Some(q)) = (s.date, s.party) {
+                dates.push(d);
+                let ds = back
+                    .get(q.0 as usize)
+                    .and_then(|p| party_dates.get(p.0 as usize));
+                if let Some(next) = ds.and_then(|ds| ds.iter().find(|x| **x > d)) {
+                    dates.push(*next);
+                }
+            }
         }
         dates.sort_unstable();
         dates.dedup();
