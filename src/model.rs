@@ -469,9 +469,21 @@ impl Model {
         }
     }
 
+    /// The atoms of each topic (indices into [`Model::atoms`]).
+    pub(crate) fn atoms_by_topic(&self) -> Vec<Vec<usize>> {
+        let mut out = vec![Vec::new(); self.topics.len()];
+        for (i, a) in self.atoms.iter().enumerate() {
+            if let Some(list) = out.get_mut(a.topic.0 as usize) {
+                list.push(i);
+            }
+        }
+        out
+    }
+
     /// The sub-model of some statements, scenarios and expectations (indices
     /// into this model's lists, each in order) with exactly the topics
-    /// `topics` (in order) and their atoms: ids renumbered in their
+    /// `topics` (in order) and their atoms (`by_topic`: the atoms of each
+    /// topic of this model, [`Model::atoms_by_topic`]): ids renumbered in their
     /// original order (so every order a check uses is kept), spans and
     /// texts as they are; parties: those the kept items name, in order.
     /// Every atom of a kept item must have its topic in `topics`. Also
@@ -479,6 +491,7 @@ impl Model {
     /// the size of what is kept, not of the whole model.
     pub(crate) fn sub_model(
         &self,
+        by_topic: &[Vec<usize>],
         topics: &[TopicId],
         stmts: &[usize],
         scenarios: &[usize],
@@ -494,11 +507,12 @@ impl Model {
         // parties named by the kept items, then renumbered in order
         let mut used: std::collections::BTreeSet<PartyId> = std::collections::BTreeSet::new();
         let mut atom_ids: Vec<usize> = Vec::new();
-        for (i, a) in self.atoms.iter().enumerate() {
-            if tmap.contains_key(&a.topic) {
-                atom_ids.push(i);
-                used.extend(a.party);
-            }
+        for t in topics {
+            atom_ids.extend(by_topic.get(t.0 as usize).into_iter().flatten());
+        }
+        atom_ids.sort_unstable();
+        for i in &atom_ids {
+            used.extend(self.atoms[*i].party);
         }
         for i in stmts {
             used.extend(self.statements[*i].party);

@@ -469,6 +469,7 @@ fn per_part(model: &Model, options: &CheckOptions) -> Option<Timeline> {
     let deadline = options.time_budget.map(|d| Instant::now() + d);
     let ids = Identities::new(model);
     let party_dates = model.party_dates();
+    let by_topic = model.atoms_by_topic();
     let mut out = Timeline {
         dates: model.snapshot_dates(),
         ..Timeline::default()
@@ -476,6 +477,7 @@ fn per_part(model: &Model, options: &CheckOptions) -> Option<Timeline> {
     let mut sum_most: usize = 0;
     for part in parts(model) {
         let (sub, back) = model.sub_model(
+            &by_topic,
             &part.topics,
             &part.stmts,
             &part.scenarios,
