@@ -497,9 +497,9 @@ impl Model {
         scenarios: &[usize],
         expectations: &[usize],
     ) -> (Model, Vec<PartyId>) {
-        use std::collections::HashMap;
+        use crate::hash::{IdMap as HashMap, id_map};
         let mut out = Model::default();
-        let mut tmap: HashMap<TopicId, TopicId> = HashMap::new();
+        let mut tmap: HashMap<TopicId, TopicId> = id_map();
         for t in topics {
             tmap.insert(*t, TopicId(out.topics.len() as u32));
             out.topics.push(self.topic(*t).clone());
@@ -529,7 +529,7 @@ impl Model {
                 }
             }
         }
-        let mut pmap: HashMap<PartyId, PartyId> = HashMap::new();
+        let mut pmap: HashMap<PartyId, PartyId> = id_map();
         let mut back: Vec<PartyId> = Vec::new();
         for p in used {
             pmap.insert(p, PartyId(out.parties.len() as u32));
@@ -537,7 +537,7 @@ impl Model {
             back.push(p);
         }
         let mp = |p: &PartyId| pmap.get(p).copied().unwrap_or(*p);
-        let mut amap: HashMap<AtomId, AtomId> = HashMap::new();
+        let mut amap: HashMap<AtomId, AtomId> = id_map();
         for i in atom_ids {
             let a = self.atoms[i];
             amap.insert(AtomId(i as u32), AtomId(out.atoms.len() as u32));
@@ -578,7 +578,7 @@ impl Model {
                 date: s.date,
             });
         }
-        let mut smap: HashMap<ScenarioId, ScenarioId> = HashMap::new();
+        let mut smap: HashMap<ScenarioId, ScenarioId> = id_map();
         for i in scenarios {
             let sc = &self.scenarios[*i];
             smap.insert(

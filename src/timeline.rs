@@ -347,7 +347,8 @@ fn parts(model: &Model) -> Vec<Part> {
             .map(|a| model.atom(a).topic.0 as usize)
             .collect()
     };
-    let mut said: HashMap<(Option<u32>, StmtKind, String), usize> = HashMap::new();
+    let mut said: crate::hash::NameMap<(Option<u32>, StmtKind, String), usize> =
+        crate::hash::name_map(model.statements.len());
     for (i, s) in model.statements.iter().enumerate() {
         for t in topics_of(&s.formula) {
             uf.union(s0 + i, t);
@@ -503,7 +504,10 @@ fn per_part(model: &Model, options: &CheckOptions) -> Option<Timeline> {
         }
         dates.sort_unstable();
         dates.dedup();
-        let mut cache = CheckCache::new();
+        // the per-component cache pays off over many dates; a part with
+        // few (a dispute whose statements come and go once) rarely meets
+        // one of its components twice. The output is the same either way.
+        let mut cache = (dates.len() > 8).then(CheckCache::new);
         let mut most = 0;
         let mut truncated = false;
         let held = periods(&ids, &dates, |at| {
@@ -518,7 +522,7 @@ fn per_part(model: &Model, options: &CheckOptions) -> Option<Timeline> {
                 }
                 (Some(_), Some(_), None) => false,
             });
-            let checked = check::check_state_cached(&state, options, deadline, Some(&mut cache));
+            let checked = check::check_state_cached(&state, options, deadline, cache.as_mut());
             most = most.max(checked.diagnostics.len());
             truncated |= checked.truncated;
             checked
