@@ -510,21 +510,36 @@ fn per_part(model: &Model, options: &CheckOptions) -> Option<Timeline> {
         let mut cache = (dates.len() > 8).then(CheckCache::new);
         let mut most = 0;
         let mut truncated = false;
+        // a state met before (the same statements: often the undated ones
+        // alone, before and after the part's snapshots) is not checked
+        // again: a check is a function of its state
+        let mut seen: HashMap<Vec<usize>, check::CheckOutput> = HashMap::new();
         let held = periods(&ids, &dates, |at| {
-            let state = sub.restricted(|s| match (at, s.date, s.party) {
-                (_, None, _) => true,
-                (None, Some(_), _) => false,
-                (Some(d), Some(sd), Some(q)) => {
-                    back.get(q.0 as usize)
-                        .and_then(|p| party_dates.get(p.0 as usize))
-                        .and_then(|ds| ds.iter().rev().find(|x| **x <= d))
-                        == Some(&sd)
-                }
-                (Some(_), Some(_), None) => false,
-            });
+            let kept: Vec<usize> = sub
+                .statements
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| match (at, s.date, s.party) {
+                    (_, None, _) => true,
+                    (None, Some(_), _) => false,
+                    (Some(d), Some(sd), Some(q)) => {
+                        back.get(q.0 as usize)
+                            .and_then(|p| party_dates.get(p.0 as usize))
+                            .and_then(|ds| ds.iter().rev().find(|x| **x <= d))
+                            == Some(&sd)
+                    }
+                    (Some(_), Some(_), None) => false,
+                })
+                .map(|(i, _)| i)
+                .collect();
+            if let Some(done) = seen.get(&kept) {
+                return done.clone();
+            }
+            let state = sub.restricted(|s| kept.binary_search(&(s.id.0 as usize)).is_ok());
             let checked = check::check_state_cached(&state, options, deadline, cache.as_mut());
             most = most.max(checked.diagnostics.len());
             truncated |= checked.truncated;
+            seen.insert(kept, checked.clone());
             checked
         });
         if truncated {
