@@ -21,7 +21,7 @@ use super::symbols::{self, Occurrence, SymbolKind};
 use super::workspace::{self, Analysis, OverlayFs, Place};
 use crate::diagnostic::Kind;
 use crate::disk::DiskFs;
-use crate::load::{Loaded, Loader};
+use crate::load::Loaded;
 use crate::source::{FileId, Span};
 use lsp_server::ErrorCode;
 use lsp_types::{PrepareRenameResponse, TextEdit, Url, WorkspaceEdit};
@@ -272,23 +272,11 @@ impl Server<'_> {
                     disk: DiskFs { root: root.clone() },
                     buffers,
                 };
-                let mut candidates: BTreeSet<String> = fs.buffers.keys().cloned().collect();
+                let mut candidates = fs.candidates(workspace);
                 candidates.insert(rel.clone());
-                if Some(root.as_path()) == workspace {
-                    candidates.extend(workspace::rule_files(&fs.disk));
-                }
-                let mut loader = Loader::new(&fs);
-                for c in &candidates {
-                    let _ = loader.add_root(c);
-                }
-                let loaded = loader.finish();
+                let loaded = fs.load(&candidates);
                 let file = loaded.sources.find(&rel)?;
-                let uris = loaded
-                    .sources
-                    .files()
-                    .iter()
-                    .map(|f| Url::from_file_path(root.join(&f.path)).ok())
-                    .collect();
+                let uris = workspace::disk_uris(&loaded, &root);
                 Some(Files { loaded, uris, file })
             }
             Place::Virtual => {
@@ -357,7 +345,7 @@ impl Server<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::load::MemoryFs;
+    use crate::load::{Loader, MemoryFs};
 
     fn load(files: &[(&str, &str)], roots: &[&str]) -> Loaded {
         let mut fs = MemoryFs::new();

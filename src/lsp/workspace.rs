@@ -49,6 +49,38 @@ impl FileSystem for OverlayFs<'_> {
     }
 }
 
+impl OverlayFs<'_> {
+    /// The files under this root that may be roots of a model holding an
+    /// open buffer: every open buffer and, when the root is the workspace
+    /// folder, every rule file in it.
+    pub(super) fn candidates(&self, workspace: Option<&Path>) -> BTreeSet<String> {
+        let mut candidates: BTreeSet<String> = self.buffers.keys().cloned().collect();
+        if Some(self.disk.root.as_path()) == workspace {
+            candidates.extend(rule_files(&self.disk));
+        }
+        candidates
+    }
+
+    /// Loads each of `roots` as a root, with its includes.
+    pub(super) fn load<'r>(&self, roots: impl IntoIterator<Item = &'r String>) -> Loaded {
+        let mut loader = Loader::new(self);
+        for r in roots {
+            let _ = loader.add_root(r);
+        }
+        loader.finish()
+    }
+}
+
+/// The URI of each file of `loaded`, read from the disk under `root`.
+pub(super) fn disk_uris(loaded: &Loaded, root: &Path) -> Vec<Option<Url>> {
+    loaded
+        .sources
+        .files()
+        .iter()
+        .map(|f| Url::from_file_path(root.join(&f.path)).ok())
+        .collect()
+}
+
 /// The check of the models that hold some open documents under one root.
 pub struct Analysis {
     /// The files read (sources and syntax trees) and the checked units.
@@ -125,7 +157,7 @@ pub(super) fn place(uri: &Url, workspace: Option<&Path>) -> Place {
 /// `*.stance` files below `dir` (root-relative), sorted, skipping hidden
 /// directories and `target/`, without following symbolic links to
 /// directories; at most [`MAX_WORKSPACE_FILES`].
-pub(super) fn rule_files(disk: &DiskFs) -> Vec<String> {
+fn rule_files(disk: &DiskFs) -> Vec<String> {
     let mut stack = vec![disk.root.clone()];
     let mut found = Vec::new();
     while let Some(d) = stack.pop() {
@@ -191,16 +223,9 @@ pub fn analyse(
             disk: DiskFs { root: root.clone() },
             buffers,
         };
-        let mut candidates: BTreeSet<String> = fs.buffers.keys().cloned().collect();
-        if Some(root.as_path()) == workspace {
-            candidates.extend(rule_files(&fs.disk));
-        }
+        let candidates = fs.candidates(workspace);
         // Which roots hold an open document?
-        let mut loader = Loader::new(&fs);
-        for c in &candidates {
-            let _ = loader.add_root(c);
-        }
-        let found = loader.finish();
+        let found = fs.load(&candidates);
         let open: BTreeSet<FileId> = fs
             .buffers
             .keys()
@@ -218,22 +243,13 @@ pub fn analyse(
             found
         } else {
             drop(found);
-            let mut loader = Loader::new(&fs);
-            for r in &roots {
-                let _ = loader.add_root(r);
-            }
-            loader.finish()
+            fs.load(&roots)
         };
         let name = format!("root:{}", root.display());
         let report =
             pipeline::run_cached(&loaded, options, caches.entry(name.clone()).or_default());
         used.insert(name);
-        let uris = loaded
-            .sources
-            .files()
-            .iter()
-            .map(|f| Url::from_file_path(root.join(&f.path)).ok())
-            .collect();
+        let uris = disk_uris(&loaded, &root);
         out.push(Analysis {
             loaded,
             report,
