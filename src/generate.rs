@@ -79,51 +79,18 @@ fn disputes_with(disputes: usize, seed: u64, max_weight: Option<u32>) -> Workloa
     for d in 0..disputes {
         let conflict = d % 2 == 1;
         let (a, b, c) = (format!("a{d}"), format!("b{d}"), format!("c{d}"));
-        let t = |i: usize| format!("t{d}_{i}");
         text.push_str(&format!("# dispute {d}\n"));
         for p in [&a, &b, &c] {
             text.push_str(&format!("party {p} \"party {p}\"\n"));
         }
-        for i in 0..6 {
-            text.push_str(&format!("topic {} \"topic {i} of dispute {d}\"\n", t(i)));
-        }
-        // Party a: 5 statements.
-        let x = 1 + rng.below(2); // 1 or 2
-        text.push_str(&format!("party {a} {{\n"));
-        text.push_str(&format!("  requires {}{}\n", t(0), w()));
-        text.push_str(&format!("  no {} without {}{}\n", t(0), t(3), w()));
-        text.push_str(&format!("  requires {} when {}{}\n", t(x), t(0), w()));
-        text.push_str(&format!("  prefers {} or {}{}\n", t(4), t(5), w()));
-        text.push_str(&format!("  duty {b}: {}{}\n", t(5), w()));
-        text.push_str("}\n");
-        // Party b: 4 statements.
-        text.push_str(&format!("party {b} {{\n"));
+        dispute_body(&mut text, d, [&a, &b, &c], &mut rng, &mut w, |_, p| {
+            format!("party {p} {{\n")
+        });
         if conflict {
-            text.push_str(&format!("  rejects {}{} \"planted\"\n", t(3), w()));
             planted += 1;
         } else {
-            text.push_str(&format!("  requires {} when {}{}\n", t(3), t(1), w()));
             conditionals += 1;
         }
-        text.push_str(&format!("  requires {}@{b} when {}{}\n", t(5), t(5), w()));
-        text.push_str(&format!("  claims {} -> {}\n", t(2), t(4)));
-        text.push_str(&format!("  no {} without {}{}\n", t(4), t(5), w()));
-        text.push_str("}\n");
-        // Party c: 3 statements.
-        let y = 1 + rng.below(3);
-        text.push_str(&format!("party {c} {{\n"));
-        text.push_str(&format!(
-            "  requires {} when {} and {}{}\n",
-            t(4),
-            t(y),
-            t(0),
-            w()
-        ));
-        text.push_str(&format!("  avoids not {}{}\n", t(2), w()));
-        text.push_str(&format!("  claims {} or {}\n", t(1), t(2)));
-        text.push_str("}\n");
-        // One assumption.
-        text.push_str(&format!("assume {} -> {}\n", t(3), t(4)));
         statements += 13;
         conditionals += 5;
     }
@@ -133,6 +100,63 @@ fn disputes_with(disputes: usize, seed: u64, max_weight: Option<u32>) -> Workloa
         planted_conflicts: planted,
         conditionals,
     }
+}
+
+/// The topics, the three party blocks and the assumption of dispute `d`
+/// of the dispute workloads (13 statements): parties `names` (`a`, `b`,
+/// `c`), each block opened by `open(i, name)`, each red line, duty and
+/// wish followed by `weight()` (` weight N`, or nothing). Odd disputes
+/// get the planted rejection that makes their red lines conflict; the
+/// others a conditional in its place. Draws two numbers from `rng`.
+fn dispute_body(
+    text: &mut String,
+    d: usize,
+    names: [&str; 3],
+    rng: &mut Rng,
+    weight: &mut impl FnMut() -> String,
+    open: impl Fn(usize, &str) -> String,
+) {
+    let [a, b, c] = names;
+    let t = |i: usize| format!("t{d}_{i}");
+    let w = weight;
+    for i in 0..6 {
+        text.push_str(&format!("topic {} \"topic {i} of dispute {d}\"\n", t(i)));
+    }
+    // Party a: 5 statements.
+    let x = 1 + rng.below(2); // 1 or 2
+    text.push_str(&open(0, a));
+    text.push_str(&format!("  requires {}{}\n", t(0), w()));
+    text.push_str(&format!("  no {} without {}{}\n", t(0), t(3), w()));
+    text.push_str(&format!("  requires {} when {}{}\n", t(x), t(0), w()));
+    text.push_str(&format!("  prefers {} or {}{}\n", t(4), t(5), w()));
+    text.push_str(&format!("  duty {b}: {}{}\n", t(5), w()));
+    text.push_str("}\n");
+    // Party b: 4 statements.
+    text.push_str(&open(1, b));
+    if d % 2 == 1 {
+        text.push_str(&format!("  rejects {}{} \"planted\"\n", t(3), w()));
+    } else {
+        text.push_str(&format!("  requires {} when {}{}\n", t(3), t(1), w()));
+    }
+    text.push_str(&format!("  requires {}@{b} when {}{}\n", t(5), t(5), w()));
+    text.push_str(&format!("  claims {} -> {}\n", t(2), t(4)));
+    text.push_str(&format!("  no {} without {}{}\n", t(4), t(5), w()));
+    text.push_str("}\n");
+    // Party c: 3 statements.
+    let y = 1 + rng.below(3);
+    text.push_str(&open(2, c));
+    text.push_str(&format!(
+        "  requires {} when {} and {}{}\n",
+        t(4),
+        t(y),
+        t(0),
+        w()
+    ));
+    text.push_str(&format!("  avoids not {}{}\n", t(2), w()));
+    text.push_str(&format!("  claims {} or {}\n", t(1), t(2)));
+    text.push_str("}\n");
+    // One assumption.
+    text.push_str(&format!("assume {} -> {}\n", t(3), t(4)));
 }
 
 /// How the snapshots of [`dated_disputes`] are dated.
@@ -213,7 +237,6 @@ pub fn dated_disputes(disputes: usize, seed: u64, dating: Dating) -> Workload {
         let last = j + 1 == SNAPSHOTS || d + 1 == disputes;
         let conflict = d % 2 == 1;
         let (a, b, c) = (format!("a{g}"), format!("b{g}"), format!("c{g}"));
-        let t = |i: usize| format!("t{d}_{i}");
         let open = |p: usize, name: &str| match (dating, dates.get(g)) {
             (Dating::Undated, _) | (_, None) => format!("party {name} {{\n"),
             (_, Some(ds)) => format!("party {name} as of {} {{\n", date(ds[p][j])),
@@ -224,38 +247,12 @@ pub fn dated_disputes(disputes: usize, seed: u64, dating: Dating) -> Workload {
                 text.push_str(&format!("party {p} \"party {p}\"\n"));
             }
         }
-        for i in 0..6 {
-            text.push_str(&format!("topic {} \"topic {i} of dispute {d}\"\n", t(i)));
-        }
-        let x = 1 + rng.below(2);
-        text.push_str(&open(0, &a));
-        text.push_str(&format!("  requires {}\n", t(0)));
-        text.push_str(&format!("  no {} without {}\n", t(0), t(3)));
-        text.push_str(&format!("  requires {} when {}\n", t(x), t(0)));
-        text.push_str(&format!("  prefers {} or {}\n", t(4), t(5)));
-        text.push_str(&format!("  duty {b}: {}\n", t(5)));
-        text.push_str("}\n");
-        text.push_str(&open(1, &b));
-        if conflict {
-            text.push_str(&format!("  rejects {} \"planted\"\n", t(3)));
-            if last || dating == Dating::Undated {
-                planted += 1;
-            }
-        } else {
-            text.push_str(&format!("  requires {} when {}\n", t(3), t(1)));
+        dispute_body(&mut text, d, [&a, &b, &c], &mut rng, &mut String::new, open);
+        if !conflict {
             conditionals += 1;
+        } else if last || dating == Dating::Undated {
+            planted += 1;
         }
-        text.push_str(&format!("  requires {}@{b} when {}\n", t(5), t(5)));
-        text.push_str(&format!("  claims {} -> {}\n", t(2), t(4)));
-        text.push_str(&format!("  no {} without {}\n", t(4), t(5)));
-        text.push_str("}\n");
-        let y = 1 + rng.below(3);
-        text.push_str(&open(2, &c));
-        text.push_str(&format!("  requires {} when {} and {}\n", t(4), t(y), t(0)));
-        text.push_str(&format!("  avoids not {}\n", t(2)));
-        text.push_str(&format!("  claims {} or {}\n", t(1), t(2)));
-        text.push_str("}\n");
-        text.push_str(&format!("assume {} -> {}\n", t(3), t(4)));
         statements += 13;
         conditionals += 5;
     }
