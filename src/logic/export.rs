@@ -193,20 +193,27 @@ fn atom_name(model: &Model, atom: AtomId) -> String {
     model.topic(model.atom(x).topic).name.to_string()
 }
 
+/// A statement in a comment line of the exports: `file:line party: text`
+/// (the text on one line).
+fn statement_comment(model: &Model, sources: &SourceMap, stmt: StmtId) -> String {
+    let st = model.statement(stmt);
+    let place = sources.get(st.span.file).map_or_else(
+        || String::from("?"),
+        |f| format!("{}:{}", f.path, f.line_col(st.span.start as usize).line),
+    );
+    let who = model
+        .party_name(st.party)
+        .map_or_else(String::new, |p| format!("{p}: "));
+    let body = model.text(st.text).replace(['\n', '\r'], " ");
+    format!("{place} {who}{body}")
+}
+
 fn comments(text: &mut String, model: &Model, sources: &SourceMap, cnf: &Cnf, groups: bool) {
     text.push_str("c stance export: the red lines and assumptions of the model (H and A)\n");
     if groups {
         for (g, group) in cnf.groups.iter().enumerate() {
-            let st = model.statement(group.stmt);
-            let place = sources.get(st.span.file).map_or_else(
-                || String::from("?"),
-                |f| format!("{}:{}", f.path, f.line_col(st.span.start as usize).line),
-            );
-            let who = model
-                .party_name(st.party)
-                .map_or_else(String::new, |p| format!("{p}: "));
-            let body = model.text(st.text).replace(['\n', '\r'], " ");
-            let _ = writeln!(text, "c group {} {place} {who}{body}", g + 1);
+            let said = statement_comment(model, sources, group.stmt);
+            let _ = writeln!(text, "c group {} {said}", g + 1);
         }
     }
     for (a, v) in &cnf.atoms {
@@ -311,16 +318,8 @@ pub fn wcnf(model: &Model, sources: &SourceMap) -> String {
          under its own variable; soft: keep each red line (its weight)\n",
     );
     for (_, s, stmt) in &w.soft {
-        let st = model.statement(*stmt);
-        let place = sources.get(st.span.file).map_or_else(
-            || String::from("?"),
-            |f| format!("{}:{}", f.path, f.line_col(st.span.start as usize).line),
-        );
-        let who = model
-            .party_name(st.party)
-            .map_or_else(String::new, |p| format!("{p}: "));
-        let body = model.text(st.text).replace(['\n', '\r'], " ");
-        let _ = writeln!(text, "c soft {s} {place} {who}{body}");
+        let said = statement_comment(model, sources, *stmt);
+        let _ = writeln!(text, "c soft {s} {said}");
     }
     for (a, v) in &w.atoms {
         let _ = writeln!(text, "c var {v} {}", atom_name(model, *a));
